@@ -1,0 +1,350 @@
+"""The editorial admin: declarative lists and forms, with thin views that call services.
+
+Article saves go through ``reviews.workflow.save_working_copy`` (a stale save is refused with
+the writer's text kept in the form); history, comparison and restore read
+``articles.selectors`` and write through the workflow too.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from reviews import workflow
+
+from .models import Article, ArticleRevision, ClinicalTrial, PublishedArticle, Reference, Topic
+from .rendering import render_markdown
+from .selectors import article_version_content, article_versions, compare_versions
+from .validators import doi_warning
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    ordering = ["position", "pk"]
+    fieldsets = [
+        (None, {"fields": [("position", "evidence_level"), "authors", "title"]}),
+        (None, {"fields": [("journal", "year"), ("volume", "issue", "pages")]}),
+        ("Identifiers", {"fields": [("pmid", "doi", "nct_id"), "url"]}),
+    ]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, with the version it was opened at so a stale save can be refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "audience",
+            "language",
+            "topics",
+            "authors",
+            "counterpart",
+            "related_trials",
+            "review_interval_months",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 24, "class": "markdown-body vLargeTextField"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["expected_version"] = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            current_version = current.first()
+            if current_version != expected:
+                raise ValidationError(
+                    "Someone else saved this article (now version %(current)s) after you opened "
+                    "version %(expected)s, so your changes were not saved. Your text is still "
+                    "below: copy what you need, reload the page to see the latest version, and "
+                    "apply your changes again.",
+                    code="stale",
+                    params={"current": current_version, "expected": expected},
+                )
+        return cleaned
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review_due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("30", "Due within 30 days"), ("90", "Due within 90 days")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() in {"30", "90"}:
+            return queryset.filter(
+                next_review_due__lte=today + datetime.timedelta(days=int(self.value()))
+            )
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    inlines = [ReferenceInline]
+    list_display = [
+        "title",
+        "audience",
+        "state",
+        "version",
+        "live_version",
+        "next_review_due",
+        "updated_at",
+    ]
+    list_filter = ["state", "audience", "topics", ReviewDueFilter]
+    search_fields = ["title", "summary", "body", "slug"]
+    list_per_page = 50
+    filter_horizontal = ["topics", "authors", "related_trials"]
+    autocomplete_fields = ["counterpart"]
+    readonly_fields = ["workflow_status", "rendered_preview"]
+    fieldsets = [
+        ("Workflow", {"fields": ["workflow_status"]}),
+        (None, {"fields": ["title", "slug", "summary", "audience", "language"]}),
+        ("Body", {"fields": ["body", "rendered_preview", "expected_version"]}),
+        ("Classification", {"fields": ["topics", "related_trials", "counterpart"]}),
+        ("Credits and review cycle", {"fields": ["authors", "review_interval_months"]}),
+    ]
+    object_history_template = "admin/articles/article/object_history.html"
+
+    class Media:
+        js = ["admin/article_preview.js"]
+        css = {"all": ["admin/article_admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).active()
+
+    @admin.display(description="live version")
+    def live_version(self, obj: Article) -> str:
+        snapshot = workflow.live_snapshot(obj)
+        return f"v{snapshot.version}" if snapshot else "—"
+
+    @admin.display(description="status")
+    def workflow_status(self, obj: Article) -> str:
+        if not obj.pk:
+            return "New draft"
+        snapshot = workflow.live_snapshot(obj)
+        live = f"live version {snapshot.version}" if snapshot else "not live"
+        due = f"; next review due {obj.next_review_due:%d %b %Y}" if obj.next_review_due else ""
+        return f"{obj.get_state_display()} · working version {obj.version} · {live}{due}"
+
+    @admin.display(description="rendered preview")
+    def rendered_preview(self, obj: Article) -> str:
+        rendered = render_markdown(obj.body or "") if obj.pk else None
+        # Sanitised by render_markdown (nh3 allow-list), so it is safe to show as HTML.
+        saved = mark_safe(rendered.html) if rendered else ""
+        return format_html(
+            '<div class="article-preview" data-preview-url="{}" aria-live="polite">{}</div>',
+            reverse("admin:articles_article_preview"),
+            saved or "Save, or press “Preview”, to see the body as readers will.",
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The article is saved with its related objects in save_related, as one version.
+        pass
+
+    def save_related(self, request, form, formsets, change) -> None:
+        article = form.instance
+
+        def save_m2m_and_references(saved: Article) -> None:
+            super(ArticleAdmin, self).save_related(request, form, formsets, change)
+
+        workflow.save_working_copy(
+            article=article,
+            user=request.user,
+            comment="Edited in the admin.",
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+            save_related=save_m2m_and_references,
+        )
+        for reference in article.references.all():
+            warning = doi_warning(reference.doi)
+            if warning:
+                messages.warning(request, f"Reference {reference.position}: {warning}")
+        if change and workflow.live_snapshot(article) is not None:
+            messages.info(
+                request,
+                f"Saved as version {article.version}. The live page is unchanged until this "
+                "version is reviewed, approved and published.",
+            )
+
+    # Version history, comparison and restore ----------------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:object_id>/history/restore/<int:number>/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = get_object_or_404(Article, pk=object_id)
+        versions = article_versions(article)
+        context = {
+            "versions": list(reversed(versions)),
+            "compare_url": reverse("admin:articles_article_compare", args=[article.pk]),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context=context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Send reversion's revert link to our restore page, which keeps the workflow sound."""
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        row = get_object_or_404(ArticleRevision, revision_id=version.revision_id)
+        return redirect("admin:articles_article_restore", object_id, row.version)
+
+    def _article_or_403(self, request: HttpRequest, object_id: int) -> Article:
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def compare_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Template ``admin/articles/article/compare.html``: two versions side by side."""
+        article = self._article_or_403(request, object_id)
+        versions = article_versions(article)
+        numbers = [v.number for v in versions]
+        try:
+            old = int(request.GET.get("from", numbers[-2] if len(numbers) > 1 else numbers[-1]))
+            new = int(request.GET.get("to", numbers[-1]))
+        except (ValueError, IndexError):
+            messages.error(request, "Choose two versions to compare.")
+            return redirect("admin:articles_article_history", article.pk)
+        changes = compare_versions(article, old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Compare version {old} with version {new}",
+            "old": old,
+            "new": new,
+            "versions": versions,
+            "changes": changes,
+            "changed_count": sum(change.changed for change in changes),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request: HttpRequest, object_id: int, number: int) -> HttpResponse:
+        """Template ``admin/articles/article/restore.html``: confirm, then restore as new."""
+        article = self._article_or_403(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        article_version_content(article, number)  # 404 for an unknown version
+        if request.method == "POST":
+            try:
+                workflow.restore_version(
+                    article=article,
+                    number=number,
+                    user=request.user,
+                    expected_version=int(request.POST.get("expected_version", article.version)),
+                )
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+                return redirect("admin:articles_article_history", article.pk)
+            messages.success(
+                request,
+                f"Restored the content of version {number} as version {article.version}. It "
+                "needs clinical review before it can be published.",
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        changes = compare_versions(article, article.version, number)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Restore version {number}",
+            "number": number,
+            "changes": changes,
+            "changed_count": sum(change.changed for change in changes),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
+
+    def preview_view(self, request: HttpRequest) -> JsonResponse:
+        """Render posted Markdown exactly as the public page will (sanitised)."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Use POST."}, status=405)
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return JsonResponse({"html": render_markdown(request.POST.get("body", "")).html})
+
+
+@admin.register(Topic)
+class TopicAdmin(VersionAdmin):
+    list_display = ["name", "slug", "parent", "position"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["parent"]
+
+
+@admin.register(ClinicalTrial)
+class ClinicalTrialAdmin(VersionAdmin):
+    list_display = ["nct_id", "brief_title", "overall_status", "phase_list", "last_verified"]
+    list_filter = ["overall_status"]
+    search_fields = ["nct_id", "brief_title", "summary"]
+
+    @admin.display(description="phases")
+    def phase_list(self, obj: ClinicalTrial) -> str:
+        return ", ".join(obj.phases)
+
+
+@admin.register(PublishedArticle)
+class PublishedArticleAdmin(admin.ModelAdmin):
+    """Snapshots are written by the workflow only; the admin shows them read-only."""
+
+    list_display = ["title", "version", "audience", "go_live_at", "live_until", "published_by"]
+    list_filter = ["audience"]
+    search_fields = ["title", "slug"]
+    list_select_related = ["published_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,105 @@
+"""Markdown to safe HTML: render with Python-Markdown, then sanitise with nh3.
+
+Writers type Markdown; nothing they type is trusted. The rendered HTML passes an allow-list
+sanitiser before anyone sees it, so script, event handlers, ``javascript:`` URLs, iframes and
+inline styles never survive, whatever the Markdown contained.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "li", "ol", "p", "pre", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "abbr": {"title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "sup": {"id", "class"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+CITATION_RE = re.compile(r"\[@(\d{1,3})\]")
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """Sanitised HTML and the table of contents built from its headings."""
+
+    html: str
+    toc: list[dict] = field(default_factory=list)
+    cited: tuple[int, ...] = ()
+
+
+def _shift_headings(text: str) -> str:
+    """Demote a level-1 heading to level 2: the page title is the only h1."""
+    return re.sub(r"(?m)^# ", "## ", text)
+
+
+def _flatten_toc(tokens: list[dict]) -> list[dict]:
+    entries: list[dict] = []
+    for token in tokens:
+        entries.append({"level": token["level"], "id": token["id"], "name": token["name"]})
+        entries.extend(_flatten_toc(token.get("children", [])))
+    return entries
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only allow-listed tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(text: str, reference_count: int | None = None) -> RenderedBody:
+    """Render article Markdown to sanitised HTML with a table of contents.
+
+    ``[@N]`` markers become superscript links to reference N (``#ref-N``). When
+    ``reference_count`` is given, markers beyond it stay as plain text so a reader never
+    follows a link to nowhere.
+    """
+    md = markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc"],
+        extension_configs={"toc": {"toc_depth": "2-3", "permalink": False}},
+        output_format="html",
+    )
+    # Raw HTML in the Markdown is escaped, not passed through: writers format with Markdown.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    html = md.convert(_shift_headings(text or ""))
+    toc = _flatten_toc(getattr(md, "toc_tokens", []))
+
+    cited: list[int] = []
+    occurrences: dict[int, int] = {}
+
+    def cite(match: re.Match) -> str:
+        number = int(match.group(1))
+        if number < 1 or (reference_count is not None and number > reference_count):
+            return match.group(0)
+        occurrences[number] = occurrences.get(number, 0) + 1
+        if number not in cited:
+            cited.append(number)
+        anchor = f"cite-{number}-{occurrences[number]}"
+        return (
+            f'<sup class="citation" id="{anchor}"><a href="#ref-{number}" '
+            f'title="Reference {number}">[{number}]</a></sup>'
+        )
+
+    html = CITATION_RE.sub(cite, html)
+    return RenderedBody(html=sanitise_html(html), toc=toc, cited=tuple(cited))

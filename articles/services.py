@@ -1,0 +1,74 @@
+"""Writes for topics and trials, and helpers the article workflow shares.
+
+Article working-copy saves go through ``reviews.workflow.save_working_copy`` because an edit
+can withdraw a review; topics and trials have no workflow and are saved here. Every write
+happens inside a django-reversion revision carrying its user and comment.
+"""
+
+from collections.abc import Iterable
+
+import reversion
+from anyascii import anyascii
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Article, ClinicalTrial, Topic
+
+SLUG_MAX_LENGTH = 200
+
+
+def slug_base(title: str) -> str:
+    """An ASCII slug for any title: accents and non-Latin scripts are transliterated."""
+    base = slugify(anyascii(title or ""))[:SLUG_MAX_LENGTH].strip("-")
+    return base or "article"
+
+
+def unique_article_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """The title's slug, with ``-2``, ``-3``… appended until no other article has it."""
+    base = slug_base(title)
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    counter = 2
+    while True:
+        suffix = f"-{counter}"
+        candidate = f"{base[: SLUG_MAX_LENGTH - len(suffix)]}{suffix}"
+        if candidate not in taken:
+            return candidate
+        counter += 1
+
+
+def topic_save(
+    *, topic: Topic, user: AbstractBaseUser | None, comment: str = "Saved topic."
+) -> Topic:
+    """Validate and save a topic as a new version."""
+    topic.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        topic.save()
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+    return topic
+
+
+def trial_save(
+    *, trial: ClinicalTrial, user: AbstractBaseUser | None, comment: str = "Saved trial."
+) -> ClinicalTrial:
+    """Validate and save a clinical trial as a new version."""
+    trial.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        trial.save()
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+    return trial
+
+
+def topics_by_slug(slugs: Iterable[str]) -> tuple[list[Topic], list[str]]:
+    """The topics with these slugs, and the slugs that matched none."""
+    wanted = list(dict.fromkeys(slugs))
+    found = {topic.slug: topic for topic in Topic.objects.filter(slug__in=wanted)}
+    return [found[slug] for slug in wanted if slug in found], [s for s in wanted if s not in found]

@@ -1,0 +1,78 @@
+"""Identifier formats used in medical citations, with messages that say what is wrong.
+
+The formats follow the registries: ClinicalTrials.gov NCT numbers, PubMed IDs and DOIs.
+A DOI outside the usual pattern is only warned about (some real ones are unusual), never
+rejected.
+"""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+NCT_RE = re.compile(r"^NCT\d{8}$")
+PMID_RE = re.compile(r"^[1-9]\d{0,7}$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
+
+
+def normalise_nct_id(value: str) -> str:
+    """Trim spaces and upper-case an NCT number (``nct01234567`` is a common typing)."""
+    return (value or "").strip().upper()
+
+
+def validate_nct_id(value: str) -> None:
+    """Reject anything that is not ``NCT`` followed by exactly eight digits."""
+    if not NCT_RE.match(value or ""):
+        raise ValidationError(
+            "“%(value)s” is not a valid NCT number: it must be “NCT” followed by exactly "
+            "8 digits, for example NCT01234567.",
+            code="invalid_nct_id",
+            params={"value": value},
+        )
+
+
+def validate_pmid(value: str) -> None:
+    """Reject PubMed IDs that are not 1 to 8 digits without a leading zero."""
+    if not PMID_RE.match(value or ""):
+        raise ValidationError(
+            "“%(value)s” is not a valid PubMed ID (PMID): it must be 1 to 8 digits with no "
+            "leading zero, for example 35320644.",
+            code="invalid_pmid",
+            params={"value": value},
+        )
+
+
+def normalise_doi(value: str) -> str:
+    """Strip spaces and a resolver prefix such as ``https://doi.org/`` or ``doi:``."""
+    doi = (value or "").strip()
+    lowered = doi.lower()
+    for prefix in DOI_PREFIXES:
+        if lowered.startswith(prefix):
+            return doi[len(prefix) :]
+    if lowered.startswith("doi:"):
+        return doi[4:].strip()
+    return doi
+
+
+def doi_warning(value: str) -> str | None:
+    """Return a warning for a DOI outside the usual ``10.NNNN/suffix`` shape, else None."""
+    doi = normalise_doi(value)
+    if not doi or DOI_RE.match(doi):
+        return None
+    return (
+        f"The DOI “{doi}” does not look like the usual form “10.NNNN/suffix” "
+        "(for example 10.1056/NEJMoa2115022). It was kept: check it resolves at doi.org."
+    )
+
+
+def validate_publication_year(value: int) -> None:
+    """Reject years before modern journals or more than a year in the future."""
+    latest = date.today().year + 1
+    if value is not None and not 1800 <= value <= latest:
+        raise ValidationError(
+            "%(value)s is not a plausible publication year: enter a year between 1800 "
+            "and %(latest)s.",
+            code="invalid_year",
+            params={"value": value, "latest": latest},
+        )

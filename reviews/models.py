@@ -1,0 +1,151 @@
+"""Reviewer profiles, reviews bound to exact versions, and the audit trail.
+
+Only ``reviews.workflow`` creates or changes reviews and audit entries.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ReviewerProfile(models.Model):
+    """A clinician's public identity as a medical reviewer."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="user",
+        on_delete=models.CASCADE,
+        related_name="reviewer_profile",
+        help_text="The account that signs reviews.",
+    )
+    display_name = models.CharField(
+        "display name", max_length=150, help_text="As printed on pages, e.g. Dr Amara Okafor."
+    )
+    credentials = models.CharField(
+        "credentials", max_length=100, help_text="Qualifications, e.g. MD, FRCP."
+    )
+    specialty = models.CharField("specialty", max_length=150, help_text="e.g. Medical oncology.")
+    institution = models.CharField(
+        "institution", max_length=200, blank=True, help_text="Where they practise."
+    )
+    disclosure = models.TextField(
+        "conflict-of-interest disclosure",
+        blank=True,
+        help_text="Relevant financial or professional interests; “None declared” if none.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = "reviewer profile"
+        verbose_name_plural = "reviewer profiles"
+
+    def __str__(self) -> str:
+        return f"{self.display_name}, {self.credentials}"
+
+    def as_byline(self) -> dict[str, str]:
+        """The reviewer's public identity as it stands now, for freezing into a review."""
+        return {
+            "name": self.display_name,
+            "credentials": self.credentials,
+            "specialty": self.specialty,
+            "institution": self.institution,
+        }
+
+
+class Review(models.Model):
+    """A request for clinical review of one exact version of an article, and its outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        WITHDRAWN = "withdrawn", "Withdrawn (the text changed)"
+        PUBLISHED = "published", "Approved and published"
+
+    OPEN_STATUSES = (Status.PENDING, Status.APPROVED)
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="reviews",
+    )
+    version = models.PositiveIntegerField(
+        "version", help_text="The exact version under review; any later save withdraws it."
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="submitted by",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("submitted at")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="reviewer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews_made",
+    )
+    reviewer_byline = models.JSONField(
+        "reviewer as they stood",
+        default=dict,
+        blank=True,
+        help_text="Name, credentials and specialty when the decision was made.",
+    )
+    decided_at = models.DateTimeField("decided at", null=True, blank=True)
+    comment = models.TextField("decision comment", blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = "review"
+        verbose_name_plural = "reviews"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="one_open_review_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.article} v{self.version}: {self.get_status_display()}"
+
+
+class AuditEntry(models.Model):
+    """One workflow event: who did what to which version, when, and why."""
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+    )
+    action = models.CharField("action", max_length=30, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="user",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("at", db_index=True)
+    version = models.PositiveIntegerField("version")
+    from_state = models.CharField("from state", max_length=20, blank=True)
+    to_state = models.CharField("to state", max_length=20, blank=True)
+    comment = models.TextField("comment", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit trail"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} v{self.version} of {self.article}"

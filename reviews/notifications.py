@@ -1,0 +1,59 @@
+"""E-mails sent after workflow transitions commit (console backend unless configured)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+
+
+def _admin_link(article) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+
+
+def _addresses(users) -> list[str]:
+    return sorted({user.email for user in users if user.email and user.is_active})
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    if recipients:
+        send_mass_mail(
+            [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients],
+            fail_silently=True,
+        )
+
+
+def review_requested(article, submitted_by) -> None:
+    """Tell the clinical reviewers (other than the article's authors) a version awaits them."""
+    User = get_user_model()
+    author_ids = set(article.authors.values_list("pk", flat=True))
+    reviewers = User.objects.filter(
+        groups__name=settings.REVIEWERS_GROUP, reviewer_profile__isnull=False
+    ).exclude(pk__in=author_ids | {submitted_by.pk})
+    _send(
+        f"Review requested: {article.title} (version {article.version})",
+        f"{submitted_by.get_username()} submitted version {article.version} of "
+        f"“{article.title}” for clinical review.\n\nReview it at {_admin_link(article)}",
+        _addresses(reviewers),
+    )
+
+
+def review_decided(article, review) -> None:
+    """Tell the authors the outcome; on approval, tell the editors it can be published."""
+    User = get_user_model()
+    outcome = review.get_status_display().lower()
+    comment = f"\n\nComment from the reviewer:\n{review.comment}" if review.comment else ""
+    _send(
+        f"{review.get_status_display()}: {article.title} (version {review.version})",
+        f"{review.reviewer_byline.get('name', 'A reviewer')} {outcome} version {review.version} "
+        f"of “{article.title}”.{comment}\n\n{_admin_link(article)}",
+        _addresses(article.authors.all()),
+    )
+    if review.status == review.Status.APPROVED:
+        _send(
+            f"Ready to publish: {article.title} (version {review.version})",
+            f"Version {review.version} of “{article.title}” was clinically approved and can be "
+            f"published.\n\n{_admin_link(article)}",
+            _addresses(User.objects.filter(groups__name=settings.EDITORS_GROUP)),
+        )

@@ -1,0 +1,110 @@
+"""Shared fixtures: users in each editorial role and articles made through the workflow."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Reference, Topic
+from reviews import workflow
+from reviews.models import ReviewerProfile
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str, group: str | None = None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.org",
+        is_staff=True,
+        **extra,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_reviewer(username: str):
+    user = make_user(username, settings.REVIEWERS_GROUP, first_name="Ada", last_name=username)
+    ReviewerProfile.objects.create(
+        user=user,
+        display_name=f"Dr Ada {username.title()}",
+        credentials="MD",
+        specialty="Medical oncology",
+        institution="Test Hospital",
+        disclosure="None declared.",
+    )
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    return make_user("writer", settings.WRITERS_GROUP, first_name="Wendy", last_name="Writer")
+
+
+@pytest.fixture
+def writer2(db):
+    return make_user("writer2", settings.WRITERS_GROUP)
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_reviewer("reviewer")
+
+
+@pytest.fixture
+def reviewer2(db):
+    return make_reviewer("reviewer2")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", settings.EDITORS_GROUP)
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Bone metastases", slug="bone-metastases")
+
+
+@pytest.fixture
+def make_article(db, topic):
+    """Create an article through the workflow's save service, as a writer would."""
+
+    def make(user, title="Bone metastases explained", body=None, references=1, **fields):
+        article = Article(
+            title=title,
+            summary=fields.pop("summary", "What happens when breast cancer spreads to bone."),
+            body=body if body is not None else "## Symptoms\n\nBone pain is common [@1].",
+            **fields,
+        )
+
+        def related(saved):
+            saved.topics.set([topic])
+            for position in range(1, references + 1):
+                Reference.objects.create(
+                    article=saved,
+                    position=position,
+                    title=f"Reference title {position}",
+                    journal="N Engl J Med",
+                    year=2022,
+                    pmid=str(35320643 + position),
+                )
+
+        return workflow.save_working_copy(
+            article=article, user=user, comment="First draft.", save_related=related
+        )
+
+    return make
+
+
+@pytest.fixture
+def live_article(make_article, writer, reviewer, editor):
+    """An article written by ``writer``, approved by ``reviewer`` and published by ``editor``."""
+    article = make_article(writer)
+    workflow.submit(article=article, user=writer)
+    workflow.approve(article=article, user=reviewer, comment="Accurate.")
+    workflow.publish(article=article, user=editor)
+    article.refresh_from_db()
+    return article

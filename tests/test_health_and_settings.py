@@ -1,0 +1,128 @@
+"""/healthz and the environment-driven settings."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import OperationalError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter with only the given DJANGO_*/DATABASE_URL variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_ok(client):
+    """/healthz answers 200 with the database status."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_database_fails(client, monkeypatch):
+    """/healthz answers 503 with a JSON body when the database errors."""
+    from django.db.backends.base import base
+
+    def broken(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(base.BaseDatabaseWrapper, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_healthz_503_with_unreachable_postgres():
+    """With DATABASE_URL pointing at a closed port, /healthz is a 503 JSON answer."""
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mbc_cms.settings'; "
+        "django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz', HTTP_HOST='localhost'); print(r.status_code); "
+        "print(r.content.decode())",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
+    )
+    status, body = result.stdout.strip().splitlines()[:2]
+    assert status == "503", result.stderr
+    assert json.loads(body)["status"] == "error"
+    assert "Traceback" not in body
+
+
+def test_production_refuses_to_start_without_secret_key():
+    """With DJANGO_DEBUG=0 and no DJANGO_SECRET_KEY, manage.py exits with a clear message."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_settings_read_environment():
+    """DATABASE_URL, DJANGO_ALLOWED_HOSTS and DJANGO_DEBUG come from the environment."""
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='mbc_cms.settings'; "
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.ALLOWED_HOSTS, s.DEBUG)",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="y" * 50,
+        DJANGO_ALLOWED_HOSTS="cms.example.org, api.example.org",
+        DATABASE_URL="postgres://u:p@db.internal:5432/mbc",
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "mbc",
+        "['cms.example.org',",
+        "'api.example.org']",
+        "False",
+    ], result.stderr
+
+
+def test_sqlite_is_the_default_database():
+    """Without DATABASE_URL the database is a SQLite file in the project root."""
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='mbc_cms.settings'; "
+        "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
+        DJANGO_DEBUG="1",
+    )
+    assert result.stdout.strip() == str(ROOT / "db.sqlite3"), result.stderr
+
+
+@pytest.mark.django_db
+def test_editorial_groups_exist_with_permissions():
+    """The data migration creates the three groups; nobody may delete articles."""
+    groups = {group.name: group for group in Group.objects.all()}
+    assert {"Writers", "Clinical reviewers", "Editors"} <= set(groups)
+    writer_perms = set(groups["Writers"].permissions.values_list("codename", flat=True))
+    editor_perms = set(groups["Editors"].permissions.values_list("codename", flat=True))
+    assert {"add_article", "change_article", "add_reference"} <= writer_perms
+    assert "change_topic" not in writer_perms and "change_topic" in editor_perms
+    assert {"add_clinicaltrial", "change_clinicaltrial"} <= editor_perms
+    for group in groups.values():
+        assert not group.permissions.filter(codename="delete_article").exists()
