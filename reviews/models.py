@@ -149,3 +149,28 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} v{self.version} of {self.article}"
+
+
+class ReviewComment(models.Model):
+    """A message in the discussion of one review: reviewer questions, writer replies."""
+
+    review = models.ForeignKey(
+        Review, verbose_name="review", on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="author",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField("comment", help_text="Plain text.")
+    created_at = models.DateTimeField("posted at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "review comment"
+        verbose_name_plural = "review comments"
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.review}"

@@ -37,7 +37,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import notifications
-from .models import AuditEntry, Review
+from .models import AuditEntry, Review, ReviewComment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -500,6 +500,20 @@ def unpublish(*, article: Article, user: AbstractBaseUser, reason: str) -> Artic
             article, action=Action.UNPUBLISH, user=user, from_state=article.state, comment=reason
         )
     return article
+
+
+def add_review_comment(*, article: Article, user: AbstractBaseUser, body: str) -> ReviewComment:
+    """Add a message to the discussion of the article's latest review."""
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput("Write a comment first.", field="body")
+    review = article.reviews.order_by("-submitted_at", "-pk").first()
+    if review is None:
+        raise TransitionNotAllowed("The article has not been sent for review yet.")
+    with transaction.atomic():
+        comment = ReviewComment.objects.create(review=review, author=user, body=body)
+        _audit(article, action="comment", user=user, from_state=article.state, comment=body)
+    return comment
 
 
 TRANSITION_SERVICES: dict[str, Callable[..., Article]] = {
