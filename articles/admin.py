@@ -16,12 +16,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from reviews import workflow
+from reviews.readability import analyse, readability_warning
 
 from .models import Article, ArticleRevision, ClinicalTrial, PublishedArticle, Reference, Topic
 from .rendering import render_markdown
@@ -107,6 +109,23 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The clinical reviewer's queue: articles in review that they did not write."""
+
+    title = "review queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        if workflow.is_clinical_reviewer(request.user):
+            return [("mine", "Needs my review")]
+        return []
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return workflow.needs_review_by(request.user, queryset)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -120,16 +139,16 @@ class ArticleAdmin(VersionAdmin):
         "next_review_due",
         "updated_at",
     ]
-    list_filter = ["state", "audience", "topics", ReviewDueFilter]
+    list_filter = [ReviewQueueFilter, "state", "audience", "topics", ReviewDueFilter]
     search_fields = ["title", "summary", "body", "slug"]
     list_per_page = 50
     filter_horizontal = ["topics", "authors", "related_trials"]
     autocomplete_fields = ["counterpart"]
-    readonly_fields = ["workflow_status", "rendered_preview"]
+    readonly_fields = ["workflow_status", "readability", "rendered_preview"]
     fieldsets = [
         ("Workflow", {"fields": ["workflow_status"]}),
         (None, {"fields": ["title", "slug", "summary", "audience", "language"]}),
-        ("Body", {"fields": ["body", "rendered_preview", "expected_version"]}),
+        ("Body", {"fields": ["body", "readability", "rendered_preview", "expected_version"]}),
         ("Classification", {"fields": ["topics", "related_trials", "counterpart"]}),
         ("Credits and review cycle", {"fields": ["authors", "review_interval_months"]}),
     ]
@@ -155,6 +174,22 @@ class ArticleAdmin(VersionAdmin):
         live = f"live version {snapshot.version}" if snapshot else "not live"
         due = f"; next review due {obj.next_review_due:%d %b %Y}" if obj.next_review_due else ""
         return f"{obj.get_state_display()} · working version {obj.version} · {live}{due}"
+
+    @admin.display(description="readability")
+    def readability(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Shown after the first save."
+        score = analyse(obj.body)
+        summary = (
+            f"Flesch-Kincaid grade {score.flesch_kincaid_grade} · reading ease "
+            f"{score.flesch_reading_ease} · {score.words} words, {score.sentences} sentences"
+        )
+        warning = readability_warning(score, obj.audience)
+        if warning:
+            return format_html(
+                '{}<br><span class="readability-warning" role="alert">{}</span>', summary, warning
+            )
+        return summary
 
     @admin.display(description="rendered preview")
     def rendered_preview(self, obj: Article) -> str:
@@ -198,6 +233,99 @@ class ArticleAdmin(VersionAdmin):
                 "version is reviewed, approved and published.",
             )
 
+    # Workflow: the panel on the change page, the action buttons and the review page -------
+
+    def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
+        review = article.reviews.order_by("-submitted_at", "-pk").first()
+        return {
+            "workflow_actions": [
+                (action, workflow.Action(action).label)
+                for action in workflow.allowed_actions(request.user, article)
+            ],
+            "live_snapshot": workflow.live_snapshot(article),
+            "scheduled_snapshot": article.snapshots.filter(go_live_at__gt=timezone.now())
+            .filter(live_until__isnull=True)
+            .first(),
+            "current_review": review,
+            "review_comments": review.comments.select_related("author") if review else [],
+            "has_ever_published": article.snapshots.exists(),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = Article.objects.filter(pk=object_id).first()
+        context = dict(extra_context or {})
+        if article is not None:
+            context.update(self._workflow_context(request, article))
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def workflow_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
+        """POST only: run one workflow transition and report the outcome as a message."""
+        article = self._article_or_403(request, object_id)
+        if request.method != "POST" or action not in workflow.TRANSITION_SERVICES:
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        kwargs: dict = {}
+        if action in {
+            workflow.Action.SUBMIT,
+            workflow.Action.APPROVE,
+            workflow.Action.REQUEST_CHANGES,
+        }:
+            kwargs["comment"] = request.POST.get("comment", "")
+        elif action == workflow.Action.PUBLISH:
+            kwargs["change_note"] = request.POST.get("change_note", "")
+            publish_at = request.POST.get("publish_at", "").strip()
+            if publish_at:
+                parsed = parse_datetime(publish_at)
+                if parsed is None:
+                    messages.error(request, "Enter the publication time as YYYY-MM-DD HH:MM.")
+                    return redirect("admin:articles_article_change", article.pk)
+                kwargs["publish_at"] = (
+                    timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+                )
+        elif action == workflow.Action.UNPUBLISH:
+            kwargs["reason"] = request.POST.get("reason", "")
+        try:
+            workflow.TRANSITION_SERVICES[action](article=article, user=request.user, **kwargs)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{workflow.Action(action).label}: done.")
+        return redirect("admin:articles_article_change", article.pk)
+
+    def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Template ``admin/articles/article/review.html``: what changed, and the discussion."""
+        article = self._article_or_403(request, object_id)
+        baseline = workflow.review_baseline_version(article)
+        changes = compare_versions(article, baseline, article.version)
+        score = analyse(article.body)
+        context = {
+            **self.admin_site.each_context(request),
+            **self._workflow_context(request, article),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Review version {article.version} of “{article.title}”",
+            "baseline": baseline,
+            "changes": changes,
+            "changed_count": sum(change.changed for change in changes),
+            "readability": score,
+            "readability_warning": readability_warning(score, article.audience),
+            "audit_entries": article.audit_entries.select_related("user")[:30],
+        }
+        return TemplateResponse(request, "admin/articles/article/review.html", context)
+
+    def review_comment_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """POST only: add a message to the review discussion."""
+        article = self._article_or_403(request, object_id)
+        if request.method == "POST":
+            try:
+                workflow.add_review_comment(
+                    article=article, user=request.user, body=request.POST.get("body", "")
+                )
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, "Comment added.")
+        return redirect("admin:articles_article_review", article.pk)
+
     # Version history, comparison and restore ----------------------------------------------
 
     def get_urls(self):
@@ -206,6 +334,21 @@ class ArticleAdmin(VersionAdmin):
                 "preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="articles_article_preview",
+            ),
+            path(
+                "<int:object_id>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<int:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="articles_article_review",
+            ),
+            path(
+                "<int:object_id>/review/comment/",
+                self.admin_site.admin_view(self.review_comment_view),
+                name="articles_article_review_comment",
             ),
             path(
                 "<int:object_id>/history/compare/",

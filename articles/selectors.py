@@ -146,8 +146,13 @@ def _display_content(content: VersionContent) -> dict:
     }
 
 
-def compare_versions(article: Article, old_number: int, new_number: int) -> list[FieldChange]:
-    """Field-by-field comparison of two versions of ``article``."""
-    old = _display_content(article_version_content(article, old_number))
+def compare_versions(
+    article: Article, old_number: int | None, new_number: int
+) -> list[FieldChange]:
+    """Field-by-field comparison of two versions; with no old version, everything is new."""
     new = _display_content(article_version_content(article, new_number))
+    if old_number is None:
+        old = {name: "" for name, _label in COMPARED_FIELDS}
+    else:
+        old = _display_content(article_version_content(article, old_number))
     return compare_dicts(old, new, COMPARED_FIELDS)

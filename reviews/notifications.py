@@ -57,3 +57,19 @@ def review_decided(article, review) -> None:
             f"published.\n\n{_admin_link(article)}",
             _addresses(User.objects.filter(groups__name=settings.EDITORS_GROUP)),
         )
+
+
+def review_due_reminder(person, articles) -> int:
+    """Remind one author or reviewer which of their articles need a clinical review."""
+    if not person.email:
+        return 0
+    lines = [
+        f"- {article.title}: review due {article.next_review_due:%d %b %Y} ({_admin_link(article)})"
+        for article in articles
+    ]
+    _send(
+        f"Clinical review due: {len(articles)} article(s)",
+        "These articles are due for clinical review:\n\n" + "\n".join(lines),
+        [person.email],
+    )
+    return 1

@@ -34,6 +34,7 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import notifications
@@ -228,6 +229,44 @@ def allowed_actions(user: AbstractBaseUser | None, article: Article) -> list[str
             continue
         allowed.append(action)
     return allowed
+
+
+def needs_review_by(user: AbstractBaseUser | None, queryset: models.QuerySet) -> models.QuerySet:
+    """Articles in ``queryset`` awaiting review that ``user`` may review (not their writing)."""
+    from articles.models import ArticleRevision, PublishedArticle
+
+    if not is_clinical_reviewer(user):
+        return queryset.none()
+    last_live = (
+        PublishedArticle.objects.filter(article=models.OuterRef("pk"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    edited_since_live = ArticleRevision.objects.filter(
+        article=models.OuterRef("pk"),
+        revision__user=user,
+        version__gt=models.OuterRef("last_live_version"),
+    )
+    return (
+        queryset.filter(state=State.IN_REVIEW)
+        .annotate(last_live_version=Coalesce(models.Subquery(last_live), 0))
+        .exclude(models.Exists(edited_since_live))
+        .exclude(authors=user)
+    )
+
+
+def review_baseline_version(article: Article) -> int | None:
+    """What a reviewer compares against: the live version, else the last approved one."""
+    snapshot = live_snapshot(article)
+    if snapshot is not None:
+        return snapshot.version
+    return (
+        article.reviews.filter(status__in=[Review.Status.APPROVED, Review.Status.PUBLISHED])
+        .exclude(version=article.version)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
 
 
 # Writes ----------------------------------------------------------------------------------------
