@@ -501,12 +501,24 @@ class PublishedArticle(models.Model):
     title = models.CharField("title", max_length=200)
     summary = models.TextField("summary")
     body_html = models.TextField("body HTML", help_text="Rendered and sanitised Markdown.")
+    body_text = models.TextField(
+        "body text", blank=True, help_text="The body as plain text, for search and snippets."
+    )
     toc = models.JSONField("table of contents", default=list, blank=True)
     audience = models.CharField("audience", max_length=20, choices=Audience.choices)
     language = models.CharField("language", max_length=10, default="en")
     topics = models.ManyToManyField(Topic, verbose_name="topics", related_name="snapshots")
     related_trials = models.ManyToManyField(
         ClinicalTrial, verbose_name="related trials", related_name="snapshots", blank=True
+    )
+    counterpart = models.ForeignKey(
+        Article,
+        verbose_name="counterpart",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The article for the other audience; linked while it is live.",
     )
     authors = models.JSONField("authors", default=list, help_text="Byline names.")
     references = models.JSONField("references", default=list, help_text="Structured citations.")
@@ -585,6 +597,30 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} v{self.version}"
+
+
+class Feedback(models.Model):
+    """A reader's answer to "Was this helpful?" on a published article."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        help_text="The article the reader was on.",
+    )
+    version = models.PositiveIntegerField("version", help_text="The live version they read.")
+    helpful = models.BooleanField("helpful", help_text="Did the reader find the page helpful?")
+    comment = models.TextField("comment", max_length=2000, blank=True)
+    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "reader feedback"
+        verbose_name_plural = "reader feedback"
+
+    def __str__(self) -> str:
+        return f"{'Helpful' if self.helpful else 'Not helpful'}: {self.article}"
 
 
 # django-reversion registrations. Article versions hold the content only, never the workflow

@@ -7,6 +7,7 @@ inline styles never survive, whatever the Markdown contained.
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 import markdown
 import nh3
@@ -103,3 +104,11 @@ def render_markdown(text: str, reference_count: int | None = None) -> RenderedBo
 
     html = CITATION_RE.sub(cite, html)
     return RenderedBody(html=sanitise_html(html), toc=toc, cited=tuple(cited))
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of sanitised HTML, for search and snippets (citation markers dropped)."""
+    without_citations = re.sub(r'<sup class="citation"[^>]*>.*?</sup>', "", html)
+    text = nh3.clean(without_citations, tags=set(), attributes={})
+    text = re.sub(r"\s+", " ", unescape(text)).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", text)

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 import reversion
 from anyascii import anyascii
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Article, ClinicalTrial, Topic
+from .models import Article, ClinicalTrial, Feedback, PublishedArticle, Topic
 
 SLUG_MAX_LENGTH = 200
 
@@ -72,3 +73,36 @@ def topics_by_slug(slugs: Iterable[str]) -> tuple[list[Topic], list[str]]:
     wanted = list(dict.fromkeys(slugs))
     found = {topic.slug: topic for topic in Topic.objects.filter(slug__in=wanted)}
     return [found[slug] for slug in wanted if slug in found], [s for s in wanted if s not in found]
+
+
+FEEDBACK_LIMIT = 5
+FEEDBACK_WINDOW_SECONDS = 600
+
+
+class RateLimited(Exception):
+    """Too many submissions from one client; ``retry_after`` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many submissions; try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
+def feedback_record(
+    *, snapshot: PublishedArticle, helpful: bool, comment: str, client_key: str
+) -> Feedback:
+    """Store a reader's feedback, at most FEEDBACK_LIMIT per client per window."""
+    key = f"feedback-rate:{client_key}"
+    cache.add(key, 0, FEEDBACK_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the entry expired between add and incr
+        cache.set(key, 1, FEEDBACK_WINDOW_SECONDS)
+        count = 1
+    if count > FEEDBACK_LIMIT:
+        raise RateLimited(FEEDBACK_WINDOW_SECONDS)
+    return Feedback.objects.create(
+        article_id=snapshot.article_id,
+        version=snapshot.version,
+        helpful=helpful,
+        comment=comment.strip()[:2000],
+    )

@@ -8,7 +8,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 
 from .models import Article, PublishedArticle, Reference
-from .rendering import render_markdown
+from .rendering import html_to_text, render_markdown
 
 
 def person_name(user: AbstractBaseUser) -> str:
@@ -57,6 +57,9 @@ def build_snapshot(
         title=article.title,
         summary=article.summary,
         body_html=rendered.html,
+        body_text=html_to_text(rendered.html),
+        counterpart_id=article.counterpart_id
+        or Article.objects.filter(counterpart=article).values_list("pk", flat=True).first(),
         toc=rendered.toc,
         audience=article.audience,
         language=article.language,

@@ -1,12 +1,19 @@
 from django.urls import path
 
 from . import views
+from .feeds import LatestArticlesFeed
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>/feedback/", views.article_feedback, name="feedback"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("trials/", views.trial_list, name="trials"),
     path("trials/<str:nct_id>/", views.trial_detail, name="trial"),
+    path("search/", views.search, name="search"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+    path("about/editorial-policy/", views.editorial_policy, name="editorial_policy"),
+    path("preview/<str:token>/", views.preview, name="preview"),
 ]

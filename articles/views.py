@@ -1,47 +1,185 @@
-"""Public reading pages. They read only live snapshots, never the working copy."""
+"""Public reading pages. They read live snapshots only (``articles.public``), never drafts."""
 
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core import signing
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
-from .models import ClinicalTrial, PublishedArticle, Topic
+from reviews.models import ReviewerProfile
+
+from . import public
+from .forms import FeedbackForm
+from .models import Article, ClinicalTrial, Topic
+from .previews import PreviewExpired, read_preview_token
+from .rendering import render_markdown
+from .selectors import article_version_content
+from .services import RateLimited, feedback_record
+from .structured_data import medical_trial, medical_web_page, to_json_ld
+
+PAGE_SIZE = 20
 
 
+def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE):
+    """One page of ``items`` from ``?page=``; a missing or out-of-range page is a 404."""
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404("No such page.") from exc
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Template ``articles/home.html``: topics, latest articles and trials."""
-    topics = Topic.objects.filter(parent__isnull=True).prefetch_related("children")
-    latest = PublishedArticle.objects.live().only("slug", "title", "summary", "go_live_at")[:10]
-    trials = ClinicalTrial.objects.all()[:10]
-    return render(
-        request, "articles/home.html", {"topics": topics, "latest": latest, "trials": trials}
-    )
+    """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
+    listed = public.live_articles().only("slug", "title", "summary", "go_live_at", "last_reviewed")
+    context = {
+        "topics": Topic.objects.filter(parent__isnull=True).prefetch_related("children"),
+        "latest": listed.order_by("-go_live_at", "title")[:6],
+        "recently_reviewed": listed.exclude(last_reviewed=None).order_by("-last_reviewed", "title")[
+            :6
+        ],
+        "trials": ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6],
+    }
+    return render(request, "articles/home.html", context)
 
 
+def _article_context(snapshot, feedback_form: FeedbackForm) -> dict:
+    url = public.site_url(snapshot.get_absolute_url())
+    return {
+        "article": snapshot,
+        "changes": public.change_log(snapshot),
+        "counterpart": public.live_counterpart(snapshot),
+        "json_ld": to_json_ld(medical_web_page(snapshot, url, snapshot.first_published_at)),
+        "feedback_form": feedback_form,
+        "canonical_url": url,
+    }
+
+
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Template ``articles/article_detail.html``: the live snapshot with this slug."""
-    snapshot = get_object_or_404(
-        PublishedArticle.objects.live().prefetch_related("topics", "related_trials"), slug=slug
-    )
-    return render(request, "articles/article_detail.html", {"article": snapshot})
+    """Template ``articles/article_detail.html``: one live article with its trust signals."""
+    context = _article_context(public.live_article(slug), FeedbackForm())
+    context["feedback_thanks"] = request.GET.get("feedback") == "thanks"
+    return render(request, "articles/article_detail.html", context)
 
 
+@require_POST
+def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record "Was this helpful?" feedback (CSRF-protected, rate-limited per client)."""
+    snapshot = public.live_article(slug)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        context = _article_context(snapshot, form)
+        return render(request, "articles/article_detail.html", context, status=400)
+    try:
+        feedback_record(
+            snapshot=snapshot,
+            helpful=form.cleaned_data["helpful"],
+            comment=form.cleaned_data["comment"],
+            client_key=request.META.get("REMOTE_ADDR", "unknown"),
+        )
+    except RateLimited as limited:
+        response = render(
+            request, "articles/feedback_limited.html", {"article": snapshot}, status=429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    return redirect(f"{snapshot.get_absolute_url()}?feedback=thanks#feedback")
+
+
+@require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Template ``articles/topic_detail.html``: a topic and its live articles."""
+    """Template ``articles/topic_detail.html``: a topic and its live articles, paginated."""
     topic = get_object_or_404(
-        Topic.objects.prefetch_related(Prefetch("children", queryset=Topic.objects.all())),
-        slug=slug,
+        Topic.objects.select_related("parent").prefetch_related("children"), slug=slug
     )
+    page = paginate(request, public.topic_articles(topic))
+    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+
+
+@require_safe
+def trial_list(request: HttpRequest) -> HttpResponse:
+    """Template ``articles/trial_list.html``: every clinical trial, paginated."""
+    page = paginate(request, ClinicalTrial.objects.all())
+    return render(request, "articles/trial_list.html", {"page": page})
+
+
+@require_safe
+def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
+    """Template ``articles/trial_detail.html``: one trial and the live articles citing it."""
+    trial = get_object_or_404(ClinicalTrial, nct_id=nct_id.upper())
+    if trial.nct_id != nct_id:
+        return redirect(trial, permanent=True)
     articles = (
-        PublishedArticle.objects.live()
-        .filter(topics__in=[topic, *topic.children.all()])
-        .distinct()
+        public.live_articles()
+        .filter(related_trials=trial)
+        .only("slug", "title", "summary")
         .order_by("title")
     )
-    return render(request, "articles/topic_detail.html", {"topic": topic, "articles": articles})
+    url = public.site_url(trial.get_absolute_url())
+    context = {
+        "trial": trial,
+        "articles": articles,
+        "json_ld": to_json_ld(medical_trial(trial, url)),
+    }
+    return render(request, "articles/trial_detail.html", context)
 
 
-def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
-    """Template ``articles/trial_detail.html``: one clinical trial and the articles citing it."""
-    trial = get_object_or_404(ClinicalTrial, nct_id=nct_id)
-    articles = PublishedArticle.objects.live().filter(related_trials=trial).order_by("title")
-    return render(request, "articles/trial_detail.html", {"trial": trial, "articles": articles})
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Template ``articles/search.html``: full-text search over live articles."""
+    query = request.GET.get("q", "").strip()[:200]
+    context: dict = {"query": query}
+    if query:
+        page = paginate(request, public.search_articles(query))
+        context.update(page=page, hits=public.search_hits(page.object_list, query))
+    return render(request, "articles/search.html", context)
+
+
+@require_safe
+def editorial_policy(request: HttpRequest) -> HttpResponse:
+    """Template ``articles/editorial_policy.html``: how content is made, and who reviews it."""
+    reviewers = ReviewerProfile.objects.filter(user__is_active=True).order_by("display_name")
+    return render(request, "articles/editorial_policy.html", {"reviewers": reviewers})
+
+
+@require_safe
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    """Template ``articles/preview.html``: one working-copy version, for a shared link."""
+    try:
+        article_id, version = read_preview_token(token)
+    except PreviewExpired:
+        response = render(request, "articles/preview_expired.html", status=410)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    except signing.BadSignature as exc:
+        raise Http404("This preview link is not valid.") from exc
+    article = get_object_or_404(Article.objects.active(), pk=article_id)
+    content = article_version_content(article, version)
+    rendered = render_markdown(content.fields.get("body", ""), len(content.references))
+    context = {
+        "article": article,
+        "version": version,
+        "fields": content.fields,
+        "references": content.references,
+        "rendered": rendered,
+    }
+    response = render(request, "articles/preview.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the public site, not the admin, previews or editorial API."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /api/v1/editorial/",
+        f"Sitemap: {public.site_url(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

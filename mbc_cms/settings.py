@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     # Third party
     "rest_framework",
     "rest_framework.authtoken",
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mbc_cms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mbc_cms.middleware.csp_nonce",
             ],
         },
     },
@@ -214,6 +218,9 @@ LOGGING = {
 WRITERS_GROUP = "Writers"
 REVIEWERS_GROUP = "Clinical reviewers"
 EDITORS_GROUP = "Editors"
+
+# Signed preview links for unpublished versions stay valid this long (seconds).
+PREVIEW_MAX_AGE = int(os.environ.get("DJANGO_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
 # The public address, for links in e-mails and feeds.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")

@@ -31,7 +31,7 @@ from articles.models import (
     Reference,
     Topic,
 )
-from articles.rendering import render_markdown
+from articles.rendering import html_to_text, render_markdown
 from articles.services import topic_save, trial_save
 from reviews import workflow
 from reviews.models import Review, ReviewerProfile
@@ -356,6 +356,7 @@ class Command(BaseCommand):
                     title=article.title,
                     summary=article.summary,
                     body_html=bodies[n % len(bodies)].html,
+                    body_text=html_to_text(bodies[n % len(bodies)].html),
                     toc=bodies[n % len(bodies)].toc,
                     audience=article.audience,
                     authors=[writer.get_full_name()],

@@ -1,0 +1,164 @@
+"""Reads for the public site and API: only live snapshots, never the working copy."""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import PublishedArticle, Topic
+
+SNIPPET_WORDS = 30
+MAX_QUERY_TERMS = 8
+
+
+def live_articles() -> QuerySet[PublishedArticle]:
+    """Every snapshot readers may see now."""
+    return PublishedArticle.objects.live()
+
+
+def live_article(slug: str) -> PublishedArticle:
+    """The live snapshot with ``slug``, with what its page needs; 404 otherwise."""
+    snapshot = (
+        live_articles()
+        .filter(slug=slug)
+        .select_related("article")
+        .prefetch_related("topics__parent", "related_trials")
+        .first()
+    )
+    if snapshot is None:
+        raise Http404("No published article has this address.")
+    return snapshot
+
+
+def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
+    """The article's public change log: every publication so far, newest first."""
+    return list(
+        PublishedArticle.objects.filter(
+            article_id=snapshot.article_id, go_live_at__lte=timezone.now()
+        )
+        .only("version", "go_live_at", "change_note")
+        .order_by("-go_live_at")
+    )
+
+
+def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
+    """The live version of the same subject for the other audience, if there is one."""
+    if snapshot.counterpart_id is None:
+        return None
+    return (
+        live_articles()
+        .filter(article_id=snapshot.counterpart_id)
+        .only("slug", "title", "audience")
+        .first()
+    )
+
+
+def topic_articles(topic: Topic) -> QuerySet[PublishedArticle]:
+    """Live articles filed under ``topic`` or one of its sub-topics."""
+    return (
+        live_articles()
+        .filter(Q(topics=topic) | Q(topics__parent=topic))
+        .distinct()
+        .only("slug", "title", "summary", "audience", "go_live_at", "last_reviewed")
+        .order_by("title")
+    )
+
+
+# Search ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: PublishedArticle
+    snippet: SafeString
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a search query, without punctuation, at most a handful."""
+    return [term for term in re.findall(r"\w[\w'-]*", query.lower()) if len(term) > 1][
+        :MAX_QUERY_TERMS
+    ]
+
+
+def _ranked_postgres(query: str) -> QuerySet[PublishedArticle]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english")
+    )
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    return (
+        live_articles()
+        .annotate(rank=SearchRank(vector, search_query))
+        .filter(rank__gt=0)
+        .order_by("-rank", "title")
+    )
+
+
+def _ranked_fallback(terms: list[str]) -> QuerySet[PublishedArticle]:
+    """Every term must appear; title matches weigh most, then summary, then body."""
+    matches = live_articles()
+    score = Value(0)
+    for term in terms:
+        matches = matches.filter(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body_text__icontains=term)
+        )
+        score = (
+            score
+            + Case(When(title__icontains=term, then=Value(8)), default=Value(0))
+            + Case(When(summary__icontains=term, then=Value(3)), default=Value(0))
+            + Case(When(body_text__icontains=term, then=Value(1)), default=Value(0))
+        )
+    return matches.annotate(rank=Case(default=score, output_field=IntegerField())).order_by(
+        "-rank", "title"
+    )
+
+
+def search_articles(query: str) -> QuerySet[PublishedArticle]:
+    """Live articles matching ``query``, best first: PostgreSQL full-text search with
+    ranking, or a term-matching fallback on other databases."""
+    terms = query_terms(query)
+    if not terms:
+        return live_articles().none()
+    if connection.vendor == "postgresql":
+        return _ranked_postgres(" ".join(terms))
+    return _ranked_fallback(terms)
+
+
+def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> SafeString:
+    """A short excerpt around the first match, HTML-escaped, with the terms in <mark>."""
+    tokens = text.split()
+    lowered = [token.lower() for token in tokens]
+    start = next((i for i, token in enumerate(lowered) if any(term in token for term in terms)), 0)
+    start = max(0, start - words // 3)
+    excerpt = " ".join(tokens[start : start + words])
+    escaped = escape(excerpt)
+    if terms:
+        pattern = re.compile("|".join(re.escape(escape(term)) for term in terms), re.IGNORECASE)
+        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + words < len(tokens) else ""
+    # Every piece of the text was escaped above; only our <mark> tags are HTML.
+    return mark_safe(f"{prefix}{escaped}{suffix}")
+
+
+def search_hits(results, query: str) -> list[SearchHit]:
+    """Turn one page of results into hits with highlighted snippets."""
+    terms = query_terms(query)
+    return [
+        SearchHit(article=article, snippet=snippet(article.body_text or article.summary, terms))
+        for article in results
+    ]
+
+
+def site_url(path: str) -> str:
+    """An absolute URL on the public site."""
+    return settings.SITE_URL.rstrip("/") + path
