@@ -8,6 +8,7 @@ the writer's text kept in the form); history, comparison and restore read
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -25,7 +26,16 @@ from reversion.models import Version
 from reviews import workflow
 from reviews.readability import analyse, readability_warning
 
-from .models import Article, ArticleRevision, ClinicalTrial, PublishedArticle, Reference, Topic
+from .models import (
+    Article,
+    ArticleRevision,
+    ClinicalTrial,
+    Feedback,
+    PublishedArticle,
+    Reference,
+    Topic,
+)
+from .previews import preview_url
 from .rendering import render_markdown
 from .selectors import article_version_content, article_versions, compare_versions
 from .validators import doi_warning
@@ -249,6 +259,8 @@ class ArticleAdmin(VersionAdmin):
             "current_review": review,
             "review_comments": review.comments.select_related("author") if review else [],
             "has_ever_published": article.snapshots.exists(),
+            "preview_link": request.build_absolute_uri(preview_url(article.pk, article.version)),
+            "preview_days": settings.PREVIEW_MAX_AGE // 86400,
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -490,4 +502,25 @@ class PublishedArticleAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Readers' "Was this helpful?" answers, for editors to act on."""
+
+    list_display = ["created_at", "article", "version", "helpful", "short_comment"]
+    list_filter = ["helpful", "created_at"]
+    search_fields = ["article__title", "comment"]
+    list_select_related = ["article"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="comment")
+    def short_comment(self, obj: Feedback) -> str:
+        return (obj.comment[:120] + "…") if len(obj.comment) > 120 else obj.comment
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -109,6 +109,9 @@ def render_markdown(text: str, reference_count: int | None = None) -> RenderedBo
 def html_to_text(html: str) -> str:
     """Plain text of sanitised HTML, for search and snippets (citation markers dropped)."""
     without_citations = re.sub(r'<sup class="citation"[^>]*>.*?</sup>', "", html)
+    # Headings and list items become sentences of their own, so snippets read naturally.
+    without_citations = re.sub(r"([^.?!:])</(h[2-6]|li)>", r"\1.</\2>", without_citations)
+    without_citations = re.sub(r"</(h[2-6]|p|li|td|th)>", r"</\1> ", without_citations)
     text = nh3.clean(without_citations, tags=set(), attributes={})
     text = re.sub(r"\s+", " ", unescape(text)).strip()
     return re.sub(r"\s+([.,;:!?])", r"\1", text)

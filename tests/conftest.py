@@ -108,3 +108,13 @@ def live_article(make_article, writer, reviewer, editor):
     workflow.publish(article=article, user=editor)
     article.refresh_from_db()
     return article
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (rate limits, cached pages)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -78,7 +78,7 @@ def test_scheduled_publish_from_admin(client, make_article, writer, reviewer, ed
 def test_review_page_shows_diff_against_live_and_thread(
     client, live_article, writer, reviewer, reviewer2
 ):
-    """The reviewer sees changes from the live version, with numbers highlighted, and can comment."""
+    """The reviewer sees changes from the live version, numbers highlighted, and can comment."""
     live_article.body = "## Symptoms\n\nBone pain is common in 70% of people [@1]."
     workflow.save_working_copy(article=live_article, user=writer)
     workflow.submit(article=live_article, user=writer, comment="Added a figure.")

@@ -1,0 +1,56 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright's sync API runs an event loop while a browser is open, and Django keeps one
+database connection per context, so everything that prepares the database (the serialized
+rollback and the demo content) happens before the browser starts, and the browser closes
+before the database is flushed: hence function-scoped fixtures that depend on ``demo_site``.
+"""
+
+import io
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.fail("Chromium is not installed: run `apt-get install chromium` (make test does).")
+    return path
+
+
+@pytest.fixture
+def demo_site(live_server):
+    """The live server with the demo content."""
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server
+
+
+@pytest.fixture
+def browser(demo_site, monkeypatch):
+    # The live server answers from its own thread while Playwright's loop runs in this one.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()

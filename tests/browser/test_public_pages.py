@@ -1,0 +1,94 @@
+"""The public site in a real browser: accessibility (axe-core), keyboard use, small screens."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PAGES = {
+    "home": "/",
+    "article": "/articles/bone-metastases/",
+    "topic": "/topics/metastasis/",
+    "search": "/search/?q=pain",
+    "trial": "/trials/NCT03529110/",
+    "trial list": "/trials/",
+    "editorial policy": "/about/editorial-policy/",
+}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def test_no_serious_accessibility_violations(demo_site, page):
+    """axe-core finds no serious or critical WCAG 2.2 AA violation on the main pages."""
+    axe = Axe()
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+        },
+        "resultTypes": ["violations"],
+    }
+    problems = []
+    for name, path in PAGES.items():
+        response = page.goto(demo_site.url + path)
+        assert response.status == 200, name
+        results = axe.run(page, options=options)
+        for violation in results.response["violations"]:
+            if violation["impact"] in BLOCKING_IMPACTS:
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                problems.append(f"{name}: {violation['id']} ({violation['impact']}) {targets}")
+    assert not problems, "\n".join(problems)
+
+
+def test_skip_link_and_keyboard_navigation(demo_site, page):
+    """The first Tab reaches a visible skip link that moves focus to the main content."""
+    page.goto(demo_site.url + PAGES["article"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    box = page.locator(".skip-link").bounding_box()
+    assert box and box["x"] >= 0, "skip link must be visible when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "A"
+
+
+def test_keyboard_reaches_feedback_form(demo_site, page):
+    """Readers can answer "Was this helpful?" with the keyboard alone."""
+    page.goto(demo_site.url + PAGES["article"])
+    page.locator("input[name=helpful][value=yes]").focus()
+    page.keyboard.press("Space")
+    page.locator("button", has_text="Send feedback").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**feedback=thanks**")
+    assert "Thank you for your feedback" in page.content()
+
+
+def test_readable_at_375_pixels(demo_site, browser, tmp_path):
+    """At 375 px wide nothing scrolls sideways and body text stays at least 16 px."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2)
+    page = context.new_page()
+    for path in (PAGES["home"], PAGES["article"]):
+        page.goto(demo_site.url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        size = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('main .lead')).fontSize)"
+        )
+        assert size >= 16
+        page.screenshot(path=str(tmp_path / "narrow.png"), full_page=True)
+    context.close()
+
+
+def test_no_console_errors_or_csp_violations(demo_site, page):
+    """Pages load with no console error (a CSP block would show up here)."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    for path in (PAGES["home"], PAGES["article"], PAGES["trial"]):
+        page.goto(demo_site.url + path)
+    assert not errors
