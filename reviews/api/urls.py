@@ -1,3 +1,16 @@
-from django.urls import path
+"""Routes of the API, version 1 (mounted at /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import EditorialArticleViewSet, TokenView
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("editorial/articles", EditorialArticleViewSet, basename="editorial-article")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    *router.urls,
+]

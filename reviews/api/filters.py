@@ -1,0 +1,21 @@
+"""Query-string filters for the editorial article list."""
+
+import django_filters
+
+from articles.models import Article, Audience
+from reviews.workflow import State
+
+
+class ArticleFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=State.choices, help_text="Workflow state.")
+    audience = django_filters.ChoiceFilter(choices=Audience.choices, help_text="Audience.")
+    topic = django_filters.CharFilter(
+        field_name="topics__slug", distinct=True, help_text="Slug of a topic the article is in."
+    )
+    search = django_filters.CharFilter(
+        field_name="title", lookup_expr="icontains", help_text="Part of the title."
+    )
+
+    class Meta:
+        model = Article
+        fields = ["state", "audience", "topic", "search"]

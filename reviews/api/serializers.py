@@ -1,0 +1,429 @@
+"""Input and output shapes of the editorial API.
+
+Serializers validate and present; they never write. The views hand validated data to
+``reviews.workflow``, the only code that saves an article or moves it through review.
+"""
+
+import copy
+from collections.abc import Mapping
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from articles.models import Article, ClinicalTrial, PublishedArticle, Reference, Topic
+from articles.validators import doi_warning, normalise_nct_id, validate_nct_id
+from reviews import workflow
+from reviews.readability import analyse, readability_warning
+
+WORKFLOW_FIELD_MESSAGE = (
+    "This field is read-only: the state and version change only through the workflow "
+    "actions (submit, approve, request-changes, publish, unpublish), never through an edit."
+)
+WORKFLOW_FIELDS = frozenset(
+    {"state", "version", "live_version", "live_url", "last_reviewed", "next_review_due"}
+)
+# Concrete Article fields an API client may write; the rest of the input is related rows.
+ARTICLE_INPUT_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "body",
+    "audience",
+    "language",
+    "counterpart",
+    "review_interval_months",
+)
+
+
+class StrictInputMixin:
+    """Refuse keys that would otherwise be silently ignored.
+
+    A typo such as ``publish_on`` must not publish now, and a ``state`` in an edit must not
+    look as if it was accepted.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            errors = {}
+            for key in data:
+                if key in writable:
+                    continue
+                if key in WORKFLOW_FIELDS:
+                    errors[key] = [WORKFLOW_FIELD_MESSAGE]
+                elif key in self.fields:
+                    errors[key] = ["This field is read-only."]
+                else:
+                    errors[key] = ["Unknown field."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class TopicField(serializers.SlugRelatedField):
+    """A topic, named by its slug."""
+
+    default_error_messages = {
+        "does_not_exist": "Unknown topic: '{value}'.",
+        "invalid": "Name a topic by its slug, for example bone-metastases.",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(slug_field="slug", queryset=Topic.objects.all(), **kwargs)
+
+
+class TrialField(serializers.SlugRelatedField):
+    """A clinical trial already in the database, named by its NCT number."""
+
+    default_error_messages = {
+        "does_not_exist": "There is no clinical trial {value} in the database: add the trial "
+        "first, then link it.",
+        "invalid": "Give the trial's NCT number as text, for example NCT01234567.",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(slug_field="nct_id", queryset=ClinicalTrial.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        nct_id = normalise_nct_id(data)
+        try:
+            validate_nct_id(nct_id)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return super().to_internal_value(nct_id)
+
+
+class CounterpartField(serializers.SlugRelatedField):
+    """The same subject for the other audience, named by its slug."""
+
+    default_error_messages = {
+        "does_not_exist": "Unknown article: '{value}'.",
+        "invalid": "Name the counterpart article by its slug.",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(slug_field="slug", queryset=Article.objects.active(), **kwargs)
+
+
+class ReferenceListSerializer(serializers.ListSerializer):
+    """Report errors as a list aligned with the input: ``[{}, {"pmid": ["..."]}]``."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            if isinstance(detail, dict) and detail and all(isinstance(k, int) for k in detail):
+                aligned = [detail.get(index, {}) for index in range(len(data))]
+                raise serializers.ValidationError(aligned) from error
+            if isinstance(detail, dict) and set(detail) == {api_settings.NON_FIELD_ERRORS_KEY}:
+                raise serializers.ValidationError(
+                    detail[api_settings.NON_FIELD_ERRORS_KEY]
+                ) from error
+            raise
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    """One citation. Validated by the model itself, after it normalises the identifiers."""
+
+    number = serializers.IntegerField(
+        source="position", read_only=True, help_text="Cite it in the body as [@number]."
+    )
+
+    class Meta:
+        model = Reference
+        fields = [
+            "id",
+            "number",
+            "position",
+            "authors",
+            "title",
+            "journal",
+            "year",
+            "volume",
+            "issue",
+            "pages",
+            "pmid",
+            "doi",
+            "nct_id",
+            "url",
+            "evidence_level",
+        ]
+        read_only_fields = ["id"]
+        list_serializer_class = ReferenceListSerializer
+        # Checked by full_clean() in validate(), which first strips prefixes and upper-cases.
+        extra_kwargs = {
+            "position": {"help_text": "Its number in the list; defaults to its place (1, 2…)."},
+            "pmid": {"validators": []},
+            "nct_id": {"validators": []},
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        reference = Reference(**attrs)
+        reference.full_clean(exclude=["article"])
+        return {name: getattr(reference, name) for name in attrs}
+
+
+class ReadabilitySerializer(serializers.Serializer):
+    grade = serializers.FloatField(help_text="Flesch-Kincaid grade level of the body.")
+    reading_ease = serializers.FloatField(help_text="Flesch reading ease of the body.")
+    words = serializers.IntegerField(help_text="Words in the body's prose.")
+    warning = serializers.CharField(
+        allow_null=True, help_text="Set when a patient page reads above the target grade."
+    )
+
+
+def _live_snapshot(article: Article) -> PublishedArticle | None:
+    """The snapshot readers see now (the viewset prefetches ``PublishedArticle.objects.live()``,
+    which is what ``workflow.live_snapshot`` reads)."""
+    prefetched = getattr(article, "live_snapshots", None)
+    if prefetched is None:
+        return workflow.live_snapshot(article)
+    return prefetched[0] if prefetched else None
+
+
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    """An article in the editorial list."""
+
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    authors = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field=get_user_model().USERNAME_FIELD
+    )
+    live_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "audience",
+            "language",
+            "topics",
+            "authors",
+            "state",
+            "version",
+            "live_version",
+            "last_reviewed",
+            "next_review_due",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_live_version(self, article: Article) -> int | None:
+        snapshot = _live_snapshot(article)
+        return snapshot.version if snapshot else None
+
+
+class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """An article's working copy: what writers edit, with its workflow status alongside.
+
+    On input, ``topics``, ``related_trials`` and ``references`` replace the stored lists when
+    given. Workflow fields are read-only; sending one is an error.
+    """
+
+    topics = TopicField(many=True, allow_empty=False, help_text="Topic slugs.")
+    authors = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field=get_user_model().USERNAME_FIELD,
+        help_text="Usernames of the writers credited in the byline.",
+    )
+    references = ReferenceSerializer(
+        many=True, required=False, help_text="The citations; given on input, they replace all."
+    )
+    related_trials = TrialField(many=True, required=False, help_text="NCT numbers.")
+    counterpart = CounterpartField(
+        required=False,
+        allow_null=True,
+        help_text="Slug of the same subject written for the other audience.",
+    )
+    live_version = serializers.SerializerMethodField()
+    live_url = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    readability = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+    comment = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Why you saved: recorded with the new version.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "body",
+            "audience",
+            "language",
+            "topics",
+            "authors",
+            "references",
+            "related_trials",
+            "counterpart",
+            "review_interval_months",
+            "state",
+            "version",
+            "live_version",
+            "live_url",
+            "last_reviewed",
+            "next_review_due",
+            "created_at",
+            "updated_at",
+            "allowed_actions",
+            "readability",
+            "warnings",
+            "comment",
+        ]
+        read_only_fields = ["state", "version", "last_reviewed", "next_review_due"]
+
+    def validate_references(self, references: list[dict]) -> list[dict]:
+        return [
+            {"position": index, **reference} for index, reference in enumerate(references, start=1)
+        ]
+
+    def validate(self, attrs: dict) -> dict:
+        if self.partial and not set(attrs) - {"comment"}:
+            # Any save is a new version and withdraws an open review; an empty edit is a mistake.
+            raise serializers.ValidationError("Send at least one field to change.")
+        # The model's own rules (counterpart for the other audience, unique slug, lengths),
+        # checked on the article as it would be after this change.
+        candidate = copy.copy(self.instance) if self.instance else Article()
+        for name in ARTICLE_INPUT_FIELDS:
+            if name in attrs:
+                setattr(candidate, name, attrs[name])
+        candidate.full_clean()
+        return attrs
+
+    def get_live_version(self, article: Article) -> int | None:
+        snapshot = _live_snapshot(article)
+        return snapshot.version if snapshot else None
+
+    def get_live_url(self, article: Article) -> str | None:
+        snapshot = _live_snapshot(article)
+        if snapshot is None:
+            return None
+        request = self.context.get("request")
+        path = snapshot.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=workflow.Action.choices))
+    )
+    def get_allowed_actions(self, article: Article) -> list[str]:
+        request = self.context.get("request")
+        return workflow.allowed_actions(request.user if request else None, article)
+
+    @extend_schema_field(ReadabilitySerializer)
+    def get_readability(self, article: Article) -> dict:
+        scores = analyse(article.body)
+        return {
+            "grade": scores.flesch_kincaid_grade,
+            "reading_ease": scores.flesch_reading_ease,
+            "words": scores.words,
+            "warning": readability_warning(scores, article.audience),
+        }
+
+    def get_warnings(self, article: Article) -> list[str]:
+        """Things worth checking that were not errors, such as a DOI of unusual shape."""
+        warnings = []
+        for reference in article.references.all():
+            warning = doi_warning(reference.doi)
+            if warning:
+                warnings.append(f"Reference {reference.position}: {warning}")
+        return warnings
+
+
+class VersionSerializer(serializers.Serializer):
+    """One saved version of an article."""
+
+    version = serializers.IntegerField(source="number")
+    created_at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Username of who saved it.")
+    comment = serializers.CharField(allow_blank=True)
+
+
+class VersionRangeSerializer(serializers.Serializer):
+    """The two versions to compare (``from`` is a Python keyword, hence ``get_fields``)."""
+
+    def get_fields(self) -> dict:
+        return {
+            "from": serializers.IntegerField(min_value=1, help_text="The older version."),
+            "to": serializers.IntegerField(min_value=1, help_text="The newer version."),
+        }
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Field name, e.g. body.")
+    label = serializers.CharField(help_text="Field label, e.g. Body.")
+    changed = serializers.BooleanField()
+    old = serializers.CharField(allow_blank=True, help_text="Value in the older version.")
+    new = serializers.CharField(allow_blank=True, help_text="Value in the newer version.")
+    diff = serializers.CharField(allow_blank=True, help_text="Unified diff; empty if unchanged.")
+    numbers_changed = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
+        help_text='Changed numbers as [old, new] pairs, e.g. [["75 mg", "100 mg"]]; "" when a '
+        "number was only removed or only added.",
+    )
+
+
+class VersionComparisonSerializer(serializers.Serializer):
+    def get_fields(self) -> dict:
+        return {
+            "from": serializers.IntegerField(),
+            "to": serializers.IntegerField(),
+            "changes": FieldChangeSerializer(many=True),
+        }
+
+
+class SubmitSerializer(StrictInputMixin, serializers.Serializer):
+    comment = serializers.CharField(
+        default="", allow_blank=True, help_text="A note for the clinical reviewers."
+    )
+
+
+class ApproveSerializer(StrictInputMixin, serializers.Serializer):
+    comment = serializers.CharField(
+        default="", allow_blank=True, help_text="A note recorded with the approval."
+    )
+
+
+class RequestChangesSerializer(StrictInputMixin, serializers.Serializer):
+    comment = serializers.CharField(
+        default="",
+        allow_blank=True,
+        help_text="Required: what needs to change (400 without it, once your role and the "
+        "state allow the action).",
+    )
+
+
+class PublishSerializer(StrictInputMixin, serializers.Serializer):
+    publish_at = serializers.DateTimeField(
+        default=None,
+        allow_null=True,
+        help_text="ISO 8601 time to go live; omit to publish now.",
+    )
+    change_note = serializers.CharField(
+        default="",
+        allow_blank=True,
+        help_text="Public note on what changed; required for every publication after the first.",
+    )
+
+
+class UnpublishSerializer(StrictInputMixin, serializers.Serializer):
+    reason = serializers.CharField(
+        default="", allow_blank=True, help_text="Required: why the article comes off the site."
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)

@@ -1,0 +1,343 @@
+"""The editorial API: writers, clinical reviewers and editors work on articles here.
+
+The views are thin. They validate input with the serializers, check the If-Match
+precondition, and call ``reviews.workflow``; the workflow alone decides who may do what in
+which state, and its refusals become HTTP errors in :mod:`reviews.api.exceptions`.
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from articles.diff import diff_text_unified
+from articles.models import Article, PublishedArticle, Reference
+from articles.selectors import article_versions, compare_versions
+from reviews import workflow
+
+from . import serializers as api_serializers
+from .exceptions import from_workflow_error
+from .filters import ArticleFilter
+from .permissions import IsEditorialUser
+from .preconditions import article_etag, check_if_match
+
+DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+FIELD_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='Field errors: {"field": ["message", ...]}, or {"detail": "..."} for a body '
+    "that cannot be parsed.",
+)
+
+
+def etag_header(status_code: int = 200) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[status_code],
+        description='The article\'s current strong ETag, "<id>-<version>-<state>".',
+    )
+
+
+IF_MATCH_REQUIRED = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the article as you last read it (428 if missing, 412 if stale).",
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Optional: the ETag of the version you read; 412 if the article has changed "
+    "since, so that nobody approves or publishes a version they did not see.",
+)
+ACTION_RESPONSES = {
+    200: api_serializers.ArticleSerializer,
+    400: FIELD_ERRORS,
+    403: OpenApiResponse(DETAIL, description="Your role does not allow this action."),
+    404: OpenApiResponse(DETAIL, description="No such article."),
+    409: OpenApiResponse(DETAIL, description="The article's state does not allow it."),
+    412: OpenApiResponse(DETAIL, description="If-Match was sent and is stale."),
+}
+
+
+def _transition_schema(summary: str, request: type[serializers.Serializer]):
+    return extend_schema(
+        summary=summary,
+        request=request,
+        responses=ACTION_RESPONSES,
+        parameters=[IF_MATCH_OPTIONAL, etag_header()],
+    )
+
+
+def _live_snapshots() -> Prefetch:
+    """Prefetch what ``workflow.live_snapshot`` reads, as ``article.live_snapshots``."""
+    return Prefetch("snapshots", queryset=PublishedArticle.objects.live(), to_attr="live_snapshots")
+
+
+def _with_related(articles):
+    """Everything the full article representation reads, in a fixed number of queries."""
+    return articles.select_related("counterpart").prefetch_related(
+        "topics",
+        "authors",
+        "related_trials",
+        Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
+        _live_snapshots(),
+    )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Obtain an API token",
+        description="Send it as `Authorization: Token <token>`. Tokens of inactive users do "
+        "not authenticate.",
+        request=AuthTokenSerializer,
+        responses={200: api_serializers.TokenSerializer, 400: FIELD_ERRORS},
+        auth=[],
+        tags=["auth"],
+    )
+)
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the user's API token."""
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List working copies (not archived)"),
+    create=extend_schema(
+        summary="Create a draft",
+        request=api_serializers.ArticleSerializer,
+        responses={201: api_serializers.ArticleSerializer, 400: FIELD_ERRORS},
+        parameters=[etag_header(201)],
+    ),
+    retrieve=extend_schema(summary="Read a working copy", parameters=[etag_header()]),
+    partial_update=extend_schema(
+        summary="Edit a working copy (a new version)",
+        description="Saves a new version. Editing an article in review or approved withdraws "
+        "the review. `topics`, `related_trials` and `references`, when given, replace the "
+        "stored lists. The input is validated first (400), then If-Match (428, 412).",
+        parameters=[IF_MATCH_REQUIRED, etag_header()],
+        responses={
+            200: api_serializers.ArticleSerializer,
+            400: FIELD_ERRORS,
+            404: OpenApiResponse(DETAIL, description="No such article."),
+            412: OpenApiResponse(DETAIL, description="If-Match is not the current ETag."),
+            428: OpenApiResponse(DETAIL, description="If-Match is missing."),
+        },
+    ),
+)
+@extend_schema(tags=["editorial"])
+class EditorialArticleViewSet(
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Working copies of articles: list, create, read, edit, history and workflow actions.
+
+    Articles are archived, never deleted, so there is no DELETE; edits are PATCH only.
+    """
+
+    permission_classes = [IsAuthenticated, IsEditorialUser]
+    filterset_class = ArticleFilter
+    serializer_class = api_serializers.ArticleSerializer
+
+    def get_queryset(self):
+        articles = Article.objects.active().order_by("title", "pk")
+        if self.action == "list":
+            return articles.prefetch_related("topics", "authors", _live_snapshots())
+        if self.action == "retrieve":
+            return _with_related(articles)
+        # Writes get an instance without prefetched rows, so that nothing cached before the save
+        # can be followed into the new version by django-reversion; responses re-read it.
+        return articles.select_related("counterpart")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return api_serializers.ArticleSummarySerializer
+        return api_serializers.ArticleSerializer
+
+    def handle_exception(self, exc):
+        if isinstance(exc, workflow.WorkflowError):
+            exc = from_workflow_error(exc)
+        return super().handle_exception(exc)
+
+    # Responses ----------------------------------------------------------------------------
+
+    def _article_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        """The article as it now stands in the database, with its ETag."""
+        article = _with_related(Article.objects.filter(pk=pk)).get()
+        data = api_serializers.ArticleSerializer(article, context=self.get_serializer_context())
+        headers = {"ETag": article_etag(article)}
+        if status_code == status.HTTP_201_CREATED:
+            headers["Location"] = self.reverse_action("detail", args=[article.pk])
+        return Response(data.data, status=status_code, headers=headers)
+
+    # Content ------------------------------------------------------------------------------
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        serializer = self.get_serializer(article)
+        return Response(serializer.data, headers={"ETag": article_etag(article)})
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        article = self._save(
+            Article(), serializer.validated_data, comment="Created through the editorial API."
+        )
+        return self._article_response(article.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        serializer = self.get_serializer(article, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        check_if_match(request, article, required=True)
+        self._save(
+            article,
+            serializer.validated_data,
+            comment="Edited through the editorial API.",
+            expected_version=article.version,
+        )
+        return self._article_response(article.pk)
+
+    def _save(
+        self,
+        article: Article,
+        data: dict,
+        *,
+        comment: str,
+        expected_version: int | None = None,
+    ) -> Article:
+        """Save validated input as a new version through the workflow."""
+        for name in api_serializers.ARTICLE_INPUT_FIELDS:
+            if name in data:
+                setattr(article, name, data[name])
+
+        def save_related(saved: Article) -> None:
+            if "topics" in data:
+                saved.topics.set(data["topics"])
+            if "related_trials" in data:
+                saved.related_trials.set(data["related_trials"])
+            if "references" in data:
+                saved.references.all().delete()
+                Reference.objects.bulk_create(
+                    Reference(article=saved, **reference) for reference in data["references"]
+                )
+
+        return workflow.save_working_copy(
+            article=article,
+            user=self.request.user,
+            comment=data.get("comment") or comment,
+            expected_version=expected_version,
+            save_related=save_related,
+        )
+
+    # History ------------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Every saved version, oldest first",
+        responses={200: api_serializers.VersionSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        data = api_serializers.VersionSerializer(article_versions(article), many=True).data
+        return Response(data)
+
+    @extend_schema(
+        summary="Compare two versions",
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="The older version."),
+            OpenApiParameter("to", int, required=True, description="The newer version."),
+        ],
+        responses={
+            200: api_serializers.VersionComparisonSerializer,
+            400: FIELD_ERRORS,
+            404: OpenApiResponse(DETAIL, description="No such article or version."),
+        },
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def diff(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        query = api_serializers.VersionRangeSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        old, new = query.validated_data["from"], query.validated_data["to"]
+        changes = [
+            {
+                "field": change.name,
+                "label": change.label,
+                "changed": change.changed,
+                "old": change.old,
+                "new": change.new,
+                "diff": diff_text_unified(
+                    change.old, change.new, f"version {old}", f"version {new}"
+                ),
+                "numbers_changed": [list(pair) for pair in change.numbers_changed],
+            }
+            # compare_versions raises Http404 (a 404 here) for a version that does not exist.
+            for change in compare_versions(article, old, new)
+        ]
+        comparison = {"from": old, "to": new, "changes": changes}
+        return Response(api_serializers.VersionComparisonSerializer(comparison).data)
+
+    # Workflow actions ---------------------------------------------------------------------
+
+    def _transition(self, request: Request, input_class, service) -> Response:
+        """Validate the action's input, run the workflow service, return the article."""
+        article = self.get_object()
+        check_if_match(request, article, required=False)
+        serializer = input_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service(article=article, user=request.user, **serializer.validated_data)
+        return self._article_response(article.pk)
+
+    @_transition_schema(
+        "Send the current version for clinical review", api_serializers.SubmitSerializer
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def submit(self, request: Request, pk=None) -> Response:
+        return self._transition(request, api_serializers.SubmitSerializer, workflow.submit)
+
+    @_transition_schema("Approve the version under review", api_serializers.ApproveSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def approve(self, request: Request, pk=None) -> Response:
+        return self._transition(request, api_serializers.ApproveSerializer, workflow.approve)
+
+    @_transition_schema(
+        "Send the version back to the writers", api_serializers.RequestChangesSerializer
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="request-changes",
+        url_name="request-changes",
+        filter_backends=[],
+    )
+    def request_changes(self, request: Request, pk=None) -> Response:
+        return self._transition(
+            request, api_serializers.RequestChangesSerializer, workflow.request_changes
+        )
+
+    @_transition_schema(
+        "Publish the approved version now or at publish_at", api_serializers.PublishSerializer
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def publish(self, request: Request, pk=None) -> Response:
+        return self._transition(request, api_serializers.PublishSerializer, workflow.publish)
+
+    @_transition_schema("Take the article off the site", api_serializers.UnpublishSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def unpublish(self, request: Request, pk=None) -> Response:
+        return self._transition(request, api_serializers.UnpublishSerializer, workflow.unpublish)
