@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import PublishedArticle, Topic
+from .models import ClinicalTrial, PublishedArticle, Topic
 
 SNIPPET_WORDS = 30
 MAX_QUERY_TERMS = 8
@@ -86,7 +86,7 @@ def query_terms(query: str) -> list[str]:
     ]
 
 
-def _ranked_postgres(query: str) -> QuerySet[PublishedArticle]:
+def _ranked_postgres(query: str, queryset: QuerySet) -> QuerySet[PublishedArticle]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     vector = (
@@ -96,16 +96,15 @@ def _ranked_postgres(query: str) -> QuerySet[PublishedArticle]:
     )
     search_query = SearchQuery(query, search_type="websearch", config="english")
     return (
-        live_articles()
-        .annotate(rank=SearchRank(vector, search_query))
+        queryset.annotate(rank=SearchRank(vector, search_query))
         .filter(rank__gt=0)
         .order_by("-rank", "title")
     )
 
 
-def _ranked_fallback(terms: list[str]) -> QuerySet[PublishedArticle]:
+def _ranked_fallback(terms: list[str], queryset: QuerySet) -> QuerySet[PublishedArticle]:
     """Every term must appear; title matches weigh most, then summary, then body."""
-    matches = live_articles()
+    matches = queryset
     score = Value(0)
     for term in terms:
         matches = matches.filter(
@@ -122,15 +121,16 @@ def _ranked_fallback(terms: list[str]) -> QuerySet[PublishedArticle]:
     )
 
 
-def search_articles(query: str) -> QuerySet[PublishedArticle]:
-    """Live articles matching ``query``, best first: PostgreSQL full-text search with
-    ranking, or a term-matching fallback on other databases."""
+def search_articles(query: str, queryset: QuerySet | None = None) -> QuerySet[PublishedArticle]:
+    """Live articles (or ``queryset``) matching ``query``, best first: PostgreSQL full-text
+    search with ranking, or a term-matching fallback on other databases."""
+    queryset = live_articles() if queryset is None else queryset
     terms = query_terms(query)
     if not terms:
-        return live_articles().none()
+        return queryset.none()
     if connection.vendor == "postgresql":
-        return _ranked_postgres(" ".join(terms))
-    return _ranked_fallback(terms)
+        return _ranked_postgres(" ".join(terms), queryset)
+    return _ranked_fallback(terms, queryset)
 
 
 def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> SafeString:
@@ -159,6 +159,21 @@ def search_hits(results, query: str) -> list[SearchHit]:
     ]
 
 
-def site_url(path: str) -> str:
-    """An absolute URL on the public site."""
+def last_public_change(now=None):
+    """When anything readers can see last changed: a publication going live or ending, or
+    a topic or trial edited. The Last-Modified of every public API response."""
+    now = now or timezone.now()
+    moments = PublishedArticle.objects.aggregate(
+        started=Max("go_live_at", filter=Q(go_live_at__lte=now)),
+        ended=Max("live_until", filter=Q(live_until__lte=now)),
+    )
+    moments["topics"] = Topic.objects.aggregate(latest=Max("updated_at"))["latest"]
+    moments["trials"] = ClinicalTrial.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return max((moment for moment in moments.values() if moment is not None), default=None)
+
+
+def site_url(path: str, request=None) -> str:
+    """An absolute URL on the public site: on the requested host, else on SITE_URL."""
+    if request is not None:
+        return request.build_absolute_uri(path)
     return settings.SITE_URL.rstrip("/") + path

@@ -45,8 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", context)
 
 
-def _article_context(snapshot, feedback_form: FeedbackForm) -> dict:
-    url = public.site_url(snapshot.get_absolute_url())
+def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm) -> dict:
+    url = public.site_url(snapshot.get_absolute_url(), request)
     return {
         "article": snapshot,
         "changes": public.change_log(snapshot),
@@ -60,7 +60,7 @@ def _article_context(snapshot, feedback_form: FeedbackForm) -> dict:
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Template ``articles/article_detail.html``: one live article with its trust signals."""
-    context = _article_context(public.live_article(slug), FeedbackForm())
+    context = _article_context(request, public.live_article(slug), FeedbackForm())
     context["feedback_thanks"] = request.GET.get("feedback") == "thanks"
     return render(request, "articles/article_detail.html", context)
 
@@ -71,7 +71,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = public.live_article(slug)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        context = _article_context(snapshot, form)
+        context = _article_context(request, snapshot, form)
         return render(request, "articles/article_detail.html", context, status=400)
     try:
         feedback_record(
@@ -118,7 +118,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
         .only("slug", "title", "summary")
         .order_by("title")
     )
-    url = public.site_url(trial.get_absolute_url())
+    url = public.site_url(trial.get_absolute_url(), request)
     context = {
         "trial": trial,
         "articles": articles,
@@ -180,6 +180,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /preview/",
         "Disallow: /api/v1/editorial/",
-        f"Sitemap: {public.site_url(reverse('sitemap'))}",
+        f"Sitemap: {public.site_url(reverse('sitemap'), request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

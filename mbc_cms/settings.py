@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "reversion",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mbc_cms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,11 +188,34 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Public API rates (see docs/api.md): anonymous clients, and partners with an API token.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DJANGO_API_ANON_RATE", "120/minute"),
+        "partner": os.environ.get("DJANGO_API_PARTNER_RATE", "1200/minute"),
+    },
 }
+PUBLIC_API_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_API_MAX_AGE", "60"))
+
+# The public API is open to browser apps on any origin, for reading only.
+CORS_URLS_REGEX = r"^/api/v1/(articles|topics|trials)(/.*)?$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "mbc_cms API",
-    "DESCRIPTION": "Clinician-reviewed metastatic breast cancer information.",
+    "DESCRIPTION": (
+        "Clinician-reviewed information about metastatic breast cancer.\n\n"
+        "**Public API** (`/api/v1/articles/`, `/topics/`, `/trials/`): published content "
+        "only, read-only, open to any origin (CORS). Every response has `ETag` and "
+        "`Last-Modified`; send `If-None-Match` or `If-Modified-Since` to get 304. Anonymous "
+        "clients may make 120 requests a minute; partners sending `Authorization: Token "
+        "<token>` get 1,200. Over the limit the answer is 429 with `Retry-After`.\n\n"
+        "**Editorial API** (`/api/v1/editorial/`): for writers, clinical reviewers and "
+        "editors, with a token from `/api/v1/auth/token/`.\n\n"
+        "**Versioning**: v1 only grows by additions; nothing in it is removed or renamed."
+    ),
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
 
-from .views import healthz
+from .api_docs import RedocView, SwaggerView
+from .views import favicon, healthz
 
 admin.site.site_header = "mbc_cms editorial"
 admin.site.site_title = "mbc_cms"
@@ -17,9 +18,11 @@ admin.site.index_title = "Content and clinical review"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("api/schema/", SpectacularAPIView.as_view(schema=None), name="schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/v1/", include("articles.api.urls")),
     path("api/v1/", include("reviews.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

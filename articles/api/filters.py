@@ -1,0 +1,110 @@
+"""Query parameters of the public API, each validated: a bad value is a 400, never a 500."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from articles import public
+from articles.models import (
+    Audience,
+    ClinicalTrial,
+    PublishedArticle,
+    Topic,
+    TrialPhase,
+    TrialStatus,
+)
+
+ORDERING_FIELDS = (
+    ("title", "title"),
+    ("go_live_at", "updated_at"),
+    ("first_published_at", "published_at"),
+    ("last_reviewed", "last_reviewed"),
+)
+
+
+class ISO8601Field(forms.Field):
+    """A date or date-time in ISO 8601 (a date means its midnight, UTC)."""
+
+    default_error_messages = {
+        "invalid": "Enter an ISO 8601 date or date-time, e.g. 2025-01-31 or 2025-01-31T09:00:00Z."
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace(" ", "+")  # a raw "+" in a query string arrives as " "
+        try:
+            moment = parse_datetime(text)
+            if moment is None:
+                day = parse_date(text)
+                if day is None:
+                    raise ValueError(text)
+                moment = datetime.datetime.combine(day, datetime.time.min)
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        return timezone.make_aware(moment, datetime.UTC) if timezone.is_naive(moment) else moment
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class ISO8601Filter(django_filters.Filter):
+    field_class = ISO8601Field
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TopicSlugFilter(django_filters.ModelChoiceFilter):
+    """A topic named by its slug."""
+
+
+class ArticleFilter(django_filters.FilterSet):
+    topic = TopicSlugFilter(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topic",
+        help_text="A topic slug; articles in its sub-topics are included.",
+    )
+    audience = django_filters.ChoiceFilter(choices=Audience.choices)
+    search = django_filters.CharFilter(method="filter_search", help_text="Words to search for.")
+    updated_since = ISO8601Filter(
+        field_name="go_live_at", lookup_expr="gte", help_text="Updated at or after (ISO 8601)."
+    )
+    reviewed_since = ISO8601Filter(
+        method="filter_reviewed_since", help_text="Clinically reviewed on or after (ISO 8601)."
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=ORDERING_FIELDS,
+        help_text="One of title, updated_at, published_at, last_reviewed; prefix - to reverse.",
+    )
+
+    class Meta:
+        model = PublishedArticle
+        fields = ["topic", "audience", "search", "updated_since", "reviewed_since", "ordering"]
+
+    def filter_topic(self, queryset, name, topic: Topic):
+        return queryset.filter(Q(topics=topic) | Q(topics__parent=topic)).distinct()
+
+    def filter_search(self, queryset, name, value: str):
+        return public.search_articles(value, queryset=queryset)
+
+    def filter_reviewed_since(self, queryset, name, moment: datetime.datetime):
+        return queryset.filter(last_reviewed__gte=moment.date())
+
+
+class TrialFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(field_name="overall_status", choices=TrialStatus.choices)
+    phase = django_filters.ChoiceFilter(
+        choices=TrialPhase.choices, method="filter_phase", help_text="e.g. PHASE3."
+    )
+
+    class Meta:
+        model = ClinicalTrial
+        fields = ["status", "phase"]
+
+    def filter_phase(self, queryset, name, value: str):
+        # Phases are a JSON list; matching the quoted name works on SQLite and PostgreSQL.
+        return queryset.filter(phases__icontains=f'"{value}"')

@@ -1,0 +1,178 @@
+"""Read-only representations of published content for partner apps (API v1)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialPhase
+from articles.public import site_url
+
+
+class TopicRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["slug", "name"]
+
+
+class ReviewerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    credentials = serializers.CharField()
+    specialty = serializers.CharField()
+
+
+class CitationSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    authors = serializers.CharField(allow_blank=True)
+    title = serializers.CharField()
+    journal = serializers.CharField(allow_blank=True)
+    year = serializers.IntegerField(allow_null=True)
+    volume = serializers.CharField(allow_blank=True)
+    issue = serializers.CharField(allow_blank=True)
+    pages = serializers.CharField(allow_blank=True)
+    pmid = serializers.CharField(allow_null=True)
+    doi = serializers.CharField(allow_null=True)
+    nct_id = serializers.CharField(allow_null=True)
+    url = serializers.URLField(allow_null=True)
+    evidence_level = serializers.CharField(allow_null=True)
+    pubmed_url = serializers.URLField(allow_null=True)
+    doi_url = serializers.URLField(allow_null=True)
+    clinicaltrials_url = serializers.URLField(allow_null=True)
+
+
+class ChangeSerializer(serializers.Serializer):
+    date = serializers.DateTimeField(source="go_live_at")
+    version = serializers.IntegerField()
+    note = serializers.CharField(source="change_note")
+
+
+class TrialRefSerializer(serializers.ModelSerializer):
+    phases = serializers.ListField(child=serializers.ChoiceField(TrialPhase.choices))
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClinicalTrial
+        fields = ["nct_id", "brief_title", "overall_status", "phases", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, trial: ClinicalTrial) -> str:
+        return site_url(trial.get_absolute_url(), self.context.get("request"))
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    """An article in lists: enough to show a card and decide whether to fetch it."""
+
+    id = serializers.IntegerField(source="article_id", help_text="Stable identifier.")
+    url = serializers.SerializerMethodField(help_text="The public page.")
+    topics = TopicRefSerializer(many=True)
+    published_at = serializers.DateTimeField(source="first_published_at")
+    updated_at = serializers.DateTimeField(source="go_live_at")
+
+    class Meta:
+        model = PublishedArticle
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "title",
+            "summary",
+            "audience",
+            "language",
+            "topics",
+            "last_reviewed",
+            "next_review_due",
+            "published_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, snapshot: PublishedArticle) -> str:
+        return site_url(snapshot.get_absolute_url(), self.context.get("request"))
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    """A live article in full, with its clinical review and sources."""
+
+    authors = serializers.ListField(child=serializers.CharField(), help_text="Byline names.")
+    reviewed_by = ReviewerSerializer(help_text="The clinician who approved this version.")
+    references = CitationSerializer(many=True)
+    related_trials = TrialRefSerializer(many=True)
+    changes = serializers.SerializerMethodField(help_text="Public change log, newest first.")
+    counterpart = serializers.SerializerMethodField(
+        help_text="Slug of the live article on the same subject for the other audience."
+    )
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [
+            *ArticleListSerializer.Meta.fields,
+            "body_html",
+            "authors",
+            "reviewed_by",
+            "references",
+            "related_trials",
+            "changes",
+            "counterpart",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ChangeSerializer(many=True))
+    def get_changes(self, snapshot: PublishedArticle) -> list[dict]:
+        return ChangeSerializer(self.context["changes"], many=True).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_counterpart(self, snapshot: PublishedArticle) -> str | None:
+        counterpart = self.context.get("counterpart")
+        return counterpart.slug if counterpart else None
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    children = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "description", "parent", "children", "url", "updated_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, topic: Topic) -> str:
+        return site_url(topic.get_absolute_url(), self.context.get("request"))
+
+
+class InterventionSerializer(serializers.Serializer):
+    type = serializers.CharField(required=False)
+    name = serializers.CharField()
+
+
+class TrialSerializer(serializers.ModelSerializer):
+    phases = serializers.ListField(child=serializers.ChoiceField(TrialPhase.choices))
+    conditions = serializers.ListField(child=serializers.CharField())
+    locations = serializers.ListField(child=serializers.CharField())
+    interventions = InterventionSerializer(many=True)
+    url = serializers.SerializerMethodField(help_text="The trial's page on this site.")
+    clinicaltrials_url = serializers.URLField(source="registry_url")
+
+    class Meta:
+        model = ClinicalTrial
+        fields = [
+            "nct_id",
+            "brief_title",
+            "overall_status",
+            "phases",
+            "conditions",
+            "interventions",
+            "summary",
+            "eligibility_summary",
+            "locations",
+            "last_verified",
+            "url",
+            "clinicaltrials_url",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, trial: ClinicalTrial) -> str:
+        return site_url(trial.get_absolute_url(), self.context.get("request"))
