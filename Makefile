@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test pytest lint format install install-dev chromium clean
+.PHONY: run serve test pytest lint format install install-dev chromium clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mbc_cms needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -29,6 +29,21 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Site:  http://$(HOST):$(PORT)/    Admin: http://$(HOST):$(PORT)/admin/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Run the production configuration locally: DJANGO_DEBUG=0, collectstatic, gunicorn.
+## Plain HTTP on loopback, so the TLS redirect and secure cookies are off unless you set them.
+serve: $(VENV)/.installed
+	@test -n "$$DJANGO_SECRET_KEY" || echo "DJANGO_SECRET_KEY is not set: using a throwaway key for this run."
+	@export DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	  DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+	  DJANGO_SECURE_HSTS_SECONDS="$${DJANGO_SECURE_HSTS_SECONDS:-0}"; \
+	$(BIN)/python manage.py check --deploy --fail-level ERROR && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py seed_demo && \
+	$(BIN)/gunicorn mbc_cms.wsgi:application --workers 2 --bind $(HOST):$(PORT) --access-logfile -
 
 ## Lint, check migrations and run every test
 test: lint pytest

@@ -9,6 +9,7 @@ and only here:
 - ``DATABASE_URL``: defaults to a SQLite file in the project root; ``postgres://`` URLs work.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "reversion",
+    "axes",
     # Local
     "articles",
     "reviews",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees lock-outs raised anywhere above (django-axes' instructions).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mbc_cms.urls"
@@ -146,6 +150,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins (admin and API token) and locks out repeated guessing.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures for one username from one address lock it out for 15 minutes. The test
+# client's login() bypasses requests, so tests switch this on only where they test it.
+AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -162,9 +183,9 @@ STORAGES = {
     "staticfiles": {
         # Hashed, compressed files need `collectstatic`; development and tests serve sources.
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("DJANGO_STATIC_MANIFEST", default=not (DEBUG or TESTING))
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

@@ -28,3 +28,5 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("", include("articles.urls")),
 ]
+
+handler500 = "mbc_cms.views.server_error"

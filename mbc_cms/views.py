@@ -1,9 +1,11 @@
 """Project-level views: the health check."""
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -36,3 +38,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico; the icon is a static SVG."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage is a 503 (JSON under /api/), anything else the 500 page.
+
+    Django calls this inside its exception handler, so the exception is still current.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {"detail": "The service is temporarily unavailable. Please try again shortly."},
+                status=503,
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Internal server error."}, status=500)
+    return HttpResponse(render_to_string("500.html"), status=500)

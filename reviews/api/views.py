@@ -114,6 +114,11 @@ def _with_related(articles):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
+    def get_serializer_context(self):
+        # django-axes marks a locked-out login on the request it was given; hand it Django's
+        # own request so its middleware sees the mark and answers with the lock-out.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
 
 @extend_schema_view(
     list=extend_schema(summary="List working copies (not archived)"),
