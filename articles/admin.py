@@ -6,6 +6,7 @@ the writer's text kept in the form); history, comparison and restore read
 """
 
 import datetime
+import json
 
 from django import forms
 from django.conf import settings
@@ -26,6 +27,7 @@ from reversion.models import Version
 from reviews import workflow
 from reviews.readability import analyse, readability_warning
 
+from . import webhooks
 from .models import (
     Article,
     ArticleRevision,
@@ -34,6 +36,11 @@ from .models import (
     PublishedArticle,
     Reference,
     Topic,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookEventType,
 )
 from .previews import preview_url
 from .rendering import render_markdown
@@ -119,6 +126,23 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArchiveFilter(admin.SimpleListFilter):
+    """Articles in use by default; archived ones on request, to restore them."""
+
+    title = "archive"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Archived"), ("all", "All")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        if self.value() == "all":
+            return queryset
+        return queryset.active()
+
+
 class ReviewQueueFilter(admin.SimpleListFilter):
     """The clinical reviewer's queue: articles in review that they did not write."""
 
@@ -149,7 +173,14 @@ class ArticleAdmin(VersionAdmin):
         "next_review_due",
         "updated_at",
     ]
-    list_filter = [ReviewQueueFilter, "state", "audience", "topics", ReviewDueFilter]
+    list_filter = [
+        ReviewQueueFilter,
+        "state",
+        "audience",
+        "topics",
+        ReviewDueFilter,
+        ArchiveFilter,
+    ]
     search_fields = ["title", "summary", "body", "slug"]
     list_per_page = 50
     filter_horizontal = ["topics", "authors", "related_trials"]
@@ -167,9 +198,6 @@ class ArticleAdmin(VersionAdmin):
     class Media:
         js = ["admin/article_preview.js"]
         css = {"all": ["admin/article_admin.css"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).active()
 
     @admin.display(description="live version")
     def live_version(self, obj: Article) -> str:
@@ -303,6 +331,25 @@ class ArticleAdmin(VersionAdmin):
             messages.success(request, f"{workflow.Action(action).label}: done.")
         return redirect("admin:articles_article_change", article.pk)
 
+    def archive_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """POST only: archive the article (delete means archive), or restore it."""
+        article = self._article_or_403(request, object_id)
+        if request.method == "POST":
+            try:
+                if request.POST.get("restore"):
+                    workflow.unarchive(article=article, user=request.user)
+                    messages.success(request, "Restored from the archive as a draft.")
+                else:
+                    workflow.archive(
+                        article=article, user=request.user, reason=request.POST.get("reason", "")
+                    )
+                    messages.success(
+                        request, "Archived. Its history is kept and it can be restored."
+                    )
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+        return redirect("admin:articles_article_change", article.pk)
+
     def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Template ``admin/articles/article/review.html``: what changed, and the discussion."""
         article = self._article_or_403(request, object_id)
@@ -351,6 +398,11 @@ class ArticleAdmin(VersionAdmin):
                 "<int:object_id>/workflow/<str:action>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="articles_article_workflow",
+            ),
+            path(
+                "<int:object_id>/archive/",
+                self.admin_site.admin_view(self.archive_view),
+                name="articles_article_archive",
             ),
             path(
                 "<int:object_id>/review/",
@@ -524,3 +576,173 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Partner webhooks --------------------------------------------------------------------------------
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    """An endpoint, with its event types as ticked boxes rather than raw JSON."""
+
+    url = WebhookEndpoint._meta.get_field("url").formfield(assume_scheme="https")
+    event_types = forms.MultipleChoiceField(
+        label="event types",
+        choices=WebhookEventType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The events this endpoint receives; none ticked means all of them.",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "is_active", "event_types"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Partners' endpoints; the signing secret is generated on creation and shown read-only."""
+
+    form = WebhookEndpointForm
+    list_display = ["name", "url", "is_active", "subscribed_to", "created_at", "created_by"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["signing_secret", "created_at", "created_by"]
+    fieldsets = [
+        (None, {"fields": ["name", "url", "is_active", "event_types"]}),
+        ("Signing", {"fields": ["signing_secret"]}),
+        ("Registered", {"fields": ["created_at", "created_by"]}),
+    ]
+
+    @admin.display(description="events")
+    def subscribed_to(self, obj: WebhookEndpoint) -> str:
+        return ", ".join(obj.event_types) or "All"
+
+    @admin.display(description="signing secret")
+    def signing_secret(self, obj: WebhookEndpoint) -> str:
+        if not obj.pk:
+            return "Generated when you save the endpoint."
+        return format_html(
+            '<code class="webhook-secret">{}</code><p class="help">Give it to the partner over '
+            "a private channel. Every request carries <code>X-MBC-Timestamp</code> and "
+            "<code>X-MBC-Signature: sha256=…</code>, the hex HMAC-SHA256 under this secret of "
+            "the timestamp, a full stop and the raw request body. The partner recomputes it, "
+            "compares with <code>hmac.compare_digest</code> and rejects timestamps more than "
+            "5 minutes old. See docs/webhooks.md.</p>",
+            obj.secret,
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class OutboxInline(admin.TabularInline):
+    """Rows written by ``articles.webhooks`` only: shown, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class WebhookDeliveryInline(OutboxInline):
+    model = WebhookDelivery
+    fields = [
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    show_change_link = True
+
+
+class WebhookAttemptInline(OutboxInline):
+    model = WebhookAttempt
+    fields = ["attempted_at", "status_code", "response_excerpt", "error", "duration_ms"]
+
+
+class OutboxAdmin(admin.ModelAdmin):
+    """The webhook outbox is written by ``articles.webhooks`` only; the admin shows it."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(OutboxAdmin):
+    list_display = ["created_at", "event_type", "article", "deliver_after"]
+    list_filter = ["event_type"]
+    search_fields = ["article__title", "article__slug"]
+    list_select_related = ["article"]
+    date_hierarchy = "created_at"
+    fields = ["id", "event_type", "article", "created_at", "deliver_after", "payload_json"]
+    readonly_fields = fields
+    inlines = [WebhookDeliveryInline]
+
+    @admin.display(description="payload")
+    def payload_json(self, obj: WebhookEvent) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(OutboxAdmin):
+    list_display = [
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "endpoint", "event__event_type"]
+    search_fields = ["endpoint__name", "endpoint__url", "event__article__title"]
+    list_select_related = ["event", "endpoint"]
+    fields = [
+        "id",
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_status_code",
+        "last_error",
+    ]
+    readonly_fields = fields
+    inlines = [WebhookAttemptInline]
+    actions = ["retry_now"]
+
+    @admin.action(description="Retry now", permissions=["retry"])
+    def retry_now(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        selected = queryset.count()
+        queued = webhooks.retry_now(queryset)
+        messages.success(
+            request,
+            f"{queued} failed deliveries will be retried at the next pass."
+            + (f" {selected - queued} not failed, left alone." if selected > queued else ""),
+        )
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("articles.change_webhookdelivery")

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import ClinicalTrial, PublishedArticle, Topic
+from .models import PublishedArticle, Topic
 
 SNIPPET_WORDS = 30
 MAX_QUERY_TERMS = 8
@@ -157,19 +157,6 @@ def search_hits(results, query: str) -> list[SearchHit]:
         SearchHit(article=article, snippet=snippet(article.body_text or article.summary, terms))
         for article in results
     ]
-
-
-def last_public_change(now=None):
-    """When anything readers can see last changed: a publication going live or ending, or
-    a topic or trial edited. The Last-Modified of every public API response."""
-    now = now or timezone.now()
-    moments = PublishedArticle.objects.aggregate(
-        started=Max("go_live_at", filter=Q(go_live_at__lte=now)),
-        ended=Max("live_until", filter=Q(live_until__lte=now)),
-    )
-    moments["topics"] = Topic.objects.aggregate(latest=Max("updated_at"))["latest"]
-    moments["trials"] = ClinicalTrial.objects.aggregate(latest=Max("updated_at"))["latest"]
-    return max((moment for moment in moments.values() if moment is not None), default=None)
 
 
 def site_url(path: str, request=None) -> str:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .caching import cached_page
 from .feeds import LatestArticlesFeed
 
 app_name = "articles"
@@ -13,7 +14,7 @@ urlpatterns = [
     path("trials/", views.trial_list, name="trials"),
     path("trials/<str:nct_id>/", views.trial_detail, name="trial"),
     path("search/", views.search, name="search"),
-    path("feed/", LatestArticlesFeed(), name="feed"),
+    path("feed/", cached_page(LatestArticlesFeed()), name="feed"),
     path("about/editorial-policy/", views.editorial_policy, name="editorial_policy"),
     path("preview/<str:token>/", views.preview, name="preview"),
 ]

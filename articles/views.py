@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from reviews.models import ReviewerProfile
 
 from . import public
+from .caching import cached_page
 from .forms import FeedbackForm
 from .models import Article, ClinicalTrial, Topic
 from .previews import PreviewExpired, read_preview_token
@@ -31,9 +32,12 @@ def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE):
 
 
 @require_safe
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
-    listed = public.live_articles().only("slug", "title", "summary", "go_live_at", "last_reviewed")
+    listed = public.live_articles().only(
+        "slug", "title", "summary", "audience", "go_live_at", "last_reviewed"
+    )
     context = {
         "topics": Topic.objects.filter(parent__isnull=True).prefetch_related("children"),
         "latest": listed.order_by("-go_live_at", "title")[:6],
@@ -58,6 +62,7 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
 
 
 @require_safe
+@cached_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Template ``articles/article_detail.html``: one live article with its trust signals."""
     context = _article_context(request, public.live_article(slug), FeedbackForm())
@@ -90,6 +95,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Template ``articles/topic_detail.html``: a topic and its live articles, paginated."""
     topic = get_object_or_404(
@@ -100,6 +106,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def trial_list(request: HttpRequest) -> HttpResponse:
     """Template ``articles/trial_list.html``: every clinical trial, paginated."""
     page = paginate(request, ClinicalTrial.objects.all())
@@ -107,6 +114,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     """Template ``articles/trial_detail.html``: one trial and the live articles citing it."""
     trial = get_object_or_404(ClinicalTrial, nct_id=nct_id.upper())
@@ -128,6 +136,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def search(request: HttpRequest) -> HttpResponse:
     """Template ``articles/search.html``: full-text search over live articles."""
     query = request.GET.get("q", "").strip()[:200]
@@ -139,6 +148,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def editorial_policy(request: HttpRequest) -> HttpResponse:
     """Template ``articles/editorial_policy.html``: how content is made, and who reviews it."""
     reviewers = ReviewerProfile.objects.filter(user__is_active=True).order_by("display_name")
@@ -173,6 +183,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read the public site, not the admin, previews or editorial API."""
     lines = [

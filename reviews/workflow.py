@@ -203,13 +203,13 @@ def check(action: str, user: AbstractBaseUser | None, article: Article) -> None:
         )
     if transition.needs_live and open_snapshot(article) is None:
         raise TransitionNotAllowed("Cannot unpublish an article that is not published.")
-    if action == Action.PUBLISH:
-        current = open_snapshot(article)
-        if current is not None and current.version == article.version:
-            raise TransitionNotAllowed(
-                f"Version {article.version} is already published; edit the article and have "
-                "the new version approved to publish again."
-            )
+    # Any snapshot counts, unpublished ones too: its review is used up, so publishing the same
+    # version again would have no approval to publish.
+    if action == Action.PUBLISH and article.snapshots.filter(version=article.version).exists():
+        raise TransitionNotAllowed(
+            f"Version {article.version} has already been published; edit the article and have "
+            "the new version approved to publish again."
+        )
     if transition.role == Role.CLINICAL_REVIEWER and user.pk in contributors_since_last_live(
         article
     ):
@@ -465,6 +465,7 @@ def publish(
     since approval: any edit withdraws it). A scheduled snapshot closes the previous one's
     interval at its go-live time, so readers switch over then with no background job.
     """
+    from articles import caching, webhooks
     from articles.snapshots import build_snapshot
 
     change_note = (change_note or "").strip()
@@ -503,6 +504,12 @@ def publish(
             first_published_at=first.first_published_at if first else go_live_at,
             change_note=change_note or "First published.",
         )
+        webhooks.enqueue(
+            webhooks.publication_event_type(article, go_live_at=go_live_at),
+            article,
+            deliver_after=go_live_at,
+        )
+        caching.invalidate()
         review.status = Review.Status.PUBLISHED
         review.save(update_fields=["status"])
         article.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
@@ -523,6 +530,8 @@ def publish(
 
 def unpublish(*, article: Article, user: AbstractBaseUser, reason: str) -> Article:
     """Take the article off the site and the API now; its history stays."""
+    from articles import caching, webhooks
+
     reason = (reason or "").strip()
     with transaction.atomic():
         article = _lock(article)
@@ -535,6 +544,8 @@ def unpublish(*, article: Article, user: AbstractBaseUser, reason: str) -> Artic
         ):
             snapshot.live_until = max(now, snapshot.go_live_at)
             snapshot.save(update_fields=["live_until"])
+        webhooks.enqueue("article.unpublished", article, deliver_after=now)
+        caching.invalidate()
         _audit(
             article, action=Action.UNPUBLISH, user=user, from_state=article.state, comment=reason
         )
@@ -624,3 +635,55 @@ def restore_version(
         expected_version=expected_version,
         save_related=restore_related,
     )
+
+
+def _may_archive(user: AbstractBaseUser | None, article: Article) -> bool:
+    """Editors archive anything; a writer may archive their own never-published draft."""
+    if is_editor(user):
+        return True
+    never_published = not article.snapshots.exists()
+    return never_published and user is not None and article.authors.filter(pk=user.pk).exists()
+
+
+def archive(*, article: Article, user: AbstractBaseUser, reason: str) -> Article:
+    """Take an article out of use instead of deleting it: it leaves the site and the working
+    lists, keeps its whole history, and can be restored."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        article = _lock(article)
+        if not _may_archive(user, article):
+            raise ActionForbidden(
+                "Only an editor may archive a published article; writers may archive their own "
+                "unpublished drafts."
+            )
+        if article.archived_at is not None:
+            raise TransitionNotAllowed("The article is already archived.")
+        if not reason:
+            raise InvalidInput("Give a reason for archiving.", field="reason")
+        if open_snapshot(article) is not None:
+            unpublish(article=article, user=user, reason=f"Archived: {reason}")
+            article = _lock(article)
+        now = timezone.now()
+        article.reviews.filter(status__in=Review.OPEN_STATUSES).update(
+            status=Review.Status.WITHDRAWN, decided_at=now
+        )
+        from_state = article.state
+        article.archived_at = now
+        article.state = State.DRAFT
+        article.save(update_fields=["archived_at", "state", "updated_at"])
+        _audit(article, action="archive", user=user, from_state=from_state, comment=reason)
+    return article
+
+
+def unarchive(*, article: Article, user: AbstractBaseUser) -> Article:
+    """Bring an archived article back as a draft; publishing it again needs a new review."""
+    with transaction.atomic():
+        article = _lock(article)
+        if not is_editor(user):
+            raise ActionForbidden("Only an editor may restore an archived article.")
+        if article.archived_at is None:
+            raise TransitionNotAllowed("The article is not archived.")
+        article.archived_at = None
+        article.save(update_fields=["archived_at", "updated_at"])
+        _audit(article, action="unarchive", user=user, from_state=article.state)
+    return article

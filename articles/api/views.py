@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from articles import public
+from articles import caching, public
 from articles.models import ClinicalTrial, Topic
 
 from . import serializers
@@ -66,12 +66,31 @@ class PublicAPIMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
-            last_change = public.last_public_change()
+            last_change = caching.last_public_change()
             if last_change is not None:
                 response["Last-Modified"] = http_date(last_change.timestamp())
             response["Cache-Control"] = f"public, max-age={settings.PUBLIC_API_MAX_AGE}"
             response["Vary"] = "Accept, Authorization, Origin"
         return response
+
+    def list(self, request, *args, **kwargs):
+        return Response(
+            caching.cached_data(
+                request,
+                "api",
+                lambda: super(PublicAPIMixin, self).list(request, *args, **kwargs).data,
+            )
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(
+            caching.cached_data(
+                request, "api", lambda: self.retrieve_data(request, *args, **kwargs)
+            )
+        )
+
+    def retrieve_data(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs).data
 
 
 NOT_FOUND = OpenApiResponse(description="No live item with this identifier.")
@@ -114,14 +133,14 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
             return serializers.ArticleDetailSerializer
         return serializers.ArticleListSerializer
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve_data(self, request, *args, **kwargs):
         snapshot = self.get_object()
         context = {
             **self.get_serializer_context(),
             "changes": public.change_log(snapshot),
             "counterpart": public.live_counterpart(snapshot),
         }
-        return Response(serializers.ArticleDetailSerializer(snapshot, context=context).data)
+        return serializers.ArticleDetailSerializer(snapshot, context=context).data
 
 
 @extend_schema_view(
