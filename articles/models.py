@@ -343,7 +343,12 @@ class Article(TimeStampedModel):
         help_text="Last reviewed plus the review interval.",
     )
     archived_at = models.DateTimeField(
-        "archived", null=True, blank=True, editable=False, help_text="Archived articles are hidden."
+        "archived",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="Archived articles are hidden.",
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -554,6 +559,15 @@ class PublishedArticle(models.Model):
         ordering = ["-go_live_at"]
         verbose_name = "published snapshot"
         verbose_name_plural = "published snapshots"
+        # One index per public filter and ordering (see articles/api/filters.py).
+        indexes = [
+            models.Index(fields=["slug", "go_live_at"], name="snapshot_slug_live"),
+            models.Index(fields=["audience", "go_live_at"], name="snapshot_audience_live"),
+            models.Index(fields=["last_reviewed"], name="snapshot_last_reviewed"),
+            models.Index(fields=["first_published_at"], name="snapshot_first_published"),
+            models.Index(fields=["title"], name="snapshot_title"),
+            models.Index(fields=["article", "go_live_at"], name="snapshot_article_live"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["article"],

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
+from django.db.models import Q
 from django.urls import reverse
 
 
@@ -24,17 +25,16 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
         )
 
 
-def review_requested(article, submitted_by) -> None:
-    """Tell the clinical reviewers (other than the article's authors) a version awaits them."""
+def review_requested(article, ineligible: set[int]) -> None:
+    """Tell the clinical reviewers who may review this version (not its writers) about it."""
     User = get_user_model()
-    author_ids = set(article.authors.values_list("pk", flat=True))
     reviewers = User.objects.filter(
         groups__name=settings.REVIEWERS_GROUP, reviewer_profile__isnull=False
-    ).exclude(pk__in=author_ids | {submitted_by.pk})
+    ).exclude(pk__in=ineligible)
     _send(
         f"Review requested: {article.title} (version {article.version})",
-        f"{submitted_by.get_username()} submitted version {article.version} of "
-        f"“{article.title}” for clinical review.\n\nReview it at {_admin_link(article)}",
+        f"Version {article.version} of “{article.title}” was submitted for clinical review."
+        f"\n\nReview it at {_admin_link(article)}",
         _addresses(reviewers),
     )
 
@@ -55,7 +55,11 @@ def review_decided(article, review) -> None:
             f"Ready to publish: {article.title} (version {review.version})",
             f"Version {review.version} of “{article.title}” was clinically approved and can be "
             f"published.\n\n{_admin_link(article)}",
-            _addresses(User.objects.filter(groups__name=settings.EDITORS_GROUP)),
+            _addresses(
+                User.objects.filter(
+                    Q(groups__name=settings.EDITORS_GROUP) | Q(is_superuser=True)
+                ).distinct()
+            ),
         )
 
 

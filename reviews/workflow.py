@@ -359,10 +359,10 @@ def save_working_copy(
             reversion.set_user(user if user is not None and user.is_authenticated else None)
             reversion.set_comment(comment or f"Saved version {article.version}.")
 
-        if withdrawing:
-            article.reviews.filter(status__in=Review.OPEN_STATUSES).update(
-                status=Review.Status.WITHDRAWN, decided_at=timezone.now()
-            )
+        withdrawn = withdrawing and article.reviews.filter(status__in=Review.OPEN_STATUSES).update(
+            status=Review.Status.WITHDRAWN, decided_at=timezone.now()
+        )
+        if withdrawn:
             _audit(
                 article,
                 action="withdrawn",
@@ -386,7 +386,8 @@ def submit(*, article: Article, user: AbstractBaseUser, comment: str = "") -> Ar
         article.state = State.IN_REVIEW
         article.save(update_fields=["state", "updated_at"])
         _audit(article, action=Action.SUBMIT, user=user, from_state=from_state, comment=comment)
-        transaction.on_commit(lambda: notifications.review_requested(article, user))
+        ineligible = contributors_since_last_live(article)
+        transaction.on_commit(lambda: notifications.review_requested(article, ineligible))
     return article
 
 
@@ -501,7 +502,8 @@ def publish(
             review=review,
             user=user,
             go_live_at=go_live_at,
-            first_published_at=first.first_published_at if first else go_live_at,
+            # A first publication that was scheduled and then superseded never went live.
+            first_published_at=min(first.first_published_at, go_live_at) if first else go_live_at,
             change_note=change_note or "First published.",
         )
         webhooks.enqueue(
