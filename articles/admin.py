@@ -185,9 +185,8 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     filter_horizontal = ["topics", "authors", "related_trials"]
     autocomplete_fields = ["counterpart"]
-    readonly_fields = ["workflow_status", "readability", "rendered_preview"]
+    readonly_fields = ["readability", "rendered_preview"]
     fieldsets = [
-        ("Workflow", {"fields": ["workflow_status"]}),
         (None, {"fields": ["title", "slug", "summary", "audience", "language"]}),
         ("Body", {"fields": ["body", "readability", "rendered_preview", "expected_version"]}),
         ("Classification", {"fields": ["topics", "related_trials", "counterpart"]}),
@@ -203,15 +202,6 @@ class ArticleAdmin(VersionAdmin):
     def live_version(self, obj: Article) -> str:
         snapshot = workflow.live_snapshot(obj)
         return f"v{snapshot.version}" if snapshot else "—"
-
-    @admin.display(description="status")
-    def workflow_status(self, obj: Article) -> str:
-        if not obj.pk:
-            return "New draft"
-        snapshot = workflow.live_snapshot(obj)
-        live = f"live version {snapshot.version}" if snapshot else "not live"
-        due = f"; next review due {obj.next_review_due:%d %b %Y}" if obj.next_review_due else ""
-        return f"{obj.get_state_display()} · working version {obj.version} · {live}{due}"
 
     @admin.display(description="readability")
     def readability(self, obj: Article) -> str:

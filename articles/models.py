@@ -50,7 +50,7 @@ class Topic(TimeStampedModel):
 
     name = models.CharField("name", max_length=120, help_text="Shown in menus and headings.")
     slug = models.SlugField(
-        "slug", max_length=120, unique=True, help_text="The topic's address: /topics/<slug>/."
+        "slug", max_length=120, unique=True, help_text="The topic's address: /topics/your-slug/."
     )
     description = models.TextField(
         "description", blank=True, help_text="One or two sentences introducing the topic."
@@ -248,7 +248,7 @@ class Article(TimeStampedModel):
         max_length=200,
         unique=True,
         blank=True,
-        help_text="The address: /articles/<slug>/. Leave empty to make one from the title.",
+        help_text="The address: /articles/your-slug/. Leave empty to make one from the title.",
     )
     summary = models.TextField(
         "summary",
