@@ -5,40 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_backfill_body_text'),
+        ("articles", "0004_backfill_body_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, db_index=True, editable=False, help_text='Archived articles are hidden.', null=True, verbose_name='archived'),
+            model_name="article",
+            name="archived_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                editable=False,
+                help_text="Archived articles are hidden.",
+                null=True,
+                verbose_name="archived",
+            ),
         ),
         migrations.AddIndex(
-            model_name='publishedarticle',
-            index=models.Index(fields=['slug', 'go_live_at'], name='snapshot_slug_live'),
+            model_name="publishedarticle",
+            index=models.Index(fields=["slug", "go_live_at"], name="snapshot_slug_live"),
         ),
         migrations.AddIndex(
-            model_name='publishedarticle',
-            index=models.Index(fields=['audience', 'go_live_at'], name='snapshot_audience_live'),
+            model_name="publishedarticle",
+            index=models.Index(fields=["audience", "go_live_at"], name="snapshot_audience_live"),
         ),
         migrations.AddIndex(
-            model_name='publishedarticle',
-            index=models.Index(fields=['last_reviewed'], name='snapshot_last_reviewed'),
+            model_name="publishedarticle",
+            index=models.Index(fields=["last_reviewed"], name="snapshot_last_reviewed"),
         ),
         migrations.AddIndex(
-            model_name='publishedarticle',
-            index=models.Index(fields=['first_published_at'], name='snapshot_first_published'),
+            model_name="publishedarticle",
+            index=models.Index(fields=["first_published_at"], name="snapshot_first_published"),
         ),
         migrations.AddIndex(
-            model_name='publishedarticle',
-            index=models.Index(fields=['title'], name='snapshot_title'),
+            model_name="publishedarticle",
+            index=models.Index(fields=["title"], name="snapshot_title"),
         ),
         migrations.AddIndex(
-            model_name='publishedarticle',
-            index=models.Index(fields=['article', 'go_live_at'], name='snapshot_article_live'),
+            model_name="publishedarticle",
+            index=models.Index(fields=["article", "go_live_at"], name="snapshot_article_live"),
         ),
     ]
