@@ -378,42 +378,18 @@ class ArticleAdmin(VersionAdmin):
     # Version history, comparison and restore ----------------------------------------------
 
     def get_urls(self):
+        views = [
+            ("preview/", self.preview_view, "preview"),
+            ("<int:object_id>/workflow/<str:action>/", self.workflow_view, "workflow"),
+            ("<int:object_id>/archive/", self.archive_view, "archive"),
+            ("<int:object_id>/review/", self.review_view, "review"),
+            ("<int:object_id>/review/comment/", self.review_comment_view, "review_comment"),
+            ("<int:object_id>/history/compare/", self.compare_view, "compare"),
+            ("<int:object_id>/history/restore/<int:number>/", self.restore_view, "restore"),
+        ]
         urls = [
-            path(
-                "preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="articles_article_preview",
-            ),
-            path(
-                "<int:object_id>/workflow/<str:action>/",
-                self.admin_site.admin_view(self.workflow_view),
-                name="articles_article_workflow",
-            ),
-            path(
-                "<int:object_id>/archive/",
-                self.admin_site.admin_view(self.archive_view),
-                name="articles_article_archive",
-            ),
-            path(
-                "<int:object_id>/review/",
-                self.admin_site.admin_view(self.review_view),
-                name="articles_article_review",
-            ),
-            path(
-                "<int:object_id>/review/comment/",
-                self.admin_site.admin_view(self.review_comment_view),
-                name="articles_article_review_comment",
-            ),
-            path(
-                "<int:object_id>/history/compare/",
-                self.admin_site.admin_view(self.compare_view),
-                name="articles_article_compare",
-            ),
-            path(
-                "<int:object_id>/history/restore/<int:number>/",
-                self.admin_site.admin_view(self.restore_view),
-                name="articles_article_restore",
-            ),
+            path(route, self.admin_site.admin_view(view), name=f"articles_article_{name}")
+            for route, view, name in views
         ]
         return urls + super().get_urls()
 
