@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run serve test pytest lint format install install-dev chromium clean
+.PHONY: run serve audit test pytest lint format install install-dev chromium clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mbc_cms needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -64,6 +64,11 @@ chromium:
 	  else \
 	    echo "The browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
+
+## Known-vulnerability audit of the installed requirements (needs PyPI's JSON API or OSV;
+## --strict makes it fail rather than pass silently when it cannot check a package)
+audit: $(VENV)/.installed-dev
+	$(BIN)/pip-audit --strict --progress-spinner off
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
