@@ -56,6 +56,10 @@ lint: $(VENV)/.installed-dev
 pytest: $(VENV)/.installed-dev chromium
 	$(BIN)/pytest
 
+## Fuzz the public and editorial API against its live OpenAPI schema (gunicorn, throwaway SQLite)
+schemathesis: $(VENV)/.installed-dev
+	.ci/schemathesis
+
 ## The browser tests drive Debian's Chromium (Playwright's own browser download is not used)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -76,3 +80,17 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+## Load benchmark (docs/performance.md): seeds 10,000 and 100,000 synthetic articles into
+## fresh SQLite files, serves them with gunicorn and measures them with Debian's wrk against
+## a trivial-view floor. BENCH_SCALES=10000 runs one scale. Exit status 0 unless the harness
+## itself broke; missed targets are reported in the table and the verdict line.
+.PHONY: bench
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; }
+	$(BIN)/python -m benchmarks.run

@@ -12,6 +12,7 @@ response, so every reader still gets a fresh nonce and their own CSRF token.
 """
 
 import datetime
+import hashlib
 import re
 import uuid
 from collections.abc import Callable
@@ -76,10 +77,12 @@ def invalidate() -> None:
 
 
 def cache_key(request: HttpRequest, kind: str) -> str:
+    """The key of a public answer: the address is hashed, so that any query string a client
+    sends makes a short key of safe characters (a cache backend may refuse others)."""
     query = request.META.get("QUERY_STRING", "")
-    return (
-        f"public:{public_state()['generation']}:{kind}:{request.get_host()}:{request.path}?{query}"
-    )
+    address = f"{request.get_host()}:{request.path}?{query}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"public:{public_state()['generation']}:{kind}:{digest}"
 
 
 def _freeze(request: HttpRequest, response: HttpResponse) -> dict:

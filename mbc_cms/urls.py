@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+handler404 = "mbc_cms.views.page_not_found"
 handler500 = "mbc_cms.views.server_error"

@@ -8,6 +8,12 @@ from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialPhase
 from articles.public import site_url
 
 
+class ErrorDetailSerializer(serializers.Serializer):
+    """An error other than invalid input: ``{"detail": "message"}``."""
+
+    detail = serializers.CharField()
+
+
 class TopicRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Topic

@@ -9,7 +9,13 @@ different documented rates.
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -47,6 +53,17 @@ class PublicPagination(PageNumberPagination):
         if raw is not None and not (raw.isdigit() and int(raw) >= 1):
             raise exceptions.ValidationError({"page": ["Enter a page number: 1, 2, 3…"]})
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """Document the limits checked above, so that the schema admits only what is served."""
+        limits = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": MAX_PAGE_SIZE},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(limits.get(parameter["name"], {}))
+        return parameters
 
 
 class PartnerRateThrottle(UserRateThrottle):
@@ -93,25 +110,39 @@ class PublicAPIMixin:
         return super().retrieve(request, *args, **kwargs).data
 
 
-NOT_FOUND = OpenApiResponse(description="No live item with this identifier.")
-BAD_PARAMETER = OpenApiResponse(description='Invalid parameter: {"parameter": ["message"]}.')
-THROTTLED = OpenApiResponse(description="Too many requests; see the Retry-After header.")
+DETAIL = serializers.ErrorDetailSerializer
+NOT_FOUND = OpenApiResponse(DETAIL, description="No live item with this identifier.")
+PAGE_NOT_FOUND = OpenApiResponse(DETAIL, description="Page past the end.")
+BAD_PARAMETER = OpenApiResponse(
+    OpenApiTypes.OBJECT, description='Invalid parameter: {"parameter": ["message"]}.'
+)
+BAD_TOKEN = OpenApiResponse(DETAIL, description="An Authorization header with an invalid token.")
+THROTTLED = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
+
+
+def list_responses(serializer_class) -> dict:
+    return {
+        200: serializer_class(many=True),
+        400: BAD_PARAMETER,
+        401: BAD_TOKEN,
+        404: PAGE_NOT_FOUND,
+        429: THROTTLED,
+    }
+
+
+def detail_responses(serializer_class) -> dict:
+    return {200: serializer_class, 401: BAD_TOKEN, 404: NOT_FOUND, 429: THROTTLED}
 
 
 @extend_schema(tags=["public: articles"])
 @extend_schema_view(
     list=extend_schema(
         summary="List live articles",
-        responses={
-            200: serializers.ArticleListSerializer(many=True),
-            400: BAD_PARAMETER,
-            404: OpenApiResponse(description="Page past the end."),
-            429: THROTTLED,
-        },
+        responses=list_responses(serializers.ArticleListSerializer),
     ),
     retrieve=extend_schema(
         summary="A live article",
-        responses={200: serializers.ArticleDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
+        responses=detail_responses(serializers.ArticleDetailSerializer),
     ),
 )
 class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -146,11 +177,11 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List topics",
-        responses={200: serializers.TopicSerializer(many=True), 400: BAD_PARAMETER, 429: THROTTLED},
+        responses=list_responses(serializers.TopicSerializer),
     ),
     retrieve=extend_schema(
         summary="A topic",
-        responses={200: serializers.TopicSerializer, 404: NOT_FOUND, 429: THROTTLED},
+        responses=detail_responses(serializers.TopicSerializer),
     ),
 )
 class TopicViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -162,11 +193,20 @@ class TopicViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List clinical trials",
-        responses={200: serializers.TrialSerializer(many=True), 400: BAD_PARAMETER, 429: THROTTLED},
+        responses=list_responses(serializers.TrialSerializer),
     ),
     retrieve=extend_schema(
         summary="A clinical trial",
-        responses={200: serializers.TrialSerializer, 404: NOT_FOUND, 429: THROTTLED},
+        parameters=[
+            OpenApiParameter(
+                "nct_id",
+                str,
+                OpenApiParameter.PATH,
+                pattern=r"^[Nn][Cc][Tt][0-9]{8}$",
+                description="The trial's NCT number, e.g. NCT01234567 (case does not matter).",
+            )
+        ],
+        responses=detail_responses(serializers.TrialSerializer),
     ),
 )
 class TrialViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MinLengthValidator
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -61,6 +63,24 @@ class StrictInputMixin:
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class StrictInputSchema(OpenApiSerializerExtension):
+    """Say in the schema what StrictInputMixin enforces: request bodies take no other keys.
+
+    An edit (a partial serializer) must also change something, so it has at least one key.
+    """
+
+    target_class = StrictInputMixin
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+            if getattr(self.target, "partial", False):
+                schema["minProperties"] = 1
+        return schema
 
 
 class TopicField(serializers.SlugRelatedField):
@@ -227,7 +247,13 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
     given. Workflow fields are read-only; sending one is an error.
     """
 
-    topics = TopicField(many=True, allow_empty=False, help_text="Topic slugs.")
+    # The validator repeats allow_empty=False so that the schema says minItems: 1.
+    topics = serializers.ManyRelatedField(
+        child_relation=TopicField(),
+        allow_empty=False,
+        validators=[MinLengthValidator(1)],
+        help_text="Topic slugs: at least one.",
+    )
     authors = serializers.SlugRelatedField(
         many=True,
         read_only=True,

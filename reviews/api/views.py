@@ -12,16 +12,17 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from articles.api.serializers import ErrorDetailSerializer
 from articles.diff import diff_text_unified
 from articles.models import Article, PublishedArticle, Reference
 from articles.selectors import article_versions, compare_versions
@@ -33,7 +34,7 @@ from .filters import ArticleFilter
 from .permissions import IsEditorialUser
 from .preconditions import article_etag, check_if_match
 
-DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+DETAIL = ErrorDetailSerializer
 FIELD_ERRORS = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description='Field errors: {"field": ["message", ...]}, or {"detail": "..."} for a body '
@@ -51,6 +52,13 @@ def etag_header(status_code: int = 200) -> OpenApiParameter:
     )
 
 
+ARTICLE_ID = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 1},
+    OpenApiParameter.PATH,
+    description="The article's id.",
+)
+VERSION = {"type": "integer", "minimum": 1}
 IF_MATCH_REQUIRED = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -65,11 +73,22 @@ IF_MATCH_OPTIONAL = OpenApiParameter(
     description="Optional: the ETag of the version you read; 412 if the article has changed "
     "since, so that nobody approves or publishes a version they did not see.",
 )
+NOT_FOUND = OpenApiResponse(DETAIL, description="No such article.")
+# Every editorial operation: no valid token (401), or not a writer, reviewer or editor (403).
+AUTH_RESPONSES = {
+    401: OpenApiResponse(DETAIL, description="No credentials, or an invalid token."),
+    403: OpenApiResponse(
+        DETAIL, description="Only writers, clinical reviewers and editors may use this API."
+    ),
+}
 ACTION_RESPONSES = {
     200: api_serializers.ArticleSerializer,
     400: FIELD_ERRORS,
-    403: OpenApiResponse(DETAIL, description="Your role does not allow this action."),
-    404: OpenApiResponse(DETAIL, description="No such article."),
+    **AUTH_RESPONSES,
+    403: OpenApiResponse(
+        DETAIL, description="Your role does not allow this action, or any editorial action."
+    ),
+    404: NOT_FOUND,
     409: OpenApiResponse(DETAIL, description="The article's state does not allow it."),
     412: OpenApiResponse(DETAIL, description="If-Match was sent and is stale."),
 }
@@ -80,8 +99,19 @@ def _transition_schema(summary: str, request: type[serializers.Serializer]):
         summary=summary,
         request=request,
         responses=ACTION_RESPONSES,
-        parameters=[IF_MATCH_OPTIONAL, etag_header()],
+        parameters=[ARTICLE_ID, IF_MATCH_OPTIONAL, etag_header()],
     )
+
+
+class EditorialPagination(PageNumberPagination):
+    """DRF's page numbers (a page that does not exist is a 404), documented as from 1."""
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
 
 def _live_snapshots() -> Prefetch:
@@ -106,7 +136,13 @@ def _with_related(articles):
         description="Send it as `Authorization: Token <token>`. Tokens of inactive users do "
         "not authenticate.",
         request=AuthTokenSerializer,
-        responses={200: api_serializers.TokenSerializer, 400: FIELD_ERRORS},
+        responses={
+            200: api_serializers.TokenSerializer,
+            400: FIELD_ERRORS,
+            429: OpenApiResponse(
+                description="Locked out after repeated wrong passwords; try again later."
+            ),
+        },
         auth=[],
         tags=["auth"],
     )
@@ -121,24 +157,37 @@ class TokenView(ObtainAuthToken):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List working copies (not archived)"),
+    list=extend_schema(
+        summary="List working copies (not archived)",
+        responses={
+            200: api_serializers.ArticleSummarySerializer(many=True),
+            400: FIELD_ERRORS,
+            **AUTH_RESPONSES,
+            404: OpenApiResponse(DETAIL, description="Page past the end."),
+        },
+    ),
     create=extend_schema(
         summary="Create a draft",
         request=api_serializers.ArticleSerializer,
-        responses={201: api_serializers.ArticleSerializer, 400: FIELD_ERRORS},
+        responses={201: api_serializers.ArticleSerializer, 400: FIELD_ERRORS, **AUTH_RESPONSES},
         parameters=[etag_header(201)],
     ),
-    retrieve=extend_schema(summary="Read a working copy", parameters=[etag_header()]),
+    retrieve=extend_schema(
+        summary="Read a working copy",
+        parameters=[ARTICLE_ID, etag_header()],
+        responses={200: api_serializers.ArticleSerializer, **AUTH_RESPONSES, 404: NOT_FOUND},
+    ),
     partial_update=extend_schema(
         summary="Edit a working copy (a new version)",
         description="Saves a new version. Editing an article in review or approved withdraws "
         "the review. `topics`, `related_trials` and `references`, when given, replace the "
         "stored lists. The input is validated first (400), then If-Match (428, 412).",
-        parameters=[IF_MATCH_REQUIRED, etag_header()],
+        parameters=[ARTICLE_ID, IF_MATCH_REQUIRED, etag_header()],
         responses={
             200: api_serializers.ArticleSerializer,
             400: FIELD_ERRORS,
-            404: OpenApiResponse(DETAIL, description="No such article."),
+            **AUTH_RESPONSES,
+            404: NOT_FOUND,
             412: OpenApiResponse(DETAIL, description="If-Match is not the current ETag."),
             428: OpenApiResponse(DETAIL, description="If-Match is missing."),
         },
@@ -157,6 +206,7 @@ class EditorialArticleViewSet(
     permission_classes = [IsAuthenticated, IsEditorialUser]
     filterset_class = ArticleFilter
     serializer_class = api_serializers.ArticleSerializer
+    pagination_class = EditorialPagination
 
     def get_queryset(self):
         articles = Article.objects.active().order_by("title", "pk")
@@ -253,7 +303,12 @@ class EditorialArticleViewSet(
 
     @extend_schema(
         summary="Every saved version, oldest first",
-        responses={200: api_serializers.VersionSerializer(many=True)},
+        parameters=[ARTICLE_ID],
+        responses={
+            200: api_serializers.VersionSerializer(many=True),
+            **AUTH_RESPONSES,
+            404: NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def versions(self, request: Request, pk=None) -> Response:
@@ -264,12 +319,14 @@ class EditorialArticleViewSet(
     @extend_schema(
         summary="Compare two versions",
         parameters=[
-            OpenApiParameter("from", int, required=True, description="The older version."),
-            OpenApiParameter("to", int, required=True, description="The newer version."),
+            ARTICLE_ID,
+            OpenApiParameter("from", VERSION, required=True, description="The older version."),
+            OpenApiParameter("to", VERSION, required=True, description="The newer version."),
         ],
         responses={
             200: api_serializers.VersionComparisonSerializer,
             400: FIELD_ERRORS,
+            **AUTH_RESPONSES,
             404: OpenApiResponse(DETAIL, description="No such article or version."),
         },
     )

@@ -1,8 +1,11 @@
 """The public API: live content only, every filter and error path, caching, CORS, throttling."""
 
 import datetime
+import re
+import warnings
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework.authtoken.models import Token
@@ -265,3 +268,53 @@ def test_schema_json_and_docs_offline(api):
         page = api.get(url).content.decode()
         assert "https://" not in page.replace("https://schema", ""), url
         assert "/static/drf_spectacular_sidecar/" in page
+
+
+def public_schema(api) -> dict:
+    return api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/articles/", "/api/v1/topics/", "/api/v1/trials/"])
+def test_lists_document_their_errors_and_page_limits(api, topic, url):
+    """Each list documents its 404 past the end, 401 for a bad token and the page limits."""
+    assert api.get(url, {"page": 2}).json() == {"detail": "Invalid page."}
+    assert api.get(url, HTTP_AUTHORIZATION="Token not-a-token").status_code == 401
+    operation = public_schema(api)["paths"][url]["get"]
+    assert {"200", "400", "401", "404", "429"} <= set(operation["responses"])
+    not_found = operation["responses"]["404"]["content"]["application/json"]["schema"]
+    assert not_found == {"$ref": "#/components/schemas/ErrorDetail"}
+    limits = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert limits["page"]["minimum"] == 1
+    assert (limits["page_size"]["minimum"], limits["page_size"]["maximum"]) == (1, 100)
+
+
+def test_trial_schema_gives_the_nct_number_pattern(api):
+    """The trial's path parameter has the NCT number's pattern, in either case as served."""
+    ClinicalTrial.objects.create(nct_id="NCT03529110", brief_title="DB-03")
+    operation = public_schema(api)["paths"]["/api/v1/trials/{nct_id}/"]["get"]
+    (parameter,) = [p for p in operation["parameters"] if p["name"] == "nct_id"]
+    pattern = re.compile(parameter["schema"]["pattern"])
+    for nct_id in ("NCT03529110", "nct03529110"):
+        assert pattern.match(nct_id) and api.get(f"/api/v1/trials/{nct_id}/").status_code == 200
+    assert not pattern.match("NCT0352911")
+
+
+def test_unmatched_api_address_is_a_json_404(api):
+    """An API address that no route matches is a JSON 404; other addresses keep the HTML page."""
+    response = api.get("/api/v1/articles/bone-metastases/extra/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    page = api.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_any_query_string_makes_a_valid_cache_key(api, topic):
+    """A long query string of odd characters is cached under a short, safe key, not a warning."""
+    query = {"x" * 300: "é\x1f", "page_size": "5"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        first = api.get("/api/v1/topics/", query)
+        second = api.get("/api/v1/topics/", query)
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()

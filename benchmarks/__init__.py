@@ -1,0 +1,1 @@
+"""Load benchmarks (``make bench``): see ``benchmarks/run.py`` and ``docs/performance.md``."""
