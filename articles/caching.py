@@ -1,88 +1,252 @@
 """Caching of public pages and API responses, invalidated whenever public content changes.
 
 Every cache key carries the current *generation* of public content. Publishing,
-unpublishing and editing a topic, trial or reviewer profile start a new generation (after the
-transaction commits), so no stale page or API answer is served afterwards. A scheduled
-publication changes what readers see without any write at that moment, so a generation also
-expires by itself at the next scheduled go-live or go-dark time.
+unpublishing and editing a topic, trial or reviewer profile start a new generation (at once
+and again after the transaction commits), so no stale page or API answer is served afterwards.
+A scheduled publication changes what readers see without any write at that moment, so a
+generation also expires by itself at the next scheduled go-live or go-dark time.
+
+Processes that do not share a cache (the default per-process memory cache with several
+gunicorn workers) learn about a new generation from a *stamp file*: ``invalidate()`` sets its
+modification time, and every request compares it with the one its generation was made from
+(one ``stat`` call). With Redis (``REDIS_URL``) the generation itself is shared.
 
 Cached HTML keeps two per-request values out of the cache: the Content-Security-Policy nonce
 and the CSRF token of the feedback form are stored as placeholders and filled in for each
 response, so every reader still gets a fresh nonce and their own CSRF token.
+
+Cache keys use only the query parameters a view reads: ``?utm_source=...`` or a random
+parameter cannot make every request a cache miss.
 """
 
 import datetime
 import hashlib
+import logging
+import os
 import re
-import uuid
-from collections.abc import Callable
+import secrets
+import tempfile
+import time
+from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
+from django.db import connection, transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 STATE_KEY = "public-content:state"
 NONCE_PLACEHOLDER = "__MBC_CSP_NONCE__"
 CSRF_PLACEHOLDER = "__MBC_CSRF_TOKEN__"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language")
+# The query parameters public pages read: search terms, page numbers, the feedback thanks.
+PAGE_PARAMETERS = ("q", "page", "p", "feedback")
+
+
+# --- The generation of public content ----------------------------------------------------
+
+
+def _latest(queryset, field: str, **lookup) -> datetime.datetime | None:
+    """The largest (or with ``-``-less ordering, smallest) value of an indexed column: an
+    ORDER BY ... LIMIT 1 walks the index, where MAX(...) FILTER (...) reads every row."""
+    return (
+        queryset.filter(**lookup)
+        .order_by(field)
+        .values_list(field.lstrip("-"), flat=True)[:1]
+        .first()
+    )
 
 
 def _compute_state(now: datetime.datetime) -> dict:
     """A new generation, the time it stops being valid, and the last public change."""
     from .models import ClinicalTrial, PublishedArticle, Topic
 
-    moments = PublishedArticle.objects.aggregate(
-        started=Max("go_live_at", filter=Q(go_live_at__lte=now)),
-        ended=Max("live_until", filter=Q(live_until__lte=now)),
-        next_start=Min("go_live_at", filter=Q(go_live_at__gt=now)),
-        next_end=Min("live_until", filter=Q(live_until__gt=now)),
-    )
-    topics = Topic.objects.aggregate(latest=Max("updated_at"))["latest"]
-    trials = ClinicalTrial.objects.aggregate(latest=Max("updated_at"))["latest"]
-    past = [moments["started"], moments["ended"], topics, trials]
-    upcoming = [moments["next_start"], moments["next_end"]]
+    snapshots = PublishedArticle.objects.all()
+    past = [
+        _latest(snapshots, "-go_live_at", go_live_at__lte=now),
+        _latest(snapshots, "-live_until", live_until__lte=now),
+        _latest(Topic.objects.all(), "-updated_at"),
+        _latest(ClinicalTrial.objects.all(), "-updated_at"),
+    ]
+    upcoming = [
+        _latest(snapshots, "go_live_at", go_live_at__gt=now),
+        _latest(snapshots, "live_until", live_until__gt=now),
+    ]
     return {
-        "generation": uuid.uuid4().hex,
+        "generation": secrets.token_hex(6),
         "valid_until": min((m for m in upcoming if m is not None), default=None),
         "last_change": max((m for m in past if m is not None), default=None),
     }
 
 
-def public_state() -> dict:
-    """The current generation of public content (computed at most once per change)."""
+_per_process: list[bool] = []
+
+
+def _cache_is_per_process() -> bool:
+    """Whether the default cache lives in each process's memory (decided once per process)."""
+    if not _per_process:
+        _per_process.append(isinstance(caches["default"], LocMemCache))
+    return _per_process[0]
+
+
+@receiver(setting_changed)
+def _forget_configuration(*, setting: str, **kwargs) -> None:
+    if setting in ("CACHES", "DATABASES", "PUBLIC_STAMP_FILE"):
+        _per_process.clear()
+        _stamp_paths.clear()
+        _local_state.clear()
+
+
+_stamp_paths: dict[str, Path] = {}
+
+
+def stamp_path() -> Path:
+    """The stamp file of this database: ``DJANGO_PUBLIC_STAMP_FILE``, or one in the temporary
+    directory named after the database (so that two sites on one machine do not share it)."""
+    if settings.PUBLIC_STAMP_FILE:
+        return Path(settings.PUBLIC_STAMP_FILE)
+    database = connection.settings_dict
+    identity = f"{database.get('HOST')}:{database.get('PORT')}:{database.get('NAME')}"
+    path = _stamp_paths.get(identity)
+    if path is None:
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+        path = _stamp_paths[identity] = Path(tempfile.gettempdir()) / f"mbc_cms-{digest}.stamp"
+    return path
+
+
+def _read_stamp() -> int:
+    """The stamp file's modification time (0 before the first publication)."""
+    try:
+        return os.stat(stamp_path()).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def _touch_stamp() -> None:
+    if not _cache_is_per_process():
+        return
+    path = stamp_path()
+    now = time.time_ns()
+    try:
+        path.touch(exist_ok=True)
+        os.utime(path, ns=(now, now))
+    except OSError as error:
+        logger.warning(
+            "Cannot write %s (%s): other worker processes keep serving cached pages until "
+            "DJANGO_PUBLIC_CACHE_SECONDS pass. Set DJANGO_PUBLIC_STAMP_FILE or REDIS_URL.",
+            path,
+            error,
+        )
+
+
+# The state, when the cache is per process: kept as a Python object, with no (un)pickling.
+_local_state: dict[str, dict] = {}
+
+
+def public_state(request: HttpRequest | None = None) -> dict:
+    """The current generation of public content (computed at most once per change and
+    process), remembered on ``request`` for the rest of it."""
+    state = getattr(request, "_public_state", None)
+    if state is not None:
+        return state
     now = timezone.now()
-    state = cache.get(STATE_KEY)
-    if state is None or (state["valid_until"] is not None and now >= state["valid_until"]):
-        state = _compute_state(now)
-        cache.set(STATE_KEY, state, None)
+    local = _cache_is_per_process()
+    stamp = _read_stamp() if local else None
+    state = _local_state.get(STATE_KEY) if local else cache.get(STATE_KEY)
+    if (
+        state is None
+        or state["stamp"] != stamp
+        or (state["valid_until"] is not None and now >= state["valid_until"])
+    ):
+        state = _compute_state(now) | {"stamp": stamp}
+        if local:
+            _local_state[STATE_KEY] = state
+        else:
+            cache.set(STATE_KEY, state, None)
+    if request is not None:
+        request._public_state = state
     return state
 
 
-def last_public_change() -> datetime.datetime | None:
+def last_public_change(request: HttpRequest | None = None) -> datetime.datetime | None:
     """When anything readers can see last changed (the Last-Modified of public responses)."""
-    return public_state()["last_change"]
+    return public_state(request)["last_change"]
+
+
+def _start_new_generation() -> None:
+    _local_state.clear()
+    cache.delete(STATE_KEY)
+    _touch_stamp()
+
+
+def forget_state() -> None:
+    """Forget this process's generation (tests do, between databases)."""
+    _local_state.clear()
 
 
 def invalidate() -> None:
     """Start a new generation now and again once the transaction commits: a request that
     read the old data in between must not leave a stale generation behind."""
-    cache.delete(STATE_KEY)
-    transaction.on_commit(lambda: cache.delete(STATE_KEY))
+    _start_new_generation()
+    transaction.on_commit(_start_new_generation)
 
 
-def cache_key(request: HttpRequest, kind: str) -> str:
-    """The key of a public answer: the address is hashed, so that any query string a client
-    sends makes a short key of safe characters (a cache backend may refuse others)."""
-    query = request.META.get("QUERY_STRING", "")
-    address = f"{request.get_host()}:{request.path}?{query}"
-    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"public:{public_state()['generation']}:{kind}:{digest}"
+# --- Keys ------------------------------------------------------------------------------
+
+
+def cache_key(request: HttpRequest, kind: str, parameters: Iterable[str]) -> str:
+    """The key of a public answer: generation, host, path and the values of ``parameters``
+    in the query string (others are ignored), hashed into a short key of safe characters."""
+    wanted = set(parameters)
+    query = sorted((name, values) for name, values in request.GET.lists() if name in wanted)
+    address = f"{request.get_host()}:{request.path}?{query!r}"
+    digest = hashlib.blake2b(address.encode("utf-8", "surrogateescape"), digest_size=16)
+    return f"public:{public_state(request)['generation']}:{kind}:{digest.hexdigest()}"
+
+
+# --- Cached pages --------------------------------------------------------------------------
+
+# Random bytes to CSRF characters without bias: bytes 248..255 (248 = 4 × 62) are dropped.
+_CSRF_BYTES = bytes(range(4 * len(CSRF_ALLOWED_CHARS)))
+_CSRF_TABLE = bytes.maketrans(_CSRF_BYTES, (CSRF_ALLOWED_CHARS * 4).encode())
+_CSRF_DROPPED = bytes(range(len(_CSRF_BYTES), 256))
+# Django's masking, one character pair at a time: (secret char, mask char) -> cipher char.
+_CSRF_SUM = {
+    (s, m): CSRF_ALLOWED_CHARS[(i + j) % len(CSRF_ALLOWED_CHARS)]
+    for i, s in enumerate(CSRF_ALLOWED_CHARS)
+    for j, m in enumerate(CSRF_ALLOWED_CHARS)
+}
+
+
+def _random_csrf_string() -> str:
+    """CSRF_SECRET_LENGTH random characters from CSRF_ALLOWED_CHARS, like Django's
+    ``get_random_string`` but from one ``os.urandom`` call instead of one per character."""
+    chars = b""
+    while len(chars) < CSRF_SECRET_LENGTH:
+        chars += secrets.token_bytes(2 * CSRF_SECRET_LENGTH).translate(_CSRF_TABLE, _CSRF_DROPPED)
+    return chars[:CSRF_SECRET_LENGTH].decode()
+
+
+def csrf_token(request: HttpRequest) -> str:
+    """What ``django.middleware.csrf.get_token`` returns (the reader's secret, or a new one
+    that ``CsrfViewMiddleware`` then sets as the cookie, masked with a fresh mask), about ten
+    times faster: a cached page hands one to every reader who has no CSRF cookie yet."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = _random_csrf_string()
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_csrf_string()
+    return mask + "".join(map(_CSRF_SUM.__getitem__, zip(secret, mask, strict=True)))
 
 
 def _freeze(request: HttpRequest, response: HttpResponse) -> dict:
@@ -100,11 +264,19 @@ def _thaw(request: HttpRequest, entry: dict) -> HttpResponse:
     if NONCE_PLACEHOLDER.encode() in content:
         content = content.replace(NONCE_PLACEHOLDER.encode(), request.csp_nonce.encode())
     if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        content = content.replace(CSRF_PLACEHOLDER.encode(), csrf_token(request).encode())
     response = HttpResponse(content, status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
     return response
+
+
+def cached_page_answer(request: HttpRequest) -> HttpResponse | None:
+    """The stored answer to a GET of a public page, if there is one."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    entry = cache.get(cache_key(request, "page", PAGE_PARAMETERS))
+    return None if entry is None else _thaw(request, entry)
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -114,10 +286,10 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = cache_key(request, "page")
-        entry = cache.get(key)
-        if entry is not None:
-            return _thaw(request, entry)
+        answer = cached_page_answer(request)
+        if answer is not None:
+            return answer
+        key = cache_key(request, "page", PAGE_PARAMETERS)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -125,12 +297,37 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             cache.set(key, _freeze(request, response), settings.PUBLIC_CACHE_SECONDS)
         return response
 
+    wrapper.cached_page = True  # PublicCacheMiddleware must look for it (tests check)
     return wrapper
 
 
-def cached_data(request: HttpRequest, kind: str, produce: Callable[[], object]) -> object:
-    """Cache a serialised API payload (rendering stays per request, for content negotiation)."""
-    key = cache_key(request, kind)
+# --- Cached API answers ----------------------------------------------------------------------
+
+API_KEPT_HEADERS = ("Content-Type", "Allow", "Vary", "Cache-Control")
+
+
+def get_api_answer(key: str) -> HttpResponse | None:
+    """A stored public API answer, as the bytes and headers first sent."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    return response
+
+
+def store_api_answer(key: str, response: HttpResponse) -> None:
+    headers = {name: response[name] for name in API_KEPT_HEADERS if response.has_header(name)}
+    entry = {"content": response.content, "status": response.status_code, "headers": headers}
+    cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+
+
+def cached_data(
+    request: HttpRequest, kind: str, parameters: Iterable[str], produce: Callable[[], object]
+) -> object:
+    """Cache a serialised API payload (rendered per request, for content negotiation)."""
+    key = cache_key(request, kind, parameters)
     data = cache.get(key)
     if data is None:
         data = produce()

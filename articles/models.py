@@ -567,6 +567,8 @@ class PublishedArticle(models.Model):
             models.Index(fields=["first_published_at"], name="snapshot_first_published"),
             models.Index(fields=["title"], name="snapshot_title"),
             models.Index(fields=["article", "go_live_at"], name="snapshot_article_live"),
+            # Counting live snapshots reads this index alone (no row lookups).
+            models.Index(fields=["go_live_at", "live_until"], name="snapshot_live_window"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 import reversion
 from anyascii import anyascii
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import slugify
 
+from . import ratelimit
 from .models import Article, ClinicalTrial, Feedback, PublishedArticle, Topic
 
 SLUG_MAX_LENGTH = 200
@@ -91,15 +91,9 @@ def feedback_record(
     *, snapshot: PublishedArticle, helpful: bool, comment: str, client_key: str
 ) -> Feedback:
     """Store a reader's feedback, at most FEEDBACK_LIMIT per client per window."""
-    key = f"feedback-rate:{client_key}"
-    cache.add(key, 0, FEEDBACK_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, FEEDBACK_WINDOW_SECONDS)
-        count = 1
-    if count > FEEDBACK_LIMIT:
-        raise RateLimited(FEEDBACK_WINDOW_SECONDS)
+    wait = ratelimit.hit(f"feedback:{client_key}", FEEDBACK_LIMIT, FEEDBACK_WINDOW_SECONDS)
+    if wait is not None:
+        raise RateLimited(wait)
     return Feedback.objects.create(
         article_id=snapshot.article_id,
         version=snapshot.version,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import ReviewerProfile
 
-from . import public
+from . import public, ratelimit
 from .caching import cached_page
 from .forms import FeedbackForm
 from .models import Article, ClinicalTrial, Topic
@@ -40,8 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "topics": Topic.objects.filter(parent__isnull=True).prefetch_related("children"),
-        "latest": listed.order_by("-go_live_at", "title")[:6],
-        "recently_reviewed": listed.exclude(last_reviewed=None).order_by("-last_reviewed", "title")[
+        # Newest first, ties by id: both orderings walk an index and stop after six rows.
+        "latest": listed.order_by("-go_live_at", "-pk")[:6],
+        "recently_reviewed": listed.exclude(last_reviewed=None).order_by("-last_reviewed", "-pk")[
             :6
         ],
         "trials": ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6],
@@ -83,7 +84,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
             snapshot=snapshot,
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],
-            client_key=request.META.get("REMOTE_ADDR", "unknown"),
+            client_key=ratelimit.client_address(request),
         )
     except RateLimited as limited:
         response = render(

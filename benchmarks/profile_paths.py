@@ -5,7 +5,7 @@
 
 Use a database seeded the way ``make bench`` seeds one (``BENCH_KEEP_DB=1 make bench`` keeps
 it under ``benchmarks/results/``). For every path it prints the time and the SQL queries of a
-cache miss (a unique ``_=`` parameter) and of a cache hit (the same URL again), then profiles
+cache miss (the cache emptied first) and of a cache hit (the same URL again), then profiles
 ``--repeat`` misses and prints the functions with the most cumulative time. Requests go through
 the whole middleware stack with the production settings (``DJANGO_DEBUG=0``).
 """
@@ -45,7 +45,12 @@ def setup() -> None:
 
 
 def bust(path: str, n: int) -> str:
-    return f"{path}{'&' if '?' in path else '?'}_=profile-{n}"
+    """``path``, after emptying the cache so that it is a miss (``n`` is unused, kept for
+    the call sites); the generation of public content is kept, as on a real miss."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return path
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ For each scale (synthetic published articles on top of the demo content) this:
    ``wrk`` against the path and against the floor (a trivial view returning the same number
    of bytes through the same middleware) in alternating rounds, so that both see the same
    machine conditions;
-4. measures every path once more with a unique query parameter on each request (a page-cache
-   miss every time): informational rows, without targets;
+4. measures every path once more on a second gunicorn that keeps nothing in the cache
+   (``DJANGO_PUBLIC_CACHE_SECONDS=0``: a cache miss every time): informational rows;
 5. stops gunicorn (its whole process group, also on failure or Ctrl-C).
 
 It prints a table per scale and a verdict line, writes the tables between the markers in
@@ -458,8 +458,10 @@ def measure_path(base: str, spec: PathSpec) -> Row:
 
 
 def measure_uncached(base: str, spec: PathSpec, floor_rps: float, size: int) -> Row:
-    """Every request carries a unique ``_=`` parameter, so the page cache never answers."""
-    args = ["bust"] + ([f"rotate={spec.rotate}"] if spec.rotate else [])
+    """Measured on a server that keeps nothing (``DJANGO_PUBLIC_CACHE_SECONDS=0``), so every
+    request is a cache miss. (A unique query parameter no longer is: cache keys use only the
+    parameters a view reads.)"""
+    args = [f"rotate={spec.rotate}"] if spec.rotate else []
     app = Measurement()
     app.add(wrk(base + spec.path, ROUND_SECONDS, *args))
     ratio = app.rps / floor_rps if floor_rps else 0.0
@@ -526,9 +528,9 @@ def render_scale(scale: dict) -> str:
     if scale["uncached"]:
         lines += [
             "",
-            "Cache misses (informational: a unique `_=` parameter on every request, and for "
-            "the article rows a random one of the synthetic articles; ratio against the "
-            "same-size floor above):",
+            "Cache misses (informational: a second gunicorn that keeps nothing in the cache, "
+            "`DJANGO_PUBLIC_CACHE_SECONDS=0`, and for the article rows a random one of the "
+            "synthetic articles; ratio against the same-size floor above):",
             "",
             HEADER,
         ]
@@ -627,8 +629,11 @@ def run_scale(extra: int) -> dict:
         specs = path_specs(slugs)
         for spec in specs:
             rows.append(measure_path(base, spec))
-        if UNCACHED:
-            log("cache misses (informational)")
+    if UNCACHED:
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        with Gunicorn({**env, "DJANGO_PUBLIC_CACHE_SECONDS": "0"}, port, log_file):
+            log(f"cache misses (informational): gunicorn keeping nothing up on {base}")
             by_name = {row.name: row for row in rows}
             for spec in uncached_specs(specs, extra):
                 known = by_name[spec.name]

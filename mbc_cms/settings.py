@@ -89,12 +89,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Cached public pages and API answers are served from here (articles/middleware.py):
+    # everything above still applies to them, nothing below is needed for them.
+    "articles.middleware.PublicCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees lock-outs raised anywhere above (django-axes' instructions).
     "axes.middleware.AxesMiddleware",
 ]
@@ -215,6 +218,9 @@ else:
         }
     }
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "600"))
+# With the per-process cache, worker processes learn of a publication from this file's
+# modification time (default: a file in the temporary directory named after the database).
+PUBLIC_STAMP_FILE = os.environ.get("DJANGO_PUBLIC_STAMP_FILE", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -226,6 +232,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Throttled clients are told apart by address: behind N proxies, the Nth address from the
+    # right of X-Forwarded-For (without it, a client could send any X-Forwarded-For).
+    "NUM_PROXIES": int(os.environ.get("DJANGO_PROXY_COUNT", "0")),
     # Public API rates (see docs/api.md): anonymous clients, and partners with an API token.
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("DJANGO_API_ANON_RATE", "120/minute"),

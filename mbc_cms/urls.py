@@ -17,17 +17,18 @@ admin.site.site_title = "mbc_cms"
 admin.site.index_title = "Content and clinical review"
 
 urlpatterns = [
+    # Reader pages first: the busiest routes are found with the fewest pattern tests.
+    path("", include("articles.urls")),
+    path("api/v1/", include("articles.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
     path("api/schema/", SpectacularAPIView.as_view(schema=None), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
-    path("api/v1/", include("articles.api.urls")),
     path("api/v1/", include("reviews.api.urls")),
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
-    path("", include("articles.urls")),
 ]
 
 handler404 = "mbc_cms.views.page_not_found"

@@ -115,6 +115,10 @@ def _clear_cache():
     """Each test starts with an empty cache (rate limits, cached pages)."""
     from django.core.cache import cache
 
+    from articles import caching
+
     cache.clear()
+    caching.forget_state()
     yield
     cache.clear()
+    caching.forget_state()

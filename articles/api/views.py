@@ -6,7 +6,10 @@ Every response carries ``Last-Modified`` (the latest public change) and ``Cache-
 different documented rates.
 """
 
+from functools import wraps
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -20,9 +23,9 @@ from rest_framework import exceptions, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import BaseThrottle
 
-from articles import caching, public
+from articles import caching, public, ratelimit
 from articles.models import ClinicalTrial, Topic
 
 from . import serializers
@@ -66,26 +69,115 @@ class PublicPagination(PageNumberPagination):
         return parameters
 
 
-class PartnerRateThrottle(UserRateThrottle):
-    """Partners authenticated with an API token get the higher ``partner`` rate."""
+class PublicRateThrottle(BaseThrottle):
+    """Anonymous clients get the ``anon`` rate per address; partners authenticated with an
+    API token the higher ``partner`` rate per account (fixed windows, ``articles.ratelimit``)."""
 
-    scope = "partner"
+    def allow_request(self, request, view) -> bool:
+        if getattr(request._request, "public_rate_counted", False):
+            return True  # counted already by serve_public_answer
+        if request.user.is_authenticated:
+            scope, client = "partner", f"user:{request.user.pk}"
+        else:
+            scope, client = "anon", f"address:{ratelimit.client_address(request)}"
+        self.retry_after = ratelimit.hit(f"api-{scope}:{client}", *ratelimit.api_rate(scope))
+        return self.retry_after is None
+
+    def wait(self) -> int | None:
+        return self.retry_after
+
+
+# The query parameters any public API view reads; cache keys use these and ignore the rest.
+API_PARAMETERS = (
+    "audience",
+    "ordering",
+    "page",
+    "page_size",
+    "phase",
+    "reviewed_since",
+    "search",
+    "status",
+    "topic",
+    "updated_since",
+)
+
+
+def _anonymous_json_read(request: HttpRequest) -> bool:
+    """A GET or HEAD without credentials asking for JSON: the answer every such client gets
+    is the same bytes, so it can be served from the cache before DRF runs."""
+    return (
+        request.method in ("GET", "HEAD")
+        and "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", "application/json", "")
+        and "format" not in request.GET
+    )
+
+
+def cached_api_answer(request: HttpRequest) -> HttpResponse | None:
+    """For an anonymous JSON read of the public API: counted against the anonymous rate
+    (once per request) and answered 429 over it, else the stored bytes of an earlier answer
+    when there is one. None means: let DRF answer."""
+    if not _anonymous_json_read(request):
+        return None
+    if not getattr(request, "public_rate_counted", False):
+        request.public_rate_counted = True
+        client = f"address:{ratelimit.client_address(request)}"
+        retry_after = ratelimit.hit(f"api-anon:{client}", *ratelimit.api_rate("anon"))
+        if retry_after is not None:
+            response = JsonResponse(
+                {"detail": exceptions.Throttled(retry_after).detail}, status=429
+            )
+            response["Retry-After"] = str(retry_after)
+            return response
+    response = caching.get_api_answer(caching.cache_key(request, "api-json", API_PARAMETERS))
+    if response is not None:
+        _set_last_modified(request, response)
+    return response
+
+
+def serve_public_answer(view):
+    """Wrap a public API view: ``cached_api_answer`` first, then DRF, whose 200 answers to
+    anonymous JSON reads are stored as bytes for the next such request."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        answer = cached_api_answer(request)
+        if answer is not None:
+            return answer
+        response = view(request, *args, **kwargs)
+        if _anonymous_json_read(request) and response.status_code == 200:
+            response.render()
+            caching.store_api_answer(
+                caching.cache_key(request, "api-json", API_PARAMETERS), response
+            )
+        return response
+
+    return wrapper
+
+
+def _set_last_modified(request: HttpRequest, response: HttpResponse) -> None:
+    last_change = caching.last_public_change(request)
+    if last_change is not None:
+        response["Last-Modified"] = http_date(last_change.timestamp())
 
 
 class PublicAPIMixin:
     """Open to everyone, read-only, throttled, and friendly to HTTP caches."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, PartnerRateThrottle]
+    throttle_classes = [PublicRateThrottle]
     pagination_class = PublicPagination
     lookup_value_regex = "[^/]+"
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        return serve_public_answer(super().as_view(actions, **initkwargs))
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
-            last_change = caching.last_public_change()
-            if last_change is not None:
-                response["Last-Modified"] = http_date(last_change.timestamp())
+            _set_last_modified(request._request, response)
             response["Cache-Control"] = f"public, max-age={settings.PUBLIC_API_MAX_AGE}"
             response["Vary"] = "Accept, Authorization, Origin"
         return response
@@ -93,8 +185,9 @@ class PublicAPIMixin:
     def list(self, request, *args, **kwargs):
         return Response(
             caching.cached_data(
-                request,
+                request._request,
                 "api",
+                API_PARAMETERS,
                 lambda: super(PublicAPIMixin, self).list(request, *args, **kwargs).data,
             )
         )
@@ -102,7 +195,10 @@ class PublicAPIMixin:
     def retrieve(self, request, *args, **kwargs):
         return Response(
             caching.cached_data(
-                request, "api", lambda: self.retrieve_data(request, *args, **kwargs)
+                request._request,
+                "api",
+                API_PARAMETERS,
+                lambda: self.retrieve_data(request, *args, **kwargs),
             )
         )
 

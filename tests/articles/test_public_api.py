@@ -233,21 +233,61 @@ def test_cors_open_for_get(api, publish):
     assert "Access-Control-Allow-Origin" not in editorial
 
 
-def test_throttling_anonymous_and_partner(api, monkeypatch, writer):
-    """Anonymous clients are throttled sooner than partners with a token; 429 has Retry-After."""
-    from rest_framework.throttling import SimpleRateThrottle
+@pytest.fixture
+def low_rates(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "partner": "6/minute"},
+    }
 
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "partner": "6/minute"}
-    )
+
+def test_throttling_anonymous_and_partner(api, low_rates, writer):
+    """Anonymous clients are throttled sooner than partners with a token; 429 has Retry-After."""
     codes = [api.get("/api/v1/topics/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    assert int(api.get("/api/v1/topics/")["Retry-After"]) > 0
+    limited = api.get("/api/v1/topics/")
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert "throttled" in limited.json()["detail"]
     token = Token.objects.create(user=writer)
     partner = APIClient()
     partner.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     codes = [partner.get("/api/v1/topics/").status_code for _ in range(7)]
     assert codes == [200] * 6 + [429]
+    assert int(partner.get("/api/v1/topics/")["Retry-After"]) > 0
+
+
+def test_throttle_counts_every_kind_of_anonymous_request(api, low_rates, live_article):
+    """Cached answers, cache misses, other formats and unknown slugs all count, once each."""
+    codes = [
+        api.get("/api/v1/articles/").status_code,  # a miss, then stored
+        api.get("/api/v1/articles/").status_code,  # served from the cache
+        api.get("/api/v1/articles/no-such-article/").status_code,
+        api.get("/api/v1/articles/", HTTP_ACCEPT="text/html").status_code,
+    ]
+    assert codes == [200, 200, 404, 429]
+
+
+def test_throttle_is_per_client_address_and_ignores_forged_forwarding(api, low_rates, settings):
+    """Clients are told apart by address; without a configured proxy, X-Forwarded-For is not
+    believed, so sending a different one each time does not escape the limit."""
+    codes = [
+        api.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    assert api.get("/api/v1/topics/", REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+def test_throttle_behind_a_proxy_uses_the_forwarded_address(api, low_rates, settings):
+    """With DJANGO_PROXY_COUNT=1 (REST_FRAMEWORK["NUM_PROXIES"]) each forwarded client has
+    its own allowance, and the proxy's own address does not matter."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    first = [
+        api.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR="203.0.113.1").status_code for _ in range(4)
+    ]
+    second = api.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR="203.0.113.2").status_code
+    assert first == [200, 200, 200, 429]
+    assert second == 200
 
 
 def test_schema_json_and_docs_offline(api):

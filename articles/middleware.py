@@ -1,0 +1,40 @@
+"""Answer repeated public reads from the cache as early as it is safe to.
+
+``PublicCacheMiddleware`` sits after the middleware that shape every public response
+(security headers, CORS, conditional GET, frame protection, host validation, the CSRF cookie)
+and before URL resolution and the middleware that only signed-in users need (authentication,
+messages, django-axes). A cached page or public API answer is served from there; anything
+else, including every cache miss, goes on to the view, which stores its answer for next time
+(``articles.caching.cached_page``, ``articles.api.views.serve_public_answer``). This is
+Django's per-site cache pattern, keyed on the generation of public content.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from . import caching
+from .api.views import cached_api_answer
+
+PUBLIC_API = re.compile(r"^/api/v1/(articles|topics|trials)(/|$)")
+# Where the cached pages are (``cached_page`` views; a test keeps this list complete). Other
+# paths pay nothing for this middleware but a string comparison.
+PAGE_PREFIXES = ("/articles/", "/topics/", "/trials/", "/search/", "/feed/", "/about/")
+PAGE_PATHS = frozenset({"/", "/sitemap.xml", "/robots.txt"})
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        answer = None
+        if request.method in ("GET", "HEAD"):
+            path = request.path_info
+            if path.startswith("/api/"):
+                if PUBLIC_API.match(path):
+                    answer = cached_api_answer(request)
+            elif path in PAGE_PATHS or path.startswith(PAGE_PREFIXES):
+                answer = caching.cached_page_answer(request)
+        return self.get_response(request) if answer is None else answer
