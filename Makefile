@@ -70,7 +70,8 @@ chromium:
 	  fi; }
 
 ## Known-vulnerability audit of the installed requirements (needs PyPI's JSON API or OSV;
-## --strict makes it fail rather than pass silently when it cannot check a package)
+## --strict makes it fail rather than pass silently when it cannot check a package).
+## CI runs .ci/audit: the same audit, failing on any finding, loud when it cannot check.
 audit: $(VENV)/.installed-dev
 	$(BIN)/pip-audit --strict --progress-spinner off
 

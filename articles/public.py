@@ -62,9 +62,10 @@ def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
 def topic_articles(topic: Topic) -> QuerySet[PublishedArticle]:
     """Live articles filed under ``topic`` or one of its sub-topics (a subquery on the
     topic links, so no join fans rows out and no DISTINCT is needed)."""
-    filed = PublishedArticle.topics.through.objects.filter(
-        Q(topic=topic) | Q(topic__parent=topic)
-    ).values("publishedarticle_id")
+    topics = Topic.objects.filter(Q(pk=topic.pk) | Q(parent=topic)).values("pk")
+    filed = PublishedArticle.topics.through.objects.filter(topic__in=topics).values(
+        "publishedarticle_id"
+    )
     return (
         live_articles()
         .filter(pk__in=filed)

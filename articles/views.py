@@ -1,5 +1,7 @@
 """Public reading pages. They read live snapshots only (``articles.public``), never drafts."""
 
+import datetime
+
 from django.core import signing
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,9 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "topics": Topic.objects.filter(parent__isnull=True).prefetch_related("children"),
         # Newest first, ties by id: both orderings walk an index and stop after six rows.
         "latest": listed.order_by("-go_live_at", "-pk")[:6],
-        "recently_reviewed": listed.exclude(last_reviewed=None).order_by("-last_reviewed", "-pk")[
-            :6
-        ],
+        # (">= date.min" rather than "IS NOT NULL", which SQLite cannot walk in the index)
+        "recently_reviewed": listed.filter(last_reviewed__gte=datetime.date.min).order_by(
+            "-last_reviewed", "-pk"
+        )[:6],
         "trials": ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6],
     }
     return render(request, "articles/home.html", context)
