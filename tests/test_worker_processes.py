@@ -45,6 +45,8 @@ def server(tmp_path_factory):
         "DJANGO_API_ANON_RATE": "100000/minute",
         "DEMO_PASSWORD": PASSWORD,
         "DJANGO_PUBLIC_STAMP_FILE": str(directory / "public.stamp"),
+        # No collectstatic here: plain static storage, so pages render without a manifest.
+        "DJANGO_STATIC_MANIFEST": "0",
     }
     env.pop("REDIS_URL", None)
     for command in (["migrate", "--noinput"], ["seed_demo"]):
