@@ -137,12 +137,21 @@ def test_unknown_query_parameters_do_not_bypass_the_cache(
     assert client.get("/api/v1/articles/?audience=patient").json()["count"] == 1
 
 
-def test_a_publication_in_another_process_is_seen_through_the_stamp_file(client, live_article):
-    """Another worker process publishing touches the stamp file; this process then starts a
-    new generation although its own memory was never told (tests/test_worker_processes.py
-    checks the same with real gunicorn workers)."""
+def test_a_publication_in_another_process_is_seen_through_the_stamp_file(
+    client, live_article, settings
+):
+    """With the per-process cache, another worker process publishing touches the stamp file;
+    this process then starts a new generation although its own memory was never told
+    (tests/test_worker_processes.py checks the same with real gunicorn workers)."""
     from articles import caching
     from articles.models import PublishedArticle
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "stamp-test",
+        }
+    }
 
     url = f"/articles/{live_article.slug}/"
     assert "Changed elsewhere" not in client.get(url).text
