@@ -7,6 +7,7 @@ different documented rates.
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +25,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from articles import caching, public, ratelimit
 from articles.models import ClinicalTrial, Topic
@@ -32,6 +34,20 @@ from . import serializers
 from .filters import ArticleFilter, TrialFilter
 
 MAX_PAGE_SIZE = 100
+
+# The query parameters any public API view reads; cache keys use these and ignore the rest.
+API_PARAMETERS = (
+    "audience",
+    "ordering",
+    "page",
+    "page_size",
+    "phase",
+    "reviewed_since",
+    "search",
+    "status",
+    "topic",
+    "updated_since",
+)
 
 
 class PublicPagination(PageNumberPagination):
@@ -56,6 +72,35 @@ class PublicPagination(PageNumberPagination):
         if raw is not None and not (raw.isdigit() and int(raw) >= 1):
             raise exceptions.ValidationError({"page": ["Enter a page number: 1, 2, 3…"]})
         return super().paginate_queryset(queryset, request, view)
+
+    def _base_url(self) -> str:
+        """This address with only the parameters the API reads: the next and previous links
+        of a cached answer are the same for everyone, so they must not carry what the first
+        client happened to add (``?utm_source=…``)."""
+        request = self.request
+        kept = [
+            (name, value)
+            for name, values in request.query_params.lists()
+            if name in API_PARAMETERS
+            for value in values
+        ]
+        query = f"?{urlencode(kept)}" if kept else ""
+        return request.build_absolute_uri(request.path) + query
+
+    def get_next_link(self) -> str | None:
+        if not self.page.has_next():
+            return None
+        return replace_query_param(
+            self._base_url(), self.page_query_param, self.page.next_page_number()
+        )
+
+    def get_previous_link(self) -> str | None:
+        if not self.page.has_previous():
+            return None
+        number = self.page.previous_page_number()
+        if number == 1:
+            return remove_query_param(self._base_url(), self.page_query_param)
+        return replace_query_param(self._base_url(), self.page_query_param, number)
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         """Document the limits checked above, so that the schema admits only what is served."""
@@ -85,21 +130,6 @@ class PublicRateThrottle(BaseThrottle):
 
     def wait(self) -> int | None:
         return self.retry_after
-
-
-# The query parameters any public API view reads; cache keys use these and ignore the rest.
-API_PARAMETERS = (
-    "audience",
-    "ordering",
-    "page",
-    "page_size",
-    "phase",
-    "reviewed_since",
-    "search",
-    "status",
-    "topic",
-    "updated_since",
-)
 
 
 def _anonymous_json_read(request: HttpRequest) -> bool:

@@ -250,3 +250,22 @@ def test_other_formats_and_signed_in_readers_are_not_served_cached_json(
     assert client.get(f"{url}?format=json").json()["slug"] == live_article.slug
     client.force_login(editor)
     assert client.get(url).json()["slug"] == live_article.slug
+
+
+def test_cached_pagination_links_carry_only_read_parameters(
+    client, live_article, make_article, writer, reviewer, editor
+):
+    """The first client's extra parameters must not end up in the next/previous links that
+    every later client is served from the cache."""
+    second = make_article(writer, title="Liver metastases explained")
+    workflow.submit(article=second, user=writer)
+    workflow.approve(article=second, user=reviewer)
+    workflow.publish(article=second, user=editor)
+    first = client.get("/api/v1/articles/?page_size=1&utm_source=spam&audience=patient").json()
+    later = client.get("/api/v1/articles/?page_size=1&audience=patient").json()
+    assert first == later
+    assert first["count"] == 2
+    assert "utm_source" not in first["next"]
+    assert "page=2" in first["next"] and "audience=patient" in first["next"]
+    back = client.get("/api/v1/articles/?page=2&page_size=1&audience=patient&x=1").json()
+    assert back["previous"].endswith("/api/v1/articles/?audience=patient&page_size=1")
