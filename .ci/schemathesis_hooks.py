@@ -1,7 +1,6 @@
 """Schemathesis hooks for `.ci/schemathesis`: let generated edits get past If-Match.
 
-An edit (PATCH) needs the article's current ETag in If-Match, and a workflow action checks it
-when it is sent. A generated If-Match is never the current ETag, so every such request would
+An edit (PATCH) and every workflow action (POST) need the article's current ETag in If-Match. A generated If-Match is never the current ETag, so every such request would
 stop at 412 and the save and workflow code behind it would never run. Half of the requests
 that carry an If-Match get the article's current ETag instead, read just before the call.
 

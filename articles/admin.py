@@ -18,13 +18,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from reviews import workflow
+from reviews.forms import form_for
 from reviews.readability import analyse, readability_warning
 
 from . import webhooks
@@ -45,6 +45,7 @@ from .models import (
 from .previews import preview_url
 from .rendering import render_markdown
 from .selectors import article_version_content, article_versions, compare_versions
+from .snapshots import article_digest
 from .validators import doi_warning
 
 
@@ -92,19 +93,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        expected = cleaned.get("expected_version")
-        if self.instance.pk and expected is not None:
-            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-            current_version = current.first()
-            if current_version != expected:
-                raise ValidationError(
-                    "Someone else saved this article (now version %(current)s) after you opened "
-                    "version %(expected)s, so your changes were not saved. Your text is still "
-                    "below: copy what you need, reload the page to see the latest version, and "
-                    "apply your changes again.",
-                    code="stale",
-                    params={"current": current_version, "expected": expected},
-                )
+        if self.instance.pk:
+            current = Article.objects.get(pk=self.instance.pk)
+            try:
+                workflow.ensure_editable(current, cleaned.get("expected_version"))
+            except workflow.WorkflowError as error:
+                raise ValidationError(error.message, code="stale") from error
         return cleaned
 
 
@@ -233,6 +227,12 @@ class ArticleAdmin(VersionAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An archived article is read-only until an editor restores it.
+        if obj is not None and obj.archived_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change) -> None:
         # The article is saved with its related objects in save_related, as one version.
         pass
@@ -265,11 +265,20 @@ class ArticleAdmin(VersionAdmin):
 
     def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
         review = article.reviews.order_by("-submitted_at", "-pk").first()
+        actions = workflow.allowed_actions(request.user, article, workflow.REVIEW_ACTIONS)
+        signs_off = {workflow.Action.APPROVE, workflow.Action.REQUEST_CHANGES}
         return {
-            "workflow_actions": [
-                (action, workflow.Action(action).label)
-                for action in workflow.allowed_actions(request.user, article)
-            ],
+            "workflow_actions": [(action, workflow.Action(action).label) for action in actions],
+            # What the user is shown now: the forms send it back, so that a click on this page
+            # never approves or publishes text that changed since.
+            "shown_digest": article_digest(article) if signs_off & set(actions) else "",
+            "may_archive": bool(
+                workflow.allowed_actions(
+                    request.user,
+                    article,
+                    [workflow.Action.ARCHIVE, workflow.Action.UNARCHIVE],
+                )
+            ),
             "live_snapshot": workflow.live_snapshot(article),
             "scheduled_snapshot": article.snapshots.filter(go_live_at__gt=timezone.now())
             .filter(live_until__isnull=True)
@@ -289,56 +298,33 @@ class ArticleAdmin(VersionAdmin):
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def workflow_view(self, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
-        """POST only: run one workflow transition and report the outcome as a message."""
+        """POST only: run one workflow action with its form and report the outcome."""
         article = self._article_or_403(request, object_id)
+        change_page = reverse("admin:articles_article_change", args=[article.pk])
         if request.method != "POST" or action not in workflow.TRANSITION_SERVICES:
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        kwargs: dict = {}
-        if action in {
-            workflow.Action.SUBMIT,
-            workflow.Action.APPROVE,
-            workflow.Action.REQUEST_CHANGES,
-        }:
-            kwargs["comment"] = request.POST.get("comment", "")
-        elif action == workflow.Action.PUBLISH:
-            kwargs["change_note"] = request.POST.get("change_note", "")
-            publish_at = request.POST.get("publish_at", "").strip()
-            if publish_at:
-                parsed = parse_datetime(publish_at)
-                if parsed is None:
-                    messages.error(request, "Enter the publication time as YYYY-MM-DD HH:MM.")
-                    return redirect("admin:articles_article_change", article.pk)
-                kwargs["publish_at"] = (
-                    timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-                )
-        elif action == workflow.Action.UNPUBLISH:
-            kwargs["reason"] = request.POST.get("reason", "")
+            return HttpResponseRedirect(change_page)
+        form = form_for(action)(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.error_text())
+            return HttpResponseRedirect(change_page)
         try:
-            workflow.TRANSITION_SERVICES[action](article=article, user=request.user, **kwargs)
+            workflow.TRANSITION_SERVICES[action](
+                article=article, user=request.user, seen=form.seen(), **form.inputs()
+            )
+        except workflow.StaleVersion as error:
+            messages.error(request, stale_summary(article, error))
+            review_page = reverse("admin:articles_article_review", args=[article.pk])
+            return HttpResponseRedirect(f"{review_page}?since={error.seen_version}")
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"{workflow.Action(action).label}: done.")
-        return redirect("admin:articles_article_change", article.pk)
+        return HttpResponseRedirect(change_page)
 
     def archive_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """POST only: archive the article (delete means archive), or restore it."""
-        article = self._article_or_403(request, object_id)
-        if request.method == "POST":
-            try:
-                if request.POST.get("restore"):
-                    workflow.unarchive(article=article, user=request.user)
-                    messages.success(request, "Restored from the archive as a draft.")
-                else:
-                    workflow.archive(
-                        article=article, user=request.user, reason=request.POST.get("reason", "")
-                    )
-                    messages.success(
-                        request, "Archived. Its history is kept and it can be restored."
-                    )
-            except workflow.WorkflowError as error:
-                messages.error(request, error.message)
-        return redirect("admin:articles_article_change", article.pk)
+        action = workflow.Action.UNARCHIVE if request.POST.get("restore") else "archive"
+        return self.workflow_view(request, object_id, action)
 
     def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Template ``admin/articles/article/review.html``: what changed, and the discussion."""
@@ -346,7 +332,14 @@ class ArticleAdmin(VersionAdmin):
         baseline = workflow.review_baseline_version(article)
         changes = compare_versions(article, baseline, article.version)
         score = analyse(article.body)
+        since = _version_number(request.GET.get("since"), article)
+        since_changes = (
+            compare_versions(article, since, article.version) if since is not None else []
+        )
         context = {
+            "since": since,
+            "since_changes": since_changes,
+            "since_count": sum(change.changed for change in since_changes),
             **self.admin_site.each_context(request),
             **self._workflow_context(request, article),
             "opts": self.opts,
@@ -482,6 +475,34 @@ class ArticleAdmin(VersionAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         return JsonResponse({"html": render_markdown(request.POST.get("body", "")).html})
+
+
+def _version_number(raw: str | None, article: Article) -> int | None:
+    """A saved version of ``article`` older than the current one, from a query parameter."""
+    if not raw or not raw.isdigit() or not 1 <= int(raw) < article.version:
+        return None
+    return int(raw)
+
+
+def stale_summary(article: Article, error: workflow.StaleVersion) -> str:
+    """The stale-action message, with what changed between the version the user saw and now."""
+    seen = _version_number(str(error.seen_version), Article.objects.get(pk=article.pk))
+    if seen is None:
+        return error.message
+    changed = [
+        change.label
+        + (
+            " ("
+            + ", ".join(f"{old or '—'} → {new or '—'}" for old, new in change.numbers_changed)
+            + ")"
+            if change.numbers_changed
+            else ""
+        )
+        for change in compare_versions(article, seen, error.current_version)
+        if change.changed
+    ]
+    what = "; ".join(changed) if changed else "nothing in the content"
+    return f"{error.message} Changed since version {seen}: {what}."
 
 
 @admin.register(Topic)

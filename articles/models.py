@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.workflow import State
+from reviews.states import State
 
 from .validators import (
     normalise_doi,
@@ -481,11 +481,22 @@ class Reference(models.Model):
 
 
 class PublishedArticleQuerySet(models.QuerySet):
+    def open_at(self, at=None) -> "PublishedArticleQuerySet":
+        """Snapshots whose interval is still open at ``at`` (now by default): live then, or
+        scheduled to go live later."""
+        at = at or timezone.now()
+        return self.filter(Q(live_until__isnull=True) | Q(live_until__gt=at))
+
     def live(self, at=None) -> "PublishedArticleQuerySet":
         """Snapshots readers may see now: gone live, not yet superseded or unpublished."""
         at = at or timezone.now()
-        return self.filter(go_live_at__lte=at).filter(
-            Q(live_until__isnull=True) | Q(live_until__gt=at)
+        return self.open_at(at).filter(go_live_at__lte=at)
+
+    def went_live(self) -> "PublishedArticleQuerySet":
+        """Snapshots that readers saw at some moment: gone live, and not closed at the very
+        moment they were due (a scheduled version superseded or unpublished before its time)."""
+        return self.filter(go_live_at__lte=timezone.now()).filter(
+            Q(live_until__isnull=True) | Q(live_until__gt=models.F("go_live_at"))
         )
 
 
@@ -530,6 +541,13 @@ class PublishedArticle(models.Model):
     )
     authors = models.JSONField("authors", default=list, help_text="Byline names.")
     references = models.JSONField("references", default=list, help_text="Structured citations.")
+    digest = models.CharField(
+        "content digest",
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the canonical content this snapshot serves; it must equal the "
+        "digest of the clinical approval of this version (manage.py verify_signoff).",
+    )
     reviewed_by = models.JSONField(
         "reviewed by", default=dict, help_text="Reviewer name, credentials and specialty."
     )

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -22,26 +21,32 @@ def live_articles() -> QuerySet[PublishedArticle]:
     return PublishedArticle.objects.live()
 
 
-def live_article(slug: str) -> PublishedArticle:
-    """The live snapshot with ``slug``, with what its page needs; 404 otherwise."""
-    snapshot = (
-        live_articles()
-        .filter(slug=slug)
-        .select_related("article")
-        .prefetch_related("topics__parent", "related_trials")
-        .first()
-    )
+# Publishing refuses an address that another article's page holds; should two live snapshots
+# still share one (data from before that rule), the article that went live there first keeps it.
+BY_ADDRESS = ("slug", "first_published_at", "pk")
+
+
+def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticle:
+    """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs);
+    404 otherwise."""
+    if queryset is None:
+        queryset = (
+            live_articles()
+            .select_related("article")
+            .prefetch_related("topics__parent", "related_trials")
+        )
+    snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
     if snapshot is None:
         raise Http404("No published article has this address.")
     return snapshot
 
 
 def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
-    """The article's public change log: every publication so far, newest first."""
+    """The article's public change log: every version that went live, newest first (a
+    scheduled version replaced or withdrawn before its time never did)."""
     return list(
-        PublishedArticle.objects.filter(
-            article_id=snapshot.article_id, go_live_at__lte=timezone.now()
-        )
+        PublishedArticle.objects.went_live()
+        .filter(article_id=snapshot.article_id)
         .only("version", "go_live_at", "change_note")
         .order_by("-go_live_at")
     )

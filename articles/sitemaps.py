@@ -12,7 +12,10 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return public.live_articles().only("slug", "go_live_at").order_by("slug")
+        """Each live address once, as ``public.live_article`` resolves it."""
+        snapshots = public.live_articles().only("slug", "go_live_at").order_by(*public.BY_ADDRESS)
+        seen: set[str] = set()
+        return [s for s in snapshots if not (s.slug in seen or seen.add(s.slug))]
 
     def lastmod(self, item):
         return item.go_live_at

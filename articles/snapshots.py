@@ -1,14 +1,32 @@
-"""Freezing an approved working copy into a pre-rendered, sanitised public snapshot.
+"""What readers are shown of an article, frozen into a pre-rendered, sanitised snapshot, and
+the sign-off digest of exactly that content.
 
-Called only by ``reviews.workflow.publish`` inside its transaction.
+:func:`reader_content` renders the working copy into everything a reader is shown; an
+approval stores its :func:`content_digest`, and publishing writes the same content into a
+:class:`PublishedArticle` with the same digest. :func:`snapshot_content` reads the content back
+out of a stored snapshot, so anyone can recompute the digest of what is live and compare it with
+the approval (``manage.py verify_signoff``). Snapshots are written only by
+``reviews.workflow.publish`` inside its transaction.
 """
 
+from __future__ import annotations
+
 import datetime
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from .models import Article, PublishedArticle, Reference
 from .rendering import html_to_text, render_markdown
+
+if TYPE_CHECKING:
+    from reviews.models import Review
+
+# Bumped whenever the canonical content gains or changes a key (images, translations), so a
+# digest always says which rules made it.
+SIGNOFF_FORMAT = 1
 
 
 def person_name(user: AbstractBaseUser) -> str:
@@ -38,33 +56,93 @@ def reference_data(reference: Reference) -> dict:
     }
 
 
+def counterpart_id(article: Article) -> int | None:
+    """The article for the other audience that the page links to: its own counterpart, else
+    an article that names it as theirs."""
+    return (
+        article.counterpart_id
+        or Article.objects.filter(counterpart=article).values_list("pk", flat=True).first()
+    )
+
+
+def reader_content(article: Article) -> dict[str, Any]:
+    """Everything a reader is shown of ``article`` as it now stands, rendered and sanitised:
+    the canonical content that a clinician approves and a snapshot freezes."""
+    references = list(article.references.order_by("position", "pk"))
+    rendered = render_markdown(article.body, reference_count=len(references))
+    return {
+        "title": article.title,
+        "summary": article.summary,
+        "audience": article.audience,
+        "language": article.language,
+        "body_html": rendered.html,
+        "body_text": html_to_text(rendered.html),
+        "toc": rendered.toc,
+        "references": [reference_data(reference) for reference in references],
+        "counterpart_id": counterpart_id(article),
+        "authors": [person_name(user) for user in article.authors.order_by("last_name", "pk")],
+        "related_trials": sorted(article.related_trials.values_list("nct_id", flat=True)),
+    }
+
+
+def snapshot_content(snapshot: PublishedArticle) -> dict[str, Any]:
+    """The canonical content of a stored snapshot: the same keys as :func:`reader_content`,
+    read from what the snapshot serves to readers."""
+    return {
+        "title": snapshot.title,
+        "summary": snapshot.summary,
+        "audience": snapshot.audience,
+        "language": snapshot.language,
+        "body_html": snapshot.body_html,
+        "body_text": snapshot.body_text,
+        "toc": snapshot.toc,
+        "references": snapshot.references,
+        "counterpart_id": snapshot.counterpart_id,
+        "authors": snapshot.authors,
+        "related_trials": sorted(trial.nct_id for trial in snapshot.related_trials.all()),
+    }
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of ``content``: sorted keys, no spaces, UTF-8."""
+    canonical = json.dumps(
+        {"signoff_format": SIGNOFF_FORMAT, **content},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def snapshot_fields(content: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot's model fields that hold ``content`` (its related trials are set apart),
+    with the digest of that content."""
+    fields = {name: value for name, value in content.items() if name != "related_trials"}
+    return {**fields, "digest": content_digest(content)}
+
+
+def article_digest(article: Article) -> str:
+    """The sign-off digest of the working copy as it now stands."""
+    return content_digest(reader_content(article))
+
+
 def build_snapshot(
     *,
     article: Article,
-    review,
+    content: dict[str, Any],
+    review: Review,
     user: AbstractBaseUser,
     go_live_at: datetime.datetime,
     first_published_at: datetime.datetime,
     change_note: str,
 ) -> PublishedArticle:
-    """Render ``article`` as it stands (the approved version) into a new snapshot."""
-    references = list(article.references.order_by("position", "pk"))
-    rendered = render_markdown(article.body, reference_count=len(references))
+    """Freeze ``content`` (from :func:`reader_content`, approved by ``review``) into a new
+    snapshot carrying its digest."""
     snapshot = PublishedArticle.objects.create(
         article=article,
         version=article.version,
         slug=article.slug,
-        title=article.title,
-        summary=article.summary,
-        body_html=rendered.html,
-        body_text=html_to_text(rendered.html),
-        counterpart_id=article.counterpart_id
-        or Article.objects.filter(counterpart=article).values_list("pk", flat=True).first(),
-        toc=rendered.toc,
-        audience=article.audience,
-        language=article.language,
-        authors=[person_name(author) for author in article.authors.order_by("last_name", "pk")],
-        references=[reference_data(reference) for reference in references],
+        **snapshot_fields(content),
         reviewed_by=review.reviewer_byline,
         reviewed_at=review.decided_at,
         last_reviewed=article.last_reviewed,

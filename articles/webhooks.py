@@ -133,13 +133,10 @@ def enqueue(
             raise ValueError(f"{snapshot_or_article} has never been published.")
     event_id, created_at = uuid.uuid4(), timezone.now()
     with transaction.atomic():
-        WebhookDelivery.objects.filter(
-            event__article_id=snapshot.article_id,
-            event__deliver_after__gt=deliver_after,
-            status=Status.PENDING,
-        ).update(
-            status=Status.CANCELLED,
-            last_error=f"Superseded by event {event_id} before it was due.",
+        cancel_superseded(
+            snapshot.article_id,
+            after=deliver_after,
+            reason=f"Superseded by event {event_id} before it was due.",
         )
         event = WebhookEvent.objects.create(
             id=event_id,
@@ -160,6 +157,14 @@ def enqueue(
             if endpoint.subscribes_to(event_type)
         )
     return event
+
+
+def cancel_superseded(article_id: int, *, after: datetime.datetime, reason: str) -> int:
+    """Cancel pending deliveries about ``article_id`` that are due after ``after``: they announce
+    a scheduled version that a later change replaced before it went live."""
+    return WebhookDelivery.objects.filter(
+        event__article_id=article_id, event__deliver_after__gt=after, status=Status.PENDING
+    ).update(status=Status.CANCELLED, last_error=reason)
 
 
 # Delivering, from the outbox ---------------------------------------------------------------------

@@ -102,6 +102,13 @@ class Review(models.Model):
     )
     decided_at = models.DateTimeField("decided at", null=True, blank=True)
     comment = models.TextField("decision comment", blank=True)
+    digest = models.CharField(
+        "content digest",
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the canonical content the reviewer decided on "
+        "(articles.snapshots.content_digest); a publication must serve exactly this content.",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -141,6 +148,12 @@ class AuditEntry(models.Model):
     from_state = models.CharField("from state", max_length=20, blank=True)
     to_state = models.CharField("to state", max_length=20, blank=True)
     comment = models.TextField("comment", blank=True)
+    digest = models.CharField(
+        "content digest",
+        max_length=64,
+        blank=True,
+        help_text="For approvals and publications: the digest of the content signed off.",
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -1,13 +1,99 @@
-"""Reads for the review workflow."""
+"""Reads for the review workflow: live and open snapshots, who contributed to a version, the
+review queue, and articles due for review."""
+
+from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 
-from articles.models import Article
+from articles.models import Article, ArticleRevision, PublishedArticle
 
 from .models import Review
+from .roles import is_clinical_reviewer
+from .states import State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def live_snapshot(article: Article, at: datetime.datetime | None = None) -> PublishedArticle | None:
+    """The snapshot readers see now, if the article is live."""
+    return article.snapshots.live(at).first()
+
+
+def open_snapshot(article: Article) -> PublishedArticle | None:
+    """The newest snapshot that is live or scheduled to go live."""
+    return article.snapshots.open_at().order_by("-go_live_at").first()
+
+
+def last_live_version(article: Article) -> int:
+    """The newest version that has ever been live or scheduled (0 if none)."""
+    latest = article.snapshots.order_by("-version").values_list("version", flat=True).first()
+    return latest or 0
+
+
+def contributors_since_last_live(article: Article) -> set[int]:
+    """Users who saved any version after the last published one, plus the byline authors."""
+    since = last_live_version(article)
+    editors = article.revisions.filter(version__gt=since).values_list(
+        "revision__user_id", flat=True
+    )
+    authors = article.authors.values_list("pk", flat=True)
+    return {pk for pk in [*editors, *authors] if pk is not None}
+
+
+def needs_review_by(user: AbstractBaseUser | None, queryset: models.QuerySet) -> models.QuerySet:
+    """Articles in ``queryset`` awaiting review that ``user`` may review (not their writing).
+
+    The same rule as ``contributors_since_last_live``, written as SQL for the queue.
+    """
+    if not is_clinical_reviewer(user):
+        return queryset.none()
+    last_live = (
+        PublishedArticle.objects.filter(article=models.OuterRef("pk"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    edited_since_live = ArticleRevision.objects.filter(
+        article=models.OuterRef("pk"),
+        revision__user=user,
+        version__gt=models.OuterRef("last_live_version"),
+    )
+    return (
+        queryset.filter(state=State.IN_REVIEW, archived_at__isnull=True)
+        .annotate(last_live_version=Coalesce(models.Subquery(last_live), 0))
+        .exclude(models.Exists(edited_since_live))
+        .exclude(authors=user)
+    )
+
+
+def review_baseline_version(article: Article) -> int | None:
+    """What a reviewer compares against: the live version, else the last approved one."""
+    snapshot = live_snapshot(article)
+    if snapshot is not None:
+        return snapshot.version
+    return (
+        article.reviews.filter(status__in=[Review.Status.APPROVED, Review.Status.PUBLISHED])
+        .exclude(version=article.version)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
+def latest_review(article: Article) -> Review | None:
+    """The article's most recent review request, whatever became of it."""
+    return article.reviews.order_by("-submitted_at", "-pk").first()
+
+
+def open_review(article: Article) -> Review | None:
+    """The review awaiting a decision or publication, if any."""
+    return article.reviews.filter(status__in=Review.OPEN_STATUSES).first()
 
 
 def articles_due_for_review(by: datetime.date) -> list[Article]:

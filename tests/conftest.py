@@ -1,5 +1,7 @@
 """Shared fixtures: users in each editorial role and articles made through the workflow."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +25,15 @@ def make_user(username: str, group: str | None = None, **extra):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def shown_form_fields(page: str, css_class: str) -> dict[str, str]:
+    """The hidden fields of the form with ``css_class`` on an admin page, as a browser would
+    send them back (empty when the page has no such form)."""
+    form = re.search(rf'<form[^>]*class="[^"]*\b{css_class}\b[^"]*".*?</form>', page, re.S)
+    if form is None:
+        return {}
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
 
 
 def make_reviewer(username: str):

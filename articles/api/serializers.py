@@ -97,6 +97,19 @@ class ArticleListSerializer(serializers.ModelSerializer):
         return site_url(snapshot.get_absolute_url(), self.context.get("request"))
 
 
+class SignoffSerializer(serializers.Serializer):
+    """The clinical sign-off of the content served: anyone can recompute the digest."""
+
+    version = serializers.IntegerField(help_text="The article version that was approved.")
+    approved_at = serializers.DateTimeField(
+        source="reviewed_at", allow_null=True, help_text="When the clinician approved it."
+    )
+    digest = serializers.CharField(
+        help_text="SHA-256 (hex) of the canonical content approved and served (title, summary, "
+        "body, audience, language, references, counterpart, authors, related trials)."
+    )
+
+
 class ArticleDetailSerializer(ArticleListSerializer):
     """A live article in full, with its clinical review and sources."""
 
@@ -108,6 +121,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
     counterpart = serializers.SerializerMethodField(
         help_text="Slug of the live article on the same subject for the other audience."
     )
+    signoff = SignoffSerializer(source="*", help_text="The clinical approval of this content.")
 
     class Meta(ArticleListSerializer.Meta):
         fields = [
@@ -119,6 +133,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "related_trials",
             "changes",
             "counterpart",
+            "signoff",
         ]
         read_only_fields = fields
 

@@ -290,6 +290,9 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
             return serializers.ArticleDetailSerializer
         return serializers.ArticleListSerializer
 
+    def get_object(self):
+        return public.live_article(self.kwargs["slug"], self.get_queryset())
+
     def retrieve_data(self, request, *args, **kwargs):
         snapshot = self.get_object()
         context = {

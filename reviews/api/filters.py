@@ -3,7 +3,7 @@
 import django_filters
 
 from articles.models import Article, Audience
-from reviews.workflow import State
+from reviews.states import State
 
 
 class ArticleFilter(django_filters.FilterSet):

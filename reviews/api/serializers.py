@@ -19,6 +19,7 @@ from articles.models import Article, ClinicalTrial, PublishedArticle, Reference,
 from articles.validators import doi_warning, normalise_nct_id, validate_nct_id
 from reviews import workflow
 from reviews.readability import analyse, readability_warning
+from reviews.states import TRANSITIONS, Action, Input
 
 WORKFLOW_FIELD_MESSAGE = (
     "This field is read-only: the state and version change only through the workflow "
@@ -343,11 +344,15 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
     @extend_schema_field(
-        serializers.ListField(child=serializers.ChoiceField(choices=workflow.Action.choices))
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=[(a, a.label) for a in workflow.REVIEW_ACTIONS])
+        )
     )
     def get_allowed_actions(self, article: Article) -> list[str]:
         request = self.context.get("request")
-        return workflow.allowed_actions(request.user if request else None, article)
+        return workflow.allowed_actions(
+            request.user if request else None, article, workflow.REVIEW_ACTIONS
+        )
 
     @extend_schema_field(ReadabilitySerializer)
     def get_readability(self, article: Article) -> dict:
@@ -411,44 +416,26 @@ class VersionComparisonSerializer(serializers.Serializer):
         }
 
 
-class SubmitSerializer(StrictInputMixin, serializers.Serializer):
-    comment = serializers.CharField(
-        default="", allow_blank=True, help_text="A note for the clinical reviewers."
+def _input_field(item: Input) -> serializers.Field:
+    if item.kind == "datetime":
+        return serializers.DateTimeField(default=None, allow_null=True, help_text=item.help_text)
+    return serializers.CharField(
+        default="", allow_blank=True, max_length=item.max_length, help_text=item.help_text
     )
 
 
-class ApproveSerializer(StrictInputMixin, serializers.Serializer):
-    comment = serializers.CharField(
-        default="", allow_blank=True, help_text="A note recorded with the approval."
-    )
+def _action_serializer(name: str, action: str) -> type[serializers.Serializer]:
+    """The input serializer of ``action``, from the inputs its transition declares (the admin's
+    forms in ``reviews.forms`` are built from the same declarations)."""
+    fields = {item.name: _input_field(item) for item in TRANSITIONS[action].inputs}
+    return type(name, (StrictInputMixin, serializers.Serializer), fields)
 
 
-class RequestChangesSerializer(StrictInputMixin, serializers.Serializer):
-    comment = serializers.CharField(
-        default="",
-        allow_blank=True,
-        help_text="Required: what needs to change (400 without it, once your role and the "
-        "state allow the action).",
-    )
-
-
-class PublishSerializer(StrictInputMixin, serializers.Serializer):
-    publish_at = serializers.DateTimeField(
-        default=None,
-        allow_null=True,
-        help_text="ISO 8601 time to go live; omit to publish now.",
-    )
-    change_note = serializers.CharField(
-        default="",
-        allow_blank=True,
-        help_text="Public note on what changed; required for every publication after the first.",
-    )
-
-
-class UnpublishSerializer(StrictInputMixin, serializers.Serializer):
-    reason = serializers.CharField(
-        default="", allow_blank=True, help_text="Required: why the article comes off the site."
-    )
+SubmitSerializer = _action_serializer("SubmitSerializer", Action.SUBMIT)
+ApproveSerializer = _action_serializer("ApproveSerializer", Action.APPROVE)
+RequestChangesSerializer = _action_serializer("RequestChangesSerializer", Action.REQUEST_CHANGES)
+PublishSerializer = _action_serializer("PublishSerializer", Action.PUBLISH)
+UnpublishSerializer = _action_serializer("UnpublishSerializer", Action.UNPUBLISH)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -66,13 +66,6 @@ IF_MATCH_REQUIRED = OpenApiParameter(
     required=True,
     description="The ETag of the article as you last read it (428 if missing, 412 if stale).",
 )
-IF_MATCH_OPTIONAL = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="Optional: the ETag of the version you read; 412 if the article has changed "
-    "since, so that nobody approves or publishes a version they did not see.",
-)
 NOT_FOUND = OpenApiResponse(DETAIL, description="No such article.")
 # Every editorial operation: no valid token (401), or not a writer, reviewer or editor (403).
 AUTH_RESPONSES = {
@@ -89,9 +82,25 @@ ACTION_RESPONSES = {
         DETAIL, description="Your role does not allow this action, or any editorial action."
     ),
     404: NOT_FOUND,
-    409: OpenApiResponse(DETAIL, description="The article's state does not allow it."),
-    412: OpenApiResponse(DETAIL, description="If-Match was sent and is stale."),
+    409: OpenApiResponse(
+        DETAIL,
+        description="The article's state does not allow it (or, to publish, another "
+        "article's page holds its slug).",
+    ),
+    412: OpenApiResponse(
+        DETAIL, description="If-Match is not the current ETag: the article changed since."
+    ),
+    428: OpenApiResponse(DETAIL, description="If-Match is missing."),
 }
+IF_MATCH_ACTION = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the article as you last read it: the action applies to exactly "
+    "that version (428 if missing, 412 if the article changed since), so nobody approves or "
+    "publishes a version they did not see.",
+)
 
 
 def _transition_schema(summary: str, request: type[serializers.Serializer]):
@@ -99,7 +108,7 @@ def _transition_schema(summary: str, request: type[serializers.Serializer]):
         summary=summary,
         request=request,
         responses=ACTION_RESPONSES,
-        parameters=[ARTICLE_ID, IF_MATCH_OPTIONAL, etag_header()],
+        parameters=[ARTICLE_ID, IF_MATCH_ACTION, etag_header()],
     )
 
 
@@ -357,12 +366,14 @@ class EditorialArticleViewSet(
     # Workflow actions ---------------------------------------------------------------------
 
     def _transition(self, request: Request, input_class, service) -> Response:
-        """Validate the action's input, run the workflow service, return the article."""
+        """Validate the action's input and If-Match, run the workflow service on the version
+        the client read, return the article."""
         article = self.get_object()
-        check_if_match(request, article, required=False)
         serializer = input_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        service(article=article, user=request.user, **serializer.validated_data)
+        check_if_match(request, article, required=True)
+        seen = workflow.Seen(version=article.version, state=article.state)
+        service(article=article, user=request.user, seen=seen, **serializer.validated_data)
         return self._article_response(article.pk)
 
     @_transition_schema(

@@ -17,6 +17,7 @@ from reviews import workflow
 pytestmark = pytest.mark.django_db
 
 DETAIL_FIELDS = {
+    "signoff",
     "id",
     "slug",
     "url",

@@ -32,6 +32,7 @@ from articles.models import (
     WebhookEventType,
 )
 from reviews import workflow
+from reviews.workflow import publishing
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +207,7 @@ def test_rolled_back_publish_leaves_no_event(endpoint, approved_article, editor,
     def failing_audit(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(workflow, "_audit", failing_audit)
+    monkeypatch.setattr(publishing, "audit", failing_audit)
     with pytest.raises(RuntimeError):
         workflow.publish(article=article, user=editor)
     assert not article.snapshots.exists()

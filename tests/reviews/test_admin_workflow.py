@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article, PublishedArticle
 from reviews import workflow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, shown_form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,12 @@ def change_page(client, article) -> str:
 
 
 def post_action(client, article, action, **data):
+    """Send the action's form as the change page shows it, with ``data`` filled in (an action
+    the page does not offer is sent with the current version, as a crafted POST would be)."""
+    shown = shown_form_fields(change_page(client, article), f"workflow-{action}")
+    shown = shown or {"version": str(Article.objects.get(pk=article.pk).version)}
     url = reverse("admin:articles_article_workflow", args=[article.pk, action])
-    return client.post(url, data, follow=True)
+    return client.post(url, {**shown, **data}, follow=True)
 
 
 def test_writer_sees_only_submit_button(client, make_article, writer):

@@ -55,14 +55,18 @@ def test_admin_lists_archived_separately_and_restores(client, live_article, edit
     """The admin hides archived articles by default, lists them on request, and restores them."""
     client.login(username=editor.username, password=PASSWORD)
     client.post(
-        reverse("admin:articles_article_archive", args=[live_article.pk]), {"reason": "Old."}
+        reverse("admin:articles_article_archive", args=[live_article.pk]),
+        {"reason": "Old.", "version": live_article.version},
     )
     changelist = reverse("admin:articles_article_changelist")
     assert live_article.title not in client.get(changelist).text
     assert live_article.title in client.get(changelist, {"archived": "yes"}).text
     page = client.get(reverse("admin:articles_article_change", args=[live_article.pk])).text
     assert "Restore from the archive" in page
-    client.post(reverse("admin:articles_article_archive", args=[live_article.pk]), {"restore": "1"})
+    client.post(
+        reverse("admin:articles_article_archive", args=[live_article.pk]),
+        {"restore": "1", "version": live_article.version},
+    )
     assert Article.objects.get(pk=live_article.pk).archived_at is None
 
 

@@ -33,8 +33,9 @@ from articles.models import (
 )
 from articles.rendering import html_to_text, render_markdown
 from articles.services import topic_save, trial_save
+from articles.snapshots import content_digest, person_name, snapshot_fields
 from reviews import workflow
-from reviews.models import Review, ReviewerProfile
+from reviews.models import AuditEntry, Review, ReviewerProfile
 
 DEMO_USERS = [
     # username, first name, last name, group
@@ -253,28 +254,56 @@ class Command(BaseCommand):
     # Synthetic articles for benchmarks -----------------------------------------------------
 
     def seed_extra(self, count: int, users: dict, topics: dict) -> None:
-        """Bulk-insert ``count`` published articles, each with one version and a snapshot."""
+        """Bulk-insert ``count`` published articles, each with one version, its review,
+        approval and publication in the audit trail, and a snapshot carrying the approved
+        digest: the same records the workflow writes, so ``verify_signoff`` holds."""
         leaf_topics = [topic for topic in topics.values() if topic.parent_id]
         start = Article.objects.filter(slug__startswith="synthetic-article-").count() + 1
-        bodies = [render_markdown(body) for body in SYNTHETIC_BODIES]
-        article_type = ContentType.objects.get_for_model(Article)
-        writer, reviewer, editor = users["writer"], users["reviewer"], users["editor"]
-        byline = reviewer.reviewer_profile.as_byline()
         batch_size = 500
         with tqdm(total=count, desc="Synthetic articles", unit="article") as progress:
             for offset in range(0, count, batch_size):
                 size = min(batch_size, count - offset)
                 numbers = range(start + offset, start + offset + size)
                 with transaction.atomic():
-                    self.insert_batch(
-                        numbers, bodies, leaf_topics, article_type, writer, editor, byline
-                    )
+                    SyntheticBatch(users, leaf_topics).insert(numbers)
                 progress.update(size)
 
-    def insert_batch(self, numbers, bodies, leaf_topics, article_type, writer, editor, byline):
-        now = timezone.now()
-        today = timezone.localdate()
-        review_due = workflow.add_months(today, 12)
+
+class SyntheticBatch:
+    """One transaction's worth of synthetic published articles, written with bulk inserts."""
+
+    def __init__(self, users: dict, leaf_topics: list[Topic]) -> None:
+        self.writer, self.reviewer, self.editor = (
+            users["writer"],
+            users["reviewer"],
+            users["editor"],
+        )
+        self.byline = self.reviewer.reviewer_profile.as_byline()
+        self.leaf_topics = leaf_topics
+        self.bodies = [render_markdown(body) for body in SYNTHETIC_BODIES]
+        self.article_type = ContentType.objects.get_for_model(Article)
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.review_due = workflow.add_months(self.today, 12)
+
+    def content(self, n: int, article: Article) -> dict:
+        """What readers are shown of synthetic article ``n``: the canonical sign-off content."""
+        body = self.bodies[n % len(self.bodies)]
+        return {
+            "title": article.title,
+            "summary": article.summary,
+            "audience": article.audience,
+            "language": article.language,
+            "body_html": body.html,
+            "body_text": html_to_text(body.html),
+            "toc": body.toc,
+            "references": [],
+            "counterpart_id": None,
+            "authors": [person_name(self.writer)],
+            "related_trials": [],
+        }
+
+    def insert(self, numbers: range) -> None:
         articles = Article.objects.bulk_create(
             [
                 Article(
@@ -285,27 +314,66 @@ class Command(BaseCommand):
                     audience="patient" if n % 3 else "professional",
                     version=1,
                     state=workflow.State.APPROVED,
-                    last_reviewed=today,
-                    next_review_due=review_due,
-                    created_by=writer,
+                    last_reviewed=self.today,
+                    next_review_due=self.review_due,
+                    created_by=self.writer,
                 )
                 for n in numbers
             ]
         )
+        contents = {
+            article.pk: self.content(n, article)
+            for n, article in zip(numbers, articles, strict=True)
+        }
+        chosen = {
+            a.pk: self.leaf_topics[i % len(self.leaf_topics)]
+            for i, a in zip(numbers, articles, strict=True)
+        }
+        self.link(articles, chosen)
+        self.version(articles)
+        self.review(articles, contents)
+        snapshots = PublishedArticle.objects.bulk_create(
+            [
+                PublishedArticle(
+                    article=article,
+                    version=1,
+                    slug=article.slug,
+                    **snapshot_fields(contents[article.pk]),
+                    reviewed_by=self.byline,
+                    reviewed_at=self.now,
+                    last_reviewed=self.today,
+                    next_review_due=self.review_due,
+                    first_published_at=self.now,
+                    go_live_at=self.now,
+                    change_note="First published.",
+                    published_by=self.editor,
+                )
+                for article in articles
+            ]
+        )
+        snapshot_links = PublishedArticle.topics.through
+        snapshot_links.objects.bulk_create(
+            [
+                snapshot_links(publishedarticle_id=s.pk, topic_id=chosen[s.article_id].pk)
+                for s in snapshots
+            ]
+        )
+
+    def link(self, articles: list[Article], chosen: dict) -> None:
         topic_links = Article.topics.through
         author_links = Article.authors.through
-        chosen = {
-            a.pk: leaf_topics[i % len(leaf_topics)] for i, a in zip(numbers, articles, strict=True)
-        }
         topic_links.objects.bulk_create(
             [topic_links(article_id=a.pk, topic_id=chosen[a.pk].pk) for a in articles]
         )
         author_links.objects.bulk_create(
-            [author_links(article_id=a.pk, user_id=writer.pk) for a in articles]
+            [author_links(article_id=a.pk, user_id=self.writer.pk) for a in articles]
         )
+
+    def version(self, articles: list[Article]) -> None:
+        """Version 1 of each article, as django-reversion and ArticleRevision record it."""
         revisions = Revision.objects.bulk_create(
             [
-                Revision(date_created=now, user=writer, comment="Synthetic article.")
+                Revision(date_created=self.now, user=self.writer, comment="Synthetic article.")
                 for _ in articles
             ]
         )
@@ -314,7 +382,7 @@ class Command(BaseCommand):
                 Version(
                     revision=revision,
                     object_id=str(article.pk),
-                    content_type=article_type,
+                    content_type=self.article_type,
                     db="default",
                     format="json",
                     serialized_data=serializers.serialize(
@@ -331,53 +399,48 @@ class Command(BaseCommand):
                 for article, revision in zip(articles, revisions, strict=True)
             ]
         )
+
+    def review(self, articles: list[Article], contents: dict) -> None:
+        """The writer's submission, the demo reviewer's approval of the exact content, and the
+        editor's publication, each with its audit entry."""
+        digests = {pk: content_digest(content) for pk, content in contents.items()}
         Review.objects.bulk_create(
             [
                 Review(
                     article=article,
                     version=1,
                     status=Review.Status.PUBLISHED,
-                    submitted_by=writer,
-                    submitted_at=now,
-                    reviewer_id=None,
-                    reviewer_byline=byline,
-                    decided_at=now,
+                    submitted_by=self.writer,
+                    submitted_at=self.now,
+                    reviewer=self.reviewer,
+                    reviewer_byline=self.byline,
+                    decided_at=self.now,
                     comment="Synthetic approval.",
+                    digest=digests[article.pk],
                 )
                 for article in articles
             ]
         )
-        snapshots = PublishedArticle.objects.bulk_create(
+        steps = [
+            ("submit", self.writer, "draft", "in_review", False),
+            ("approve", self.reviewer, "in_review", "approved", True),
+            ("publish", self.editor, "approved", "approved", True),
+        ]
+        AuditEntry.objects.bulk_create(
             [
-                PublishedArticle(
+                AuditEntry(
                     article=article,
+                    action=action,
+                    user=user,
+                    at=self.now,
                     version=1,
-                    slug=article.slug,
-                    title=article.title,
-                    summary=article.summary,
-                    body_html=bodies[n % len(bodies)].html,
-                    body_text=html_to_text(bodies[n % len(bodies)].html),
-                    toc=bodies[n % len(bodies)].toc,
-                    audience=article.audience,
-                    authors=[writer.get_full_name()],
-                    references=[],
-                    reviewed_by=byline,
-                    reviewed_at=now,
-                    last_reviewed=today,
-                    next_review_due=review_due,
-                    first_published_at=now,
-                    go_live_at=now,
-                    change_note="First published.",
-                    published_by=editor,
+                    from_state=from_state,
+                    to_state=to_state,
+                    comment="Synthetic article.",
+                    digest=digests[article.pk] if signed else "",
                 )
-                for n, article in zip(numbers, articles, strict=True)
-            ]
-        )
-        snapshot_links = PublishedArticle.topics.through
-        snapshot_links.objects.bulk_create(
-            [
-                snapshot_links(publishedarticle_id=s.pk, topic_id=chosen[s.article_id].pk)
-                for s in snapshots
+                for article in articles
+                for action, user, from_state, to_state, signed in steps
             ]
         )
 

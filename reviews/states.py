@@ -1,0 +1,184 @@
+"""The workflow's rulebook: states, actions, roles and the table of transitions.
+
+This module is a leaf: it imports only Django, so models, forms, serializers and docs can all
+read it without an import cycle. Every rule of the review workflow is data on a
+:class:`Transition`; ``reviews.workflow.permissions.check`` is the one function that reads it,
+and the services in ``reviews.workflow`` are the only code that carries a transition out.
+docs/architecture.md shows this table, and a test keeps the two the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "Submit for review"
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    PUBLISH = "publish", "Publish"
+    UNPUBLISH = "unpublish", "Unpublish"
+    ARCHIVE = "archive", "Archive"
+    UNARCHIVE = "unarchive", "Restore from the archive"
+
+
+class Role(models.TextChoices):
+    AUTHOR_WRITER_OR_EDITOR = "author_writer_editor", "an author, writer or editor"
+    CLINICAL_REVIEWER = "clinical_reviewer", "a clinical reviewer with a reviewer profile"
+    EDITOR = "editor", "an editor"
+    EDITOR_OR_DRAFT_AUTHOR = (
+        "editor_or_draft_author",
+        "an editor, or an author of a never-published draft",
+    )
+
+
+class Scope(models.TextChoices):
+    """Which articles a transition applies to: those in use, or archived ones."""
+
+    IN_USE = "in_use", "in use"
+    ARCHIVED = "archived", "archived"
+
+
+@dataclass(frozen=True)
+class Input:
+    """A piece of text or a time that a user gives with an action (form field, API field)."""
+
+    name: str
+    label: str
+    help_text: str
+    kind: str = "text"  # "text" or "datetime"
+    max_length: int = 2000
+    # Required always, only once the article has been published before, or never.
+    required: bool = False
+    required_after_first_publication: bool = False
+    missing_message: str = ""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One action: where it may start, where it leaves the working copy, who may take it, and
+    the extra conditions that must hold. ``target`` None: the working-copy state is unchanged."""
+
+    sources: frozenset[str]
+    target: str | None
+    role: Role
+    scope: Scope = Scope.IN_USE
+    # The article must be live or scheduled to go live.
+    needs_open_snapshot: bool = False
+    # A version is published at most once: its approval is used up by its publication.
+    once_per_version: bool = False
+    # Nobody who wrote or edited the article since it was last live may take this action.
+    separation_of_duties: bool = False
+    inputs: tuple[Input, ...] = ()
+
+    def input(self, name: str) -> Input:
+        return next(item for item in self.inputs if item.name == name)
+
+
+ANY_STATE = frozenset(State.values)
+
+COMMENT_HELP = "Recorded in the audit trail with the action."
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.SUBMIT: Transition(
+        sources=frozenset({State.DRAFT, State.CHANGES_REQUESTED}),
+        target=State.IN_REVIEW,
+        role=Role.AUTHOR_WRITER_OR_EDITOR,
+        inputs=(Input("comment", "Comment", "A note for the clinical reviewers."),),
+    ),
+    Action.APPROVE: Transition(
+        sources=frozenset({State.IN_REVIEW}),
+        target=State.APPROVED,
+        role=Role.CLINICAL_REVIEWER,
+        separation_of_duties=True,
+        inputs=(Input("comment", "Comment", "A note recorded with the approval."),),
+    ),
+    Action.REQUEST_CHANGES: Transition(
+        sources=frozenset({State.IN_REVIEW}),
+        target=State.CHANGES_REQUESTED,
+        role=Role.CLINICAL_REVIEWER,
+        separation_of_duties=True,
+        inputs=(
+            Input(
+                "comment",
+                "What needs to change",
+                "Required: what needs to change (400 without it, once your role and the state "
+                "allow the action).",
+                required=True,
+                missing_message="Say what needs to change: a comment is required.",
+            ),
+        ),
+    ),
+    Action.PUBLISH: Transition(
+        sources=frozenset({State.APPROVED}),
+        target=None,
+        role=Role.EDITOR,
+        once_per_version=True,
+        inputs=(
+            Input(
+                "publish_at",
+                "Publish at",
+                "ISO 8601 time to go live; omit to publish now.",
+                kind="datetime",
+            ),
+            Input(
+                "change_note",
+                "Public change note",
+                "Public note on what changed; required for every publication after the first.",
+                max_length=1000,
+                required_after_first_publication=True,
+                missing_message="Describe what changed: every publication after the first "
+                "needs a public change note for the article's change log.",
+            ),
+        ),
+    ),
+    Action.UNPUBLISH: Transition(
+        sources=ANY_STATE,
+        target=None,
+        role=Role.EDITOR,
+        needs_open_snapshot=True,
+        inputs=(
+            Input(
+                "reason",
+                "Reason",
+                "Required: why the article comes off the site.",
+                max_length=1000,
+                required=True,
+                missing_message="Give a reason for unpublishing.",
+            ),
+        ),
+    ),
+    Action.ARCHIVE: Transition(
+        sources=ANY_STATE,
+        target=State.DRAFT,
+        role=Role.EDITOR_OR_DRAFT_AUTHOR,
+        inputs=(
+            Input(
+                "reason",
+                "Reason",
+                "Required: why the article is taken out of use.",
+                max_length=1000,
+                required=True,
+                missing_message="Give a reason for archiving.",
+            ),
+        ),
+    ),
+    Action.UNARCHIVE: Transition(
+        sources=ANY_STATE,
+        target=None,
+        role=Role.EDITOR,
+        scope=Scope.ARCHIVED,
+    ),
+}
+
+# Saving a new version withdraws the review of these states and returns the article to draft.
+EDIT_WITHDRAWS = frozenset({State.IN_REVIEW, State.APPROVED})

@@ -1,0 +1,101 @@
+"""The review-and-publish workflow: the only code that changes an article's workflow state,
+its reviews or its live snapshots.
+
+The rules are data in ``reviews.states`` (the table of transitions); ``permissions.check`` is
+the one function that reads them. The admin, the editorial API and management commands call the
+services re-exported here. Each service is one transaction that locks the article row, refuses
+an action based on a version the user did not see (``Seen``), checks the rulebook, writes the
+change with an audit entry, and sends notifications after commit.
+
+- ``editing``: saving the working copy as a new version; restoring an old version.
+- ``review``: submit, approve, request changes, the review discussion.
+- ``publishing``: publish and unpublish.
+- ``archive``: archive and unarchive.
+"""
+
+from collections.abc import Callable
+
+from articles.models import Article
+
+from ..roles import is_clinical_reviewer, is_editor, is_writer
+from ..selectors import (
+    contributors_since_last_live,
+    live_snapshot,
+    needs_review_by,
+    open_snapshot,
+    review_baseline_version,
+)
+from ..states import EDIT_WITHDRAWS, TRANSITIONS, Action, Role, State, Transition
+from .archive import archive, unarchive
+from .common import Seen, stale_message
+from .editing import ensure_editable, restore_version, save_working_copy
+from .errors import (
+    ActionForbidden,
+    InvalidInput,
+    StaleVersion,
+    TransitionNotAllowed,
+    WorkflowError,
+)
+from .permissions import allowed_actions, check, has_role
+from .publishing import add_months, publish, unpublish
+from .review import add_review_comment, approve, request_changes, submit
+
+# The actions of reviewing and publishing, offered as buttons and as editorial API endpoints.
+REVIEW_ACTIONS = (
+    Action.SUBMIT,
+    Action.APPROVE,
+    Action.REQUEST_CHANGES,
+    Action.PUBLISH,
+    Action.UNPUBLISH,
+)
+
+TRANSITION_SERVICES: dict[str, Callable[..., Article]] = {
+    Action.SUBMIT: submit,
+    Action.APPROVE: approve,
+    Action.REQUEST_CHANGES: request_changes,
+    Action.PUBLISH: publish,
+    Action.UNPUBLISH: unpublish,
+    Action.ARCHIVE: archive,
+    Action.UNARCHIVE: unarchive,
+}
+
+__all__ = [
+    "EDIT_WITHDRAWS",
+    "REVIEW_ACTIONS",
+    "TRANSITIONS",
+    "TRANSITION_SERVICES",
+    "Action",
+    "ActionForbidden",
+    "InvalidInput",
+    "Role",
+    "Seen",
+    "StaleVersion",
+    "State",
+    "Transition",
+    "TransitionNotAllowed",
+    "WorkflowError",
+    "add_months",
+    "add_review_comment",
+    "allowed_actions",
+    "approve",
+    "archive",
+    "check",
+    "contributors_since_last_live",
+    "ensure_editable",
+    "has_role",
+    "is_clinical_reviewer",
+    "is_editor",
+    "is_writer",
+    "live_snapshot",
+    "needs_review_by",
+    "open_snapshot",
+    "publish",
+    "request_changes",
+    "restore_version",
+    "review_baseline_version",
+    "save_working_copy",
+    "stale_message",
+    "submit",
+    "unarchive",
+    "unpublish",
+]

@@ -1,0 +1,100 @@
+"""The one function that checks a transition against the rulebook in ``reviews.states``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from articles.models import Article
+
+from ..roles import is_clinical_reviewer, is_editor, is_writer
+from ..selectors import contributors_since_last_live, open_snapshot
+from ..states import TRANSITIONS, Action, Role, Scope, State
+from .errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def _is_author(user: AbstractBaseUser | None, article: Article) -> bool:
+    return user is not None and article.authors.filter(pk=user.pk).exists()
+
+
+def has_role(user: AbstractBaseUser | None, role: Role, article: Article) -> bool:
+    """Whether ``user`` holds ``role`` for ``article``."""
+    if role == Role.EDITOR:
+        return is_editor(user)
+    if role == Role.CLINICAL_REVIEWER:
+        return is_clinical_reviewer(user)
+    if role == Role.EDITOR_OR_DRAFT_AUTHOR:
+        return is_editor(user) or (not article.snapshots.exists() and _is_author(user, article))
+    return is_writer(user) or is_editor(user) or _is_author(user, article)
+
+
+def _scope_message(action: str, scope: Scope) -> str:
+    if action == Action.ARCHIVE:
+        return "The article is already archived."
+    if scope == Scope.ARCHIVED:
+        return "The article is not archived."
+    label = Action(action).label.lower()
+    return f"Cannot {label} an archived article: an editor must restore it from the archive first."
+
+
+def check(
+    action: str,
+    user: AbstractBaseUser | None,
+    article: Article,
+    inputs: Mapping[str, Any] | None = None,
+) -> None:
+    """Raise the workflow error that would stop ``user`` doing ``action`` now, if any.
+
+    Checked in this order: role (403), archive scope, state, live-ness and once-per-version
+    (409), separation of duties (403), then, when ``inputs`` are given, the required inputs
+    (400).
+    """
+    transition = TRANSITIONS[action]
+    label = Action(action).label.lower()
+    if not has_role(user, transition.role, article):
+        raise ActionForbidden(f"Only {transition.role.label} may {label} an article.")
+    scope = Scope.ARCHIVED if article.archived_at is not None else Scope.IN_USE
+    if scope != transition.scope:
+        raise TransitionNotAllowed(_scope_message(action, transition.scope))
+    if article.state not in transition.sources:
+        raise TransitionNotAllowed(
+            f"Cannot {label} an article that is {State(article.state).label.lower()}."
+        )
+    if transition.needs_open_snapshot and open_snapshot(article) is None:
+        raise TransitionNotAllowed(f"Cannot {label} an article that is not published.")
+    # Any snapshot counts, unpublished ones too: its review is used up, so publishing the same
+    # version again would have no approval to publish.
+    if transition.once_per_version and article.snapshots.filter(version=article.version).exists():
+        raise TransitionNotAllowed(
+            f"Version {article.version} has already been published; edit the article and have "
+            "the new version approved to publish again."
+        )
+    if transition.separation_of_duties and user.pk in contributors_since_last_live(article):
+        raise ActionForbidden(
+            "You wrote or edited this article since it was last published, so another "
+            "clinician must review it: nobody approves their own writing."
+        )
+    if inputs is not None:
+        for item in transition.inputs:
+            needed = item.required or (
+                item.required_after_first_publication and article.snapshots.exists()
+            )
+            if needed and not inputs.get(item.name):
+                raise InvalidInput(item.missing_message, field=item.name)
+
+
+def allowed_actions(
+    user: AbstractBaseUser | None, article: Article, actions: Iterable[str] = TRANSITIONS
+) -> list[str]:
+    """Which of ``actions`` (by default all) ``user`` may take on ``article`` now."""
+    allowed = []
+    for action in actions:
+        try:
+            check(action, user, article)
+        except (ActionForbidden, TransitionNotAllowed):
+            continue
+        allowed.append(action)
+    return allowed

@@ -1,0 +1,165 @@
+"""Publishing an approved version as a live (or scheduled) snapshot, and taking it down."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles import caching, snapshots, webhooks
+from articles.models import Article, PublishedArticle
+
+from ..models import Review
+from ..selectors import live_snapshot
+from ..states import Action
+from .common import Seen, audit, ensure_seen, lock
+from .errors import InvalidInput, TransitionNotAllowed
+from .permissions import check
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+# A publication time this far in the past is a mistake, not a clock difference.
+PAST_TOLERANCE = datetime.timedelta(minutes=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in range(day.day, 0, -1):
+        try:
+            return day.replace(year=year, month=month, day=candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 1 always exists
+
+
+def _close_open_snapshots(article: Article, at: datetime.datetime) -> None:
+    """End every interval still open at ``at``; one scheduled later never starts."""
+    for snapshot in article.snapshots.open_at(at):
+        snapshot.live_until = max(at, snapshot.go_live_at)
+        snapshot.save(update_fields=["live_until"])
+
+
+def _refuse_taken_slug(article: Article) -> None:
+    """A live or scheduled page of another article already has this address."""
+    other = (
+        PublishedArticle.objects.open_at()
+        .filter(slug=article.slug)
+        .exclude(article=article)
+        .only("article_id", "title")
+        .first()
+    )
+    if other is not None:
+        raise TransitionNotAllowed(
+            f"Another article, “{other.title}” (id {other.article_id}), is published or "
+            f"scheduled at /articles/{article.slug}/. Give this article another slug (a new "
+            "version, reviewed again) or unpublish the other one first.",
+            field="slug",
+        )
+
+
+def _approved_review(article: Article, digest: str) -> Review:
+    """The approval of exactly this version and this content."""
+    review = article.reviews.filter(status=Review.Status.APPROVED).first()
+    if review is None or review.version != article.version:
+        raise TransitionNotAllowed("The approved version is not the current version.")
+    if review.digest != digest:
+        raise TransitionNotAllowed(
+            "What would be published differs from what the clinical reviewer approved (for "
+            "example the counterpart article changed since). Send it for review again."
+        )
+    return review
+
+
+def publish(
+    *,
+    article: Article,
+    user: AbstractBaseUser,
+    publish_at: datetime.datetime | None = None,
+    change_note: str = "",
+    seen: Seen | None = None,
+) -> Article:
+    """Make the approved version live now, or schedule it for ``publish_at``.
+
+    The snapshot serves exactly the content whose digest the reviewer approved. A scheduled
+    snapshot closes the previous one's interval at its go-live time, so readers switch over
+    then with no background job.
+    """
+    change_note = (change_note or "").strip()
+    with transaction.atomic():
+        article = lock(article)
+        content = snapshots.reader_content(article)
+        digest = snapshots.content_digest(content)
+        ensure_seen(article, seen, current_digest=digest)
+        check(Action.PUBLISH, user, article, {"change_note": change_note})
+        now = timezone.now()
+        go_live_at = publish_at or now
+        if publish_at is not None and publish_at < now - PAST_TOLERANCE:
+            raise InvalidInput("The publication time is in the past.", field="publish_at")
+        _refuse_taken_slug(article)
+        review = _approved_review(article, digest)
+        first = article.snapshots.order_by("go_live_at").first()
+        article.last_reviewed = timezone.localdate(review.decided_at)
+        article.next_review_due = add_months(article.last_reviewed, article.review_interval_months)
+        _close_open_snapshots(article, go_live_at)
+        snapshots.build_snapshot(
+            article=article,
+            content=content,
+            review=review,
+            user=user,
+            go_live_at=go_live_at,
+            # A first publication that was scheduled and then superseded never went live.
+            first_published_at=min(first.first_published_at, go_live_at) if first else go_live_at,
+            change_note=change_note or "First published.",
+        )
+        webhooks.enqueue(
+            webhooks.publication_event_type(article, go_live_at=go_live_at),
+            article,
+            deliver_after=go_live_at,
+        )
+        caching.invalidate()
+        review.status = Review.Status.PUBLISHED
+        review.save(update_fields=["status"])
+        article.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
+        note = (
+            change_note
+            if publish_at is None
+            else f"Scheduled for {go_live_at:%Y-%m-%d %H:%M %Z}. {change_note}"
+        )
+        audit(
+            article,
+            action=Action.PUBLISH,
+            user=user,
+            from_state=article.state,
+            comment=note.strip(),
+            digest=digest,
+        )
+    return article
+
+
+def unpublish(
+    *, article: Article, user: AbstractBaseUser, reason: str, seen: Seen | None = None
+) -> Article:
+    """Take the article off the site and the API now; its history stays."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        article = lock(article)
+        ensure_seen(article, seen)
+        check(Action.UNPUBLISH, user, article, {"reason": reason})
+        now = timezone.now()
+        # Partners hear about the page readers last saw, never a version that was not live yet.
+        last_seen = live_snapshot(article, now)
+        _close_open_snapshots(article, now)
+        if last_seen is not None:
+            webhooks.enqueue("article.unpublished", last_seen, deliver_after=now)
+        else:
+            webhooks.cancel_superseded(
+                article.pk, after=now, reason="Unpublished before it was due."
+            )
+        caching.invalidate()
+        audit(article, action=Action.UNPUBLISH, user=user, from_state=article.state, comment=reason)
+    return article
