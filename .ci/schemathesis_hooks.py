@@ -1,8 +1,9 @@
 """Schemathesis hooks for `.ci/schemathesis`: let generated edits get past If-Match.
 
-An edit (PATCH) and every workflow action (POST) need the article's current ETag in If-Match. A generated If-Match is never the current ETag, so every such request would
-stop at 412 and the save and workflow code behind it would never run. Half of the requests
-that carry an If-Match get the article's current ETag instead, read just before the call.
+An edit (PATCH) and every workflow action (POST) need the article's current ETag in If-Match.
+A generated If-Match is never the current ETag, so every such request would stop at 412 and
+the save and workflow code behind it would never run. Half of the requests that carry an
+If-Match get the article's current ETag instead, read just before the call.
 
 Environment, set by `.ci/schemathesis`: MBC_API_BASE (``http://127.0.0.1:PORT``),
 MBC_API_TOKEN (the pass's token) and SCHEMATHESIS_SEED.

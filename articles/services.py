@@ -26,11 +26,17 @@ def slug_base(title: str) -> str:
 
 
 def unique_article_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    """The title's slug, with ``-2``, ``-3``… appended until no other article has it."""
+    """The title's slug, with ``-2``, ``-3``… appended until no other article has it, as its
+    working copy's slug or as the address of its live or scheduled page."""
     base = slug_base(title)
     taken = set(
         Article.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    ) | set(
+        PublishedArticle.objects.open_at()
+        .filter(slug__startswith=base)
+        .exclude(article_id=exclude_pk)
         .values_list("slug", flat=True)
     )
     if base not in taken:

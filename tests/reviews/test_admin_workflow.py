@@ -7,7 +7,7 @@ from articles.models import Article, PublishedArticle
 from reviews import workflow
 from tests.conftest import PASSWORD, shown_form_fields
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
 
 
 def login(client, user):

@@ -9,7 +9,7 @@ from articles.selectors import article_versions
 from reviews import workflow
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
 
 
 def test_archiving_a_live_article_unpublishes_and_keeps_history(client, live_article, editor):

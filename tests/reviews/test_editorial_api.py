@@ -13,7 +13,7 @@ from articles.selectors import article_version_content, article_versions
 from reviews import workflow
 from reviews.models import Review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
 
 PASSWORD = "correct-horse-battery"
 ARTICLES = "/api/v1/editorial/articles/"

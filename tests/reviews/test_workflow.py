@@ -17,7 +17,7 @@ from reviews.models import Review
 from reviews.workflow import ActionForbidden, InvalidInput, State, TransitionNotAllowed
 from tests.conftest import make_reviewer, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
 
 DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED = State.values
 FORBIDDEN = ActionForbidden  # 403: this user may not make this move

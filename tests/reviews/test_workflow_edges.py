@@ -12,7 +12,7 @@ from articles.models import PublishedArticle
 from reviews import workflow
 from reviews.models import Review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
 
 
 def approve_new_version(article, writer, reviewer, **changes):
