@@ -37,38 +37,38 @@ def last_live_version(article: Article) -> int:
     return latest or 0
 
 
+def _contributed(article: int | models.Expression, user: int | models.Expression) -> models.Q:
+    """Separation of duties, the one definition: ``user`` wrote ``article`` if they are in its
+    byline or saved a version of it after the newest version ever published or scheduled.
+
+    Either side may be a constant id or an ``OuterRef``, so the same rule filters the articles
+    a user may review (the queue) and the users who may review an article (the check, the
+    notifications).
+    """
+    last_published = PublishedArticle.objects.filter(article=models.OuterRef("article_id"))
+    saved_since = ArticleRevision.objects.filter(
+        article=article,
+        revision__user=user,
+        version__gt=Coalesce(
+            models.Subquery(last_published.order_by("-version").values("version")[:1]), 0
+        ),
+    )
+    in_byline = Article.authors.through.objects.filter(article=article, user=user)
+    return models.Q(models.Exists(saved_since)) | models.Q(models.Exists(in_byline))
+
+
 def contributors_since_last_live(article: Article) -> set[int]:
     """Users who saved any version after the last published one, plus the byline authors."""
-    since = last_live_version(article)
-    editors = article.revisions.filter(version__gt=since).values_list(
-        "revision__user_id", flat=True
-    )
-    authors = article.authors.values_list("pk", flat=True)
-    return {pk for pk in [*editors, *authors] if pk is not None}
+    users = get_user_model().objects.filter(_contributed(article.pk, models.OuterRef("pk")))
+    return set(users.values_list("pk", flat=True))
 
 
 def needs_review_by(user: AbstractBaseUser | None, queryset: models.QuerySet) -> models.QuerySet:
-    """Articles in ``queryset`` awaiting review that ``user`` may review (not their writing).
-
-    The same rule as ``contributors_since_last_live``, written as SQL for the queue.
-    """
+    """Articles in ``queryset`` awaiting review that ``user`` may review (not their writing)."""
     if not is_clinical_reviewer(user):
         return queryset.none()
-    last_live = (
-        PublishedArticle.objects.filter(article=models.OuterRef("pk"))
-        .order_by("-version")
-        .values("version")[:1]
-    )
-    edited_since_live = ArticleRevision.objects.filter(
-        article=models.OuterRef("pk"),
-        revision__user=user,
-        version__gt=models.OuterRef("last_live_version"),
-    )
-    return (
-        queryset.filter(state=State.IN_REVIEW, archived_at__isnull=True)
-        .annotate(last_live_version=Coalesce(models.Subquery(last_live), 0))
-        .exclude(models.Exists(edited_since_live))
-        .exclude(authors=user)
+    return queryset.filter(state=State.IN_REVIEW, archived_at__isnull=True).exclude(
+        _contributed(models.OuterRef("pk"), user.pk)
     )
 
 
