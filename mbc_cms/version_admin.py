@@ -21,6 +21,10 @@ from reversion.models import Version
 class SafeVersionAdmin(VersionAdmin):
     """A ``VersionAdmin`` whose recover and revert views touch only this admin's own records."""
 
+    #: Versions are listed for everyone who may see the record; links to the revert page only
+    #: for those who may revert.
+    object_history_template = "admin/version_history.html"
+
     #: False where nothing may be written back by reversion's recover view (articles are
     #: archived, never deleted); its list and form then answer 404 and no link leads there.
     recover_deleted: bool = True
@@ -45,6 +49,16 @@ class SafeVersionAdmin(VersionAdmin):
         if version is None:
             raise Http404("That is not a version of this record.")
         return obj, version
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        context = {
+            "can_revert": obj is not None and self.has_revert_permission(request, obj),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context=context)
 
     def recoverable_versions(self) -> QuerySet[Version]:
         """The latest versions of this model's deleted records, each alone in its revision."""

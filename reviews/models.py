@@ -3,11 +3,15 @@
 Only ``reviews.workflow`` creates or changes reviews and audit entries.
 """
 
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 
+# Every change is a version with its user and comment: the public identity a clinician signs
+# with is part of the clinical audit trail.
+@reversion.register()
 class ReviewerProfile(models.Model):
     """A clinician's public identity as a medical reviewer."""
 

@@ -250,10 +250,13 @@ def test_editor_reverts_a_topic_through_reversion(editor, versioned_topic):
 
 
 def test_writer_cannot_revert_a_topic_through_its_own_url(writer, versioned_topic):
-    """Reverting needs the right to change the record: a writer's revert page is 403."""
+    """Reverting needs the right to change the record: a writer's history has no revert
+    links and the revert page is 403."""
     old = versions_of(versioned_topic)[0]
     url = reverse("admin:articles_topic_revision", args=[versioned_topic.pk, old.pk])
     session = AdminSession(writer)
+    history = session.get(reverse("admin:articles_topic_history", args=[versioned_topic.pk]))
+    assert "Corrected." in history.text and url not in history.text
     assert session.get(url).status_code == 403
     assert session.post(url, {"name": "x", "slug": "x", "position": 0}).status_code == 403
     versioned_topic.refresh_from_db()
