@@ -5,11 +5,14 @@ Each attack goes through the admin as a logged-in user with a CSRF token, as a b
 
 import pytest
 import reversion
+from django.contrib import admin
 from django.urls import reverse
+from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.models import Article, ClinicalTrial, Topic
 from articles.services import topic_save, trial_save
+from mbc_cms.version_admin import SafeVersionAdmin
 from reviews import workflow
 from tests.admin_client import AdminSession
 
@@ -261,3 +264,19 @@ def test_writer_cannot_revert_a_topic_through_its_own_url(writer, versioned_topi
     assert session.post(url, {"name": "x", "slug": "x", "position": 0}).status_code == 403
     versioned_topic.refresh_from_db()
     assert versioned_topic.description == "Corrected wording."
+
+
+def test_every_version_admin_is_a_safe_one():
+    """Each admin with reversion's recover and revert views restricts them (a new one too)."""
+    version_admins = {
+        model._meta.label: type(model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, VersionAdmin)
+    }
+    assert set(version_admins) >= {
+        "articles.Article",
+        "articles.Topic",
+        "articles.ClinicalTrial",
+        "reviews.ReviewerProfile",
+    }
+    assert all(issubclass(cls, SafeVersionAdmin) for cls in version_admins.values())
