@@ -47,6 +47,9 @@ class ReviewerProfileAdmin(SafeVersionAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and workflow.is_editor(request.user)
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and workflow.is_editor(request.user)
+
     def has_revert_permission(self, request: HttpRequest, obj: ReviewerProfile) -> bool:
         # Reversion writes back every stored field, the account included, before the form's
         # own checks run; reviewers edit their profile instead.

@@ -112,12 +112,18 @@ def test_reviewer_cannot_add_a_profile(reviewer):
     assert not ReviewerProfile.objects.filter(user=newcomer).exists()
 
 
-def test_reviewer_granted_add_permission_still_cannot_add(reviewer):
-    """Adding stays an editor's job even if a group is later given the add permission."""
-    reviewer.user_permissions.add(Permission.objects.get(codename="add_reviewerprofile"))
-    assert AdminSession(reviewer).get(reverse("admin:reviews_reviewerprofile_add")).status_code == (
-        403
+def test_reviewer_granted_add_and_delete_permissions_still_cannot_use_them(reviewer):
+    """Adding and deleting profiles stay an editor's job even if reviewers are later given
+    those model permissions."""
+    reviewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_reviewerprofile", "delete_reviewerprofile"])
     )
+    session = AdminSession(reviewer)
+    assert session.get(reverse("admin:reviews_reviewerprofile_add")).status_code == 403
+    profile = reviewer.reviewer_profile
+    delete_url = reverse("admin:reviews_reviewerprofile_delete", args=[profile.pk])
+    assert session.post(delete_url, {"post": "yes"}).status_code == 403
+    assert ReviewerProfile.objects.filter(pk=profile.pk).exists()
 
 
 def test_editor_manages_every_profile_including_its_account(editor, reviewer, reviewer2):
