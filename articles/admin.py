@@ -20,9 +20,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
+from mbc_cms.version_admin import SafeVersionAdmin
 from reviews import workflow
 from reviews.forms import form_for
 from reviews.readability import analyse, readability_warning
@@ -155,8 +154,11 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SafeVersionAdmin):
     form = ArticleAdminForm
+    # Articles are archived, never deleted, and an old version comes back only through the
+    # restore page (a new version that needs review): reversion's recover has nothing to do.
+    recover_deleted = False
     inlines = [ReferenceInline]
     list_display = [
         "title",
@@ -397,10 +399,11 @@ class ArticleAdmin(VersionAdmin):
         return super().history_view(request, object_id, extra_context=context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Send reversion's revert link to our restore page, which keeps the workflow sound."""
-        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        """Send reversion's revert link (GET or POST) to our restore page, which keeps the
+        workflow sound; only this article's own versions are found."""
+        article, version = self.own_version(request, object_id, int(version_id))
         row = get_object_or_404(ArticleRevision, revision_id=version.revision_id)
-        return redirect("admin:articles_article_restore", object_id, row.version)
+        return redirect("admin:articles_article_restore", article.pk, row.version)
 
     def _article_or_403(self, request: HttpRequest, object_id: int) -> Article:
         article = get_object_or_404(Article, pk=object_id)
@@ -506,7 +509,7 @@ def stale_summary(article: Article, error: workflow.StaleVersion) -> str:
 
 
 @admin.register(Topic)
-class TopicAdmin(VersionAdmin):
+class TopicAdmin(SafeVersionAdmin):
     list_display = ["name", "slug", "parent", "position"]
     list_filter = ["parent"]
     search_fields = ["name", "slug", "description"]
@@ -515,7 +518,7 @@ class TopicAdmin(VersionAdmin):
 
 
 @admin.register(ClinicalTrial)
-class ClinicalTrialAdmin(VersionAdmin):
+class ClinicalTrialAdmin(SafeVersionAdmin):
     list_display = ["nct_id", "brief_title", "overall_status", "phase_list", "last_verified"]
     list_filter = ["overall_status"]
     search_fields = ["nct_id", "brief_title", "summary"]

@@ -71,6 +71,12 @@ def medical_web_page(snapshot: PublishedArticle, url: str, date_published) -> di
             "honorificSuffix": reviewer.get("credentials", ""),
             "jobTitle": reviewer.get("specialty", ""),
         }
+        if reviewer.get("disclosure"):
+            # schema.org has no conflict-of-interest property for a Person; ``description``
+            # is the Person's own free text, labelled so that it reads on its own.
+            data["reviewedBy"]["description"] = (
+                f"Conflict-of-interest disclosure: {reviewer['disclosure']}"
+            )
         if reviewer.get("institution"):
             data["reviewedBy"]["affiliation"] = {
                 "@type": "Organization",

@@ -3,11 +3,15 @@
 Only ``reviews.workflow`` creates or changes reviews and audit entries.
 """
 
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 
+# Every change is a version with its user and comment: the public identity a clinician signs
+# with is part of the clinical audit trail.
+@reversion.register()
 class ReviewerProfile(models.Model):
     """A clinician's public identity as a medical reviewer."""
 
@@ -45,12 +49,17 @@ class ReviewerProfile(models.Model):
         return f"{self.display_name}, {self.credentials}"
 
     def as_byline(self) -> dict[str, str]:
-        """The reviewer's public identity as it stands now, for freezing into a review."""
+        """The reviewer's public identity as it stands now, for freezing into a review.
+
+        The disclosure is frozen too: readers must see the interests declared when this
+        version was approved, not ones declared (or withdrawn) later.
+        """
         return {
             "name": self.display_name,
             "credentials": self.credentials,
             "specialty": self.specialty,
             "institution": self.institution,
+            "disclosure": self.disclosure,
         }
 
 
@@ -98,7 +107,10 @@ class Review(models.Model):
         "reviewer as they stood",
         default=dict,
         blank=True,
-        help_text="Name, credentials and specialty when the decision was made.",
+        help_text=(
+            "Name, credentials, specialty, institution and conflict-of-interest disclosure "
+            "when the decision was made."
+        ),
     )
     decided_at = models.DateTimeField("decided at", null=True, blank=True)
     comment = models.TextField("decision comment", blank=True)

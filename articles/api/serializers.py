@@ -21,9 +21,19 @@ class TopicRefSerializer(serializers.ModelSerializer):
 
 
 class ReviewerSerializer(serializers.Serializer):
+    """The reviewer as they stood when they approved this version."""
+
     name = serializers.CharField()
     credentials = serializers.CharField()
     specialty = serializers.CharField()
+    # Snapshots published before disclosures were frozen have no key: "" (nothing declared
+    # at the time is known), never today's profile text.
+    disclosure = serializers.CharField(
+        read_only=True,
+        default="",
+        help_text="The reviewer's conflict-of-interest disclosure as it stood at approval; "
+        "empty when none was declared.",
+    )
 
 
 class CitationSerializer(serializers.Serializer):

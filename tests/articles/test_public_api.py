@@ -85,6 +85,7 @@ def test_detail_fields(api, publish, reviewer):
         "name": "Dr Ada Reviewer",
         "credentials": "MD",
         "specialty": "Medical oncology",
+        "disclosure": "None declared.",
     }
     assert data["references"][0]["pmid"] == "35320644"
     assert data["topics"] == [{"slug": "bone-metastases", "name": "Bone metastases"}]

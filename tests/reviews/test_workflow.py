@@ -577,6 +577,7 @@ def test_approval_keeps_the_reviewer_as_they_stood(article, people, freeze_time)
     perform("approve", article, reviewer)
     profile = reviewer.reviewer_profile
     profile.display_name, profile.credentials = "Prof Ada Reviewer", "MD, PhD, FRCP"
+    profile.disclosure = "Research grant from Acme Pharma."
     profile.save()
     freeze_time(approved_at + DAY)
     perform("publish", article, people["editor"])
@@ -585,6 +586,7 @@ def test_approval_keeps_the_reviewer_as_they_stood(article, people, freeze_time)
         "credentials": "MD",
         "specialty": "Medical oncology",
         "institution": "Test Hospital",
+        "disclosure": "None declared.",
     }
     review = article.reviews.get()
     assert (review.reviewer, review.version, review.decided_at, review.comment) == (
