@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0005_webhook_permissions"),
+        ("reviews", "0007_backfill_signoff_digests"),
     ]
 
     operations = [
