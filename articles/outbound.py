@@ -102,10 +102,7 @@ def _addresses(host: str, port: int) -> tuple[IPAddress, ...]:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise socket.gaierror(error.errno, f"{host} does not resolve: {error.strerror}") from error
-    found: dict[IPAddress, None] = {}
-    for _family, _type, _proto, _name, sockaddr in answers:
-        found[ipaddress.ip_address(sockaddr[0])] = None
-    return tuple(found)
+    return tuple(dict.fromkeys(ipaddress.ip_address(answer[4][0]) for answer in answers))
 
 
 @dataclass(frozen=True)
@@ -177,18 +174,19 @@ def validate_public_url(url: str) -> None:
 
 
 def _connect_first(
-    addresses: tuple[IPAddress, ...], port: int, timeout: float | None, source_address
+    addresses: tuple[IPAddress, ...],
+    port: int,
+    timeout: float | None,
+    source_address: tuple[str, int] | None,
 ) -> socket.socket:
     """A TCP connection to the first of ``addresses`` that accepts one."""
-    if not addresses:
-        raise OSError("No checked address to connect to.")
-    error: OSError | None = None
+    failures: list[OSError] = []
     for address in addresses:
         try:
             return socket.create_connection((str(address), port), timeout, source_address)
         except OSError as failure:
-            error = failure
-    raise error
+            failures.append(failure)
+    raise failures[-1] if failures else OSError("No checked address to connect to.")
 
 
 class PinnedHTTPConnection(http.client.HTTPConnection):

@@ -1,8 +1,8 @@
 """Writes for topics, trials and webhook endpoints, and helpers the article workflow shares.
 
 Article working-copy saves go through ``reviews.workflow.save_working_copy`` because an edit
-can withdraw a review; topics and trials have no workflow and are saved here. Every write
-happens inside a django-reversion revision carrying its user and comment.
+can withdraw a review; topics and trials have no workflow and are saved here, each write inside a
+django-reversion revision carrying its user and comment. Webhook endpoints are not versioned.
 """
 
 from collections.abc import Iterable

@@ -3,8 +3,10 @@
 ``enqueue`` runs inside the workflow's publish and unpublish transactions (``reviews.workflow``),
 so an event exists exactly when the change it reports was committed. ``deliver_due``, run by
 ``manage.py deliver_webhooks``, sends what is due: it claims each delivery under a short lease so
-that concurrent runners never send it twice, POSTs it outside any transaction, then records the
-attempt. Failures are retried with exponential backoff until ``MAX_ATTEMPTS``.
+that concurrent runners never send it twice, POSTs it outside any transaction, to public
+addresses only (checked again at every send by ``articles.outbound``), then records the attempt:
+its status code, duration and error, never the response body. Failures are retried with
+exponential backoff until ``MAX_ATTEMPTS``.
 
 Delivery is at least once: a runner that dies between sending and recording leaves the lease to
 expire and the delivery is sent again, with the same ``X-MBC-Delivery`` id so the partner can
