@@ -41,9 +41,11 @@ from .models import (
     WebhookEvent,
     WebhookEventType,
 )
+from .outbound import validate_public_url
 from .previews import preview_url
 from .rendering import render_markdown
 from .selectors import article_version_content, article_versions, compare_versions
+from .services import webhook_endpoint_save
 from .snapshots import article_digest
 from .validators import doi_warning
 
@@ -571,10 +573,24 @@ class FeedbackAdmin(admin.ModelAdmin):
 # Partner webhooks --------------------------------------------------------------------------------
 
 
+class PublicURLField(forms.URLField):
+    """A URL that must not be, or resolve to, a loopback, private or other non-public address.
+
+    Checked before the URL's syntax, so that ``http://0x7f000001/`` is refused for what it
+    means, not as a badly written URL.
+    """
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        validate_public_url(value)
+
+
 class WebhookEndpointForm(forms.ModelForm):
     """An endpoint, with its event types as ticked boxes rather than raw JSON."""
 
-    url = WebhookEndpoint._meta.get_field("url").formfield(assume_scheme="https")
+    url = WebhookEndpoint._meta.get_field("url").formfield(
+        form_class=PublicURLField, assume_scheme="https"
+    )
     event_types = forms.MultipleChoiceField(
         label="event types",
         choices=WebhookEventType.choices,
@@ -623,9 +639,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        webhook_endpoint_save(endpoint=obj, user=request.user)
 
 
 class OutboxInline(admin.TabularInline):
@@ -663,7 +677,8 @@ class WebhookDeliveryInline(OutboxInline):
 
 class WebhookAttemptInline(OutboxInline):
     model = WebhookAttempt
-    fields = ["attempted_at", "status_code", "response_excerpt", "error", "duration_ms"]
+    # The response body is never stored: only whether and how fast the endpoint answered.
+    fields = ["attempted_at", "status_code", "duration_ms", "error"]
 
 
 class OutboxAdmin(admin.ModelAdmin):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from reviews.states import State
 
+from .outbound import validate_public_url
 from .validators import (
     normalise_doi,
     normalise_nct_id,
@@ -693,7 +694,8 @@ class WebhookEndpoint(models.Model):
         "URL",
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Where events are POSTed: an http or https address. Redirects are not followed.",
+        help_text="Where events are POSTed: an http or https address on the public internet "
+        "(never a loopback, private or link-local one). Redirects are not followed.",
     )
     secret = models.CharField(
         "signing secret",
@@ -735,6 +737,14 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Not a field validator: it resolves the host name, which can change after saving, so
+        # every delivery checks again (articles.webhooks.post).
+        try:
+            validate_public_url(self.url)
+        except ValidationError as error:
+            raise ValidationError({"url": error}) from error
 
     def subscribes_to(self, event_type: str) -> bool:
         """Whether this endpoint wants ``event_type`` (an empty list means every type)."""
@@ -881,9 +891,6 @@ class WebhookAttempt(models.Model):
     )
     status_code = models.PositiveSmallIntegerField(
         "HTTP status", null=True, blank=True, help_text="Empty when the endpoint did not answer."
-    )
-    response_excerpt = models.TextField(
-        "response", blank=True, help_text="The first 2,000 characters of the response body."
     )
     error = models.TextField(
         "error", blank=True, help_text="Connection error, timeout or refused redirect."

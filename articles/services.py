@@ -1,8 +1,8 @@
-"""Writes for topics and trials, and helpers the article workflow shares.
+"""Writes for topics, trials and webhook endpoints, and helpers the article workflow shares.
 
 Article working-copy saves go through ``reviews.workflow.save_working_copy`` because an edit
-can withdraw a review; topics and trials have no workflow and are saved here. Every write
-happens inside a django-reversion revision carrying its user and comment.
+can withdraw a review; topics and trials have no workflow and are saved here, each write inside a
+django-reversion revision carrying its user and comment. Webhook endpoints are not versioned.
 """
 
 from collections.abc import Iterable
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import ratelimit
-from .models import Article, ClinicalTrial, Feedback, PublishedArticle, Topic
+from .models import Article, ClinicalTrial, Feedback, PublishedArticle, Topic, WebhookEndpoint
 
 SLUG_MAX_LENGTH = 200
 
@@ -72,6 +72,21 @@ def trial_save(
         reversion.set_user(user)
         reversion.set_comment(comment)
     return trial
+
+
+def webhook_endpoint_save(
+    *, endpoint: WebhookEndpoint, user: AbstractBaseUser | None
+) -> WebhookEndpoint:
+    """Validate and save a partner's webhook endpoint; ``user`` is recorded as who registered it.
+
+    Validation refuses URLs that are, or resolve to, loopback, private, link-local or other
+    non-public addresses (``WebhookEndpoint.clean``).
+    """
+    if endpoint.pk is None and endpoint.created_by_id is None:
+        endpoint.created_by = user
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint
 
 
 def topics_by_slug(slugs: Iterable[str]) -> tuple[list[Topic], list[str]]:

@@ -3,8 +3,10 @@
 ``enqueue`` runs inside the workflow's publish and unpublish transactions (``reviews.workflow``),
 so an event exists exactly when the change it reports was committed. ``deliver_due``, run by
 ``manage.py deliver_webhooks``, sends what is due: it claims each delivery under a short lease so
-that concurrent runners never send it twice, POSTs it outside any transaction, then records the
-attempt. Failures are retried with exponential backoff until ``MAX_ATTEMPTS``.
+that concurrent runners never send it twice, POSTs it outside any transaction, to public
+addresses only (checked again at every send by ``articles.outbound``), then records the attempt:
+its status code, duration and error, never the response body. Failures are retried with
+exponential backoff until ``MAX_ATTEMPTS``.
 
 Delivery is at least once: a runner that dies between sending and recording leaves the lease to
 expire and the delivery is sent again, with the same ``X-MBC-Delivery`` id so the partner can
@@ -21,17 +23,15 @@ import json
 import logging
 import random
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from . import outbound
 from .models import (
     Article,
     PublishedArticle,
@@ -53,9 +53,6 @@ BACKOFF_CAP = datetime.timedelta(hours=6)
 BACKOFF_JITTER = 0.1
 # Far longer than one send can take: a lease that runs out means its runner died.
 LEASE = datetime.timedelta(minutes=5)
-EXCERPT_CHARS = 2000
-READ_LIMIT = 16 * 1024  # bytes of a response read: enough for the excerpt, bounded for any reply
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 Status = WebhookDelivery.Status
 
@@ -188,10 +185,13 @@ class DeliveryReport:
 
 @dataclass(frozen=True)
 class AttemptResult:
-    """The outcome of one POST: the endpoint's answer, or why there was none."""
+    """The outcome of one POST: the endpoint's status code, or why there was none.
+
+    The response body is never read: what a server answers, perhaps an internal one reached by
+    mistake, must not end up in our database or admin.
+    """
 
     status_code: int | None
-    response_excerpt: str
     error: str
     duration_ms: int
 
@@ -238,7 +238,15 @@ def _claim_due(at: datetime.datetime, limit: int) -> list[WebhookDelivery]:
     return claimed
 
 
-def build_request(delivery: WebhookDelivery, *, timestamp: int) -> urllib.request.Request:
+@dataclass(frozen=True)
+class SignedRequest:
+    """The body and headers of one signed POST."""
+
+    body: bytes
+    headers: dict[str, str]
+
+
+def build_request(delivery: WebhookDelivery, *, timestamp: int) -> SignedRequest:
     """The signed POST for ``delivery``."""
     body = json.dumps(delivery.event.payload).encode()
     signature = sign(delivery.endpoint.secret, timestamp, body)
@@ -249,57 +257,45 @@ def build_request(delivery: WebhookDelivery, *, timestamp: int) -> urllib.reques
         "X-MBC-Delivery": str(delivery.pk),
         "X-MBC-Timestamp": str(timestamp),
         "X-MBC-Signature": f"sha256={signature}",
+        "Connection": "close",
     }
-    return urllib.request.Request(delivery.endpoint.url, data=body, headers=headers, method="POST")
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    """HTTP and HTTPS only, with no redirect handler: a 3xx is recorded as the answer."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.UnknownHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
-def _excerpt(body: bytes) -> str:
-    # PostgreSQL text cannot hold NUL characters.
-    return body.decode("utf-8", errors="replace")[:EXCERPT_CHARS].replace("\x00", "\ufffd")
+    return SignedRequest(body=body, headers=headers)
 
 
 def _describe(error: BaseException) -> str:
-    reason = getattr(error, "reason", None)
-    cause = reason if isinstance(reason, BaseException) else error
-    return f"{type(cause).__name__}: {cause}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _send(destination: outbound.Destination, request: SignedRequest) -> int:
+    """POST to the checked addresses; returns the status code. A 3xx is an answer, not followed."""
+    connection = destination.connection(timeout=TIMEOUT)
+    try:
+        connection.request("POST", destination.target, body=request.body, headers=request.headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def post(delivery: WebhookDelivery) -> AttemptResult:
-    """POST ``delivery`` once and report the answer; never raises for network trouble."""
-    if urlsplit(delivery.endpoint.url).scheme not in ALLOWED_SCHEMES:
-        return AttemptResult(None, "", "Only http and https URLs are allowed.", 0)
+    """POST ``delivery`` once and report the answer; never raises for network trouble.
+
+    The endpoint's host is resolved once, every address checked (``articles.outbound``), and the
+    request sent to those addresses only: a URL that is or has become private is refused
+    without any connection.
+    """
     request = build_request(delivery, timestamp=int(time.time()))
-    status_code, excerpt, error = None, "", ""
+    status_code, error = None, ""
     started = time.monotonic()
     try:
-        try:
-            response = _opener().open(request, timeout=TIMEOUT)
-        except urllib.error.HTTPError as answer:
-            response = answer  # a non-2xx answer is still an answer: keep its code and body
-        with response:
-            status_code = response.getcode()
-            excerpt = _excerpt(response.read(READ_LIMIT))
+        status_code = _send(outbound.resolve(delivery.endpoint.url), request)
+    except outbound.RefusedDestination as refusal:
+        error = f"Not sent: {refusal}"
     except (OSError, http.client.HTTPException, ValueError) as failure:
         error = _describe(failure)
     duration_ms = round((time.monotonic() - started) * 1000)
-    if status_code is not None and 300 <= status_code < 400 and not error:
+    if status_code is not None and 300 <= status_code < 400:
         error = "Redirects are not followed: register the final URL."
-    return AttemptResult(status_code, excerpt, error, duration_ms)
+    return AttemptResult(status_code, error, duration_ms)
 
 
 def _record(delivery: WebhookDelivery, result: AttemptResult, *, at: datetime.datetime) -> str:
@@ -309,7 +305,6 @@ def _record(delivery: WebhookDelivery, result: AttemptResult, *, at: datetime.da
             delivery=delivery,
             attempted_at=at,
             status_code=result.status_code,
-            response_excerpt=result.response_excerpt,
             error=result.error,
             duration_ms=result.duration_ms,
         )

@@ -305,4 +305,8 @@ PREVIEW_MAX_AGE = int(os.environ.get("DJANGO_PREVIEW_MAX_AGE", str(7 * 24 * 3600
 # The public address, for links in e-mails and feeds.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
+# Webhooks go to public internet addresses only (articles/outbound.py). Development and tests
+# may allow loopback and private addresses, for a receiver on the same machine or network.
+WEBHOOK_ALLOW_PRIVATE = env_bool("DJANGO_WEBHOOK_ALLOW_PRIVATE", default=False)
+
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "mbc-demo-2026")
