@@ -18,14 +18,17 @@ import datetime
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from .models import new_webhook_secret
@@ -55,8 +58,8 @@ MODELS = [
     "articles.WebhookDelivery",
     "articles.WebhookAttempt",
 ]
-# Rows that must not already exist for a restore to make sense.
-CONTENT_MODELS = ["articles.Article", "articles.Topic", "articles.ClinicalTrial"]
+# Rows ``migrate`` creates itself (the editorial roles): matched by name, never written twice.
+MERGED_MODELS = ["auth.Group"]
 # Exported only with include_secrets: the fields (by model label) and whole models.
 SECRET_FIELDS = {"auth.user": "password", "articles.webhookendpoint": "secret"}
 SECRET_MODELS = ["authtoken.Token"]
@@ -164,35 +167,116 @@ def _fill_missing_secrets(objects: list[dict]) -> None:
             fields.setdefault("secret", new_webhook_secret())
 
 
-def import_content(path: Path) -> dict[str, int]:
-    """Restore a file written by :func:`export_content` into a database with no content.
+@dataclass
+class RestoreReport:
+    """What a restore wrote (or, in a dry run, would write) and what the sign-off check found."""
 
-    Everything is restored in one transaction: on any error nothing is written.
-    """
+    counts: dict[str, int]
+    live: int
+    scheduled: int
+    dry_run: bool
+
+
+def _read(path: Path) -> dict:
     try:
         document = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise RestoreError(f"Cannot read {path}: {exc}") from exc
-    if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
+    if (
+        not isinstance(document, dict)
+        or document.get("format") != FORMAT
+        or document.get("version") != FORMAT_VERSION
+        or not isinstance(document.get("objects"), list)
+    ):
         raise RestoreError(f"{path} is not an mbc_cms content export (format {FORMAT} v1).")
-    for label in CONTENT_MODELS:
-        if apps.get_model(label)._default_manager.exists():
-            raise RestoreError(
-                f"The database already holds content ({label}); restore into an empty "
-                "database (run `manage.py migrate` on a new one)."
-            )
-    counts: dict[str, int] = {}
-    _drop_removed_fields(document["objects"])
-    _fill_missing_secrets(document["objects"])
-    with transaction.atomic(), connection.constraint_checks_disabled():
-        for item in serializers.deserialize(
-            "python", document["objects"], handle_forward_references=True
+    for number, item in enumerate(document["objects"], start=1):
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("model"), str)
+            and isinstance(item.get("fields"), dict)
         ):
+            raise RestoreError(
+                f"{path} cannot be restored: object {number} is not a row (it needs a model "
+                "name and its fields)."
+            )
+    return document
+
+
+def _refuse_rows_already_here(objects: list[dict]) -> None:
+    """Every table the file writes must be empty: a restore never mixes two databases."""
+    labels = [*MODELS, *SECRET_MODELS]
+    held = {
+        label: count
+        for label in labels
+        if label not in MERGED_MODELS and (count := apps.get_model(label)._default_manager.count())
+    }
+    if held:
+        listed = ", ".join(f"{label} ({count})" for label, count in held.items())
+        raise RestoreError(
+            f"The database already holds content in tables the file would write: {listed}. Restore "
+            "into a new database: create it, run `manage.py migrate`, then import."
+        )
+
+
+def _merge_existing_groups(objects: list[dict]) -> list[dict]:
+    """Leave out groups that ``migrate`` already created; users name groups by name."""
+    Group = apps.get_model("auth.Group")
+    existing = set(Group.objects.values_list("name", flat=True))
+    return [
+        item
+        for item in objects
+        if not (item.get("model") == "auth.group" and item["fields"].get("name") in existing)
+    ]
+
+
+def _write(objects: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with connection.constraint_checks_disabled():
+        for item in serializers.deserialize("python", objects, handle_forward_references=True):
             item.save()
             counts[item.object._meta.label] = counts.get(item.object._meta.label, 0) + 1
         connection.check_constraints()
-        _reset_sequences()
     return counts
+
+
+def import_content(path: Path, *, dry_run: bool = False) -> RestoreReport:
+    """Restore a file written by :func:`export_content` into a new, migrated database.
+
+    Everything happens in one transaction: the rows are written, then every live and scheduled
+    snapshot they contain is checked against the sign-off ledger (``reviews.signoff``); on any
+    error or violation nothing is kept. A dry run does all of it and then rolls back.
+    """
+    from reviews.signoff import verify
+
+    document = _read(path)
+    objects = document["objects"]
+    _refuse_rows_already_here(objects)
+    _drop_removed_fields(objects)
+    _fill_missing_secrets(objects)
+    objects = _merge_existing_groups(objects)
+    try:
+        with transaction.atomic():
+            counts = _write(objects)
+            report = verify()
+            if report.violations:
+                shown = "\n".join(f"  {violation}" for violation in report.violations[:20])
+                more = len(report.violations) - 20
+                raise RestoreError(
+                    f"{path} holds published pages that fail the sign-off check, so nothing was "
+                    f"restored ({len(report.violations)} violation(s)):\n{shown}"
+                    + (f"\n  … and {more} more" if more > 0 else "")
+                )
+            if dry_run:
+                transaction.set_rollback(True)
+            else:  # PostgreSQL's setval is not rolled back, so a dry run leaves it alone
+                _reset_sequences()
+    except RestoreError:
+        raise
+    except (DeserializationError, DatabaseError, ValidationError, LookupError, ValueError) as exc:
+        raise RestoreError(f"{path} cannot be restored: {exc}") from exc
+    return RestoreReport(
+        counts=counts, live=report.live, scheduled=report.scheduled, dry_run=dry_run
+    )
 
 
 def _reset_sequences() -> None:

@@ -292,6 +292,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start, management commands included.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # Who counts as what in the review workflow: the groups created by reviews' data migration.
