@@ -28,6 +28,7 @@ from reviews.readability import analyse, readability_warning
 
 from . import webhooks
 from .models import (
+    ARTICLE_CONTENT_FIELDS,
     Article,
     ArticleRevision,
     ClinicalTrial,
@@ -69,19 +70,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "title",
-            "slug",
-            "summary",
-            "body",
-            "audience",
-            "language",
-            "topics",
-            "authors",
-            "counterpart",
-            "related_trials",
-            "review_interval_months",
-        ]
+        fields = ARTICLE_CONTENT_FIELDS
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "markdown-body vLargeTextField"}),

@@ -9,20 +9,19 @@ from django.http import Http404
 from reversion.models import Version
 
 from .diff import FieldChange, compare_dicts
-from .models import Article, ArticleRevision, ClinicalTrial, Reference, Topic
+from .models import (
+    ARTICLE_CONTENT,
+    ARTICLE_CONTENT_FIELDS,
+    Article,
+    ArticleRevision,
+    ClinicalTrial,
+    Reference,
+    Topic,
+)
+from .snapshots import person_name
 
 COMPARED_FIELDS: list[tuple[str, str]] = [
-    ("title", "Title"),
-    ("slug", "Slug"),
-    ("summary", "Summary"),
-    ("body", "Body"),
-    ("audience", "Audience"),
-    ("language", "Language"),
-    ("topics", "Topics"),
-    ("authors", "Authors"),
-    ("counterpart", "Counterpart"),
-    ("related_trials", "Related trials"),
-    ("review_interval_months", "Review interval (months)"),
+    *((field.name, field.label) for field in ARTICLE_CONTENT),
     ("references", "References"),
 ]
 
@@ -108,42 +107,32 @@ def format_reference(data: dict) -> str:
     return f"[{data.get('position')}] {text}. {tail} {level}".strip()
 
 
+def _names(model, ids: list) -> dict:
+    """What people call the rows ``ids`` of ``model``, by id."""
+    rows = model.objects.filter(pk__in=ids)
+    if model is get_user_model():
+        return {user.pk: person_name(user) for user in rows}
+    attribute = {Topic: "name", ClinicalTrial: "nct_id", Article: "title"}[model]
+    return dict(rows.values_list("pk", attribute))
+
+
 def _display_content(content: VersionContent) -> dict:
-    """Turn stored ids into names people recognise."""
+    """A version's content with stored ids turned into names people recognise."""
     fields = content.fields
-    topic_names = dict(
-        Topic.objects.filter(pk__in=fields.get("topics", [])).values_list("pk", "name")
-    )
-    user_names = {
-        user.pk: user.get_full_name() or user.get_username()
-        for user in get_user_model().objects.filter(pk__in=fields.get("authors", []))
-    }
-    trial_ids = dict(
-        ClinicalTrial.objects.filter(pk__in=fields.get("related_trials", [])).values_list(
-            "pk", "nct_id"
-        )
-    )
-    counterpart = (
-        Article.objects.filter(pk=fields.get("counterpart_id"))
-        .values_list("title", flat=True)
-        .first()
-    )
-    return {
-        "title": fields.get("title", ""),
-        "slug": fields.get("slug", ""),
-        "summary": fields.get("summary", ""),
-        "body": fields.get("body", ""),
-        "audience": fields.get("audience", ""),
-        "language": fields.get("language", ""),
-        "topics": sorted(topic_names.get(pk, f"#{pk}") for pk in fields.get("topics", [])),
-        "authors": sorted(user_names.get(pk, f"#{pk}") for pk in fields.get("authors", [])),
-        "counterpart": counterpart or "",
-        "related_trials": sorted(
-            trial_ids.get(pk, f"#{pk}") for pk in fields.get("related_trials", [])
-        ),
-        "review_interval_months": fields.get("review_interval_months"),
-        "references": [format_reference(ref) for ref in content.references],
-    }
+    shown: dict = {}
+    for name in ARTICLE_CONTENT_FIELDS:
+        field = Article._meta.get_field(name)
+        if field.many_to_many:
+            ids = fields.get(name, [])
+            names = _names(field.related_model, ids)
+            shown[name] = sorted(names.get(pk, f"#{pk}") for pk in ids)
+        elif field.is_relation:
+            pk = fields.get(field.attname)
+            shown[name] = _names(field.related_model, [pk]).get(pk, "") if pk else ""
+        else:
+            shown[name] = fields.get(name)
+    shown["references"] = [format_reference(ref) for ref in content.references]
+    return shown
 
 
 def compare_versions(

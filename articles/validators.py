@@ -10,6 +10,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from .choices import TrialPhase, WebhookEventType
+
 NCT_RE = re.compile(r"^NCT\d{8}$")
 PMID_RE = re.compile(r"^[1-9]\d{0,7}$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -75,4 +77,54 @@ def validate_publication_year(value: int) -> None:
             "and %(latest)s.",
             code="invalid_year",
             params={"value": value, "latest": latest},
+        )
+
+
+# JSON fields of trials and webhook endpoints ---------------------------------------------
+
+
+def validate_phases(value: list) -> None:
+    """Phases must be a list of ClinicalTrials.gov phase names."""
+    if not isinstance(value, list):
+        raise ValidationError('Enter the phases as a list, for example ["PHASE2", "PHASE3"].')
+    unknown = [item for item in value if item not in TrialPhase.values]
+    if unknown:
+        raise ValidationError(
+            "Unknown phase %(unknown)s: use %(allowed)s.",
+            code="invalid_phase",
+            params={
+                "unknown": ", ".join(map(str, unknown)),
+                "allowed": ", ".join(TrialPhase.values),
+            },
+        )
+
+
+def validate_string_list(value: list) -> None:
+    """A JSON list of non-empty strings (conditions, locations)."""
+    if not isinstance(value, list) or not all(isinstance(i, str) and i.strip() for i in value):
+        raise ValidationError(
+            'Enter a list of text items, for example ["Metastatic breast cancer"].',
+            code="invalid_list",
+        )
+
+
+def validate_interventions(value: list) -> None:
+    """A JSON list of ``{"type": ..., "name": ...}`` objects, as in ClinicalTrials.gov."""
+    if not isinstance(value, list) or not all(
+        isinstance(i, dict) and str(i.get("name", "")).strip() for i in value
+    ):
+        raise ValidationError(
+            "Enter interventions as a list of objects with a name and a type, for example "
+            '[{"type": "DRUG", "name": "Trastuzumab deruxtecan"}].',
+            code="invalid_interventions",
+        )
+
+
+def validate_event_types(value: list) -> None:
+    """A JSON list of webhook event types; empty means every type."""
+    if not isinstance(value, list) or not all(item in WebhookEventType.values for item in value):
+        raise ValidationError(
+            "Enter a list of event types chosen from %(allowed)s, or an empty list for all.",
+            code="invalid_event_types",
+            params={"allowed": ", ".join(WebhookEventType.values)},
         )

@@ -15,7 +15,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from articles.models import Article, ClinicalTrial, PublishedArticle, Reference, Topic
+from articles.models import (
+    ARTICLE_CONTENT_FIELDS,
+    REFERENCE_CONTENT_FIELDS,
+    Article,
+    ClinicalTrial,
+    PublishedArticle,
+    Reference,
+    Topic,
+)
 from articles.validators import doi_warning, normalise_nct_id, validate_nct_id
 from reviews import workflow
 from reviews.readability import analyse, readability_warning
@@ -29,15 +37,8 @@ WORKFLOW_FIELDS = frozenset(
     {"state", "version", "live_version", "live_url", "last_reviewed", "next_review_due"}
 )
 # Concrete Article fields an API client may write; the rest of the input is related rows.
-ARTICLE_INPUT_FIELDS = (
-    "title",
-    "slug",
-    "summary",
-    "body",
-    "audience",
-    "language",
-    "counterpart",
-    "review_interval_months",
+ARTICLE_INPUT_FIELDS = tuple(
+    name for name in ARTICLE_CONTENT_FIELDS if not Article._meta.get_field(name).many_to_many
 )
 
 
@@ -158,23 +159,7 @@ class ReferenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reference
-        fields = [
-            "id",
-            "number",
-            "position",
-            "authors",
-            "title",
-            "journal",
-            "year",
-            "volume",
-            "issue",
-            "pages",
-            "pmid",
-            "doi",
-            "nct_id",
-            "url",
-            "evidence_level",
-        ]
+        fields = ["id", "number", *REFERENCE_CONTENT_FIELDS]
         read_only_fields = ["id"]
         list_serializer_class = ReferenceListSerializer
         # Checked by full_clean() in validate(), which first strips prefixes and upper-cases.

@@ -6,11 +6,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import reversion
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleRevision, ClinicalTrial, Reference, Topic
+from articles.models import (
+    ARTICLE_CONTENT_FIELDS,
+    REFERENCE_CONTENT_FIELDS,
+    Article,
+    ArticleRevision,
+    Reference,
+)
 from articles.selectors import article_version_content
 from articles.services import unique_article_slug
 
@@ -119,19 +124,33 @@ def save_working_copy(
     return article
 
 
-RESTORED_FIELDS = ("title", "summary", "body", "audience", "language", "review_interval_months")
-REFERENCE_FIELDS = (
-    "position", "authors", "title", "journal", "year", "volume", "issue", "pages", "pmid",
-    "doi", "nct_id", "url", "evidence_level",
-)  # fmt: skip
-
-
 def _reference_values(stored: dict) -> dict:
     """A stored reference version's values, with blanks where a field was empty."""
-    values = {name: stored.get(name) or "" for name in REFERENCE_FIELDS}
+    values = {name: stored.get(name) or "" for name in REFERENCE_CONTENT_FIELDS}
     values["year"] = stored.get("year")
     values["position"] = stored.get("position") or 1
     return values
+
+
+def _copy_content(article: Article, fields: dict) -> dict[str, list]:
+    """Set ``article``'s content fields to a stored version's ``fields``; returns the
+    many-to-many ids to set once the row is saved. A slug another article took since, or a
+    counterpart that no longer exists, is left empty."""
+    related: dict[str, list] = {}
+    for name in ARTICLE_CONTENT_FIELDS:
+        field = Article._meta.get_field(name)
+        if field.many_to_many:
+            related[name] = fields.get(name, [])
+        elif field.is_relation:
+            pk = fields.get(field.attname)
+            exists = field.related_model.objects.filter(pk=pk).exists()
+            setattr(article, field.attname, pk if exists else None)
+        elif name == "slug":
+            taken = Article.objects.filter(slug=fields["slug"]).exclude(pk=article.pk).exists()
+            article.slug = "" if taken else fields["slug"]
+        else:
+            setattr(article, name, fields[name])
+    return related
 
 
 def restore_version(
@@ -147,22 +166,12 @@ def restore_version(
     text is approved and published again.
     """
     content = article_version_content(article, number)
-    fields = content.fields
-    for name in RESTORED_FIELDS:
-        setattr(article, name, fields[name])
-    slug_taken = Article.objects.filter(slug=fields["slug"]).exclude(pk=article.pk).exists()
-    article.slug = "" if slug_taken else fields["slug"]
-    counterpart = fields.get("counterpart_id")
-    article.counterpart_id = (
-        counterpart if Article.objects.filter(pk=counterpart).exists() else None
-    )
+    related = _copy_content(article, content.fields)
 
     def restore_related(saved: Article) -> None:
-        saved.topics.set(Topic.objects.filter(pk__in=fields.get("topics", [])))
-        saved.authors.set(get_user_model().objects.filter(pk__in=fields.get("authors", [])))
-        saved.related_trials.set(
-            ClinicalTrial.objects.filter(pk__in=fields.get("related_trials", []))
-        )
+        for name, ids in related.items():
+            manager = getattr(saved, name)
+            manager.set(manager.model.objects.filter(pk__in=ids))
         saved.references.all().delete()
         Reference.objects.bulk_create(
             Reference(article=saved, **_reference_values(ref)) for ref in content.references

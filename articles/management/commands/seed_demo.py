@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from articles import demo_content
 from articles.models import (
-    ARTICLE_CONTENT_FIELDS,
+    ARTICLE_VERSIONED_FIELDS,
     Article,
     ArticleRevision,
     ClinicalTrial,
@@ -386,7 +386,7 @@ class SyntheticBatch:
                     db="default",
                     format="json",
                     serialized_data=serializers.serialize(
-                        "json", [article], fields=ARTICLE_CONTENT_FIELDS
+                        "json", [article], fields=ARTICLE_VERSIONED_FIELDS
                     ),
                     object_repr=article.title[:191],
                 )

@@ -1,0 +1,59 @@
+"""Choice lists of the content models: audiences, ClinicalTrials.gov statuses and phases, PDQ
+levels of evidence and webhook event types. A leaf module, read by models, validators, forms and
+serializers."""
+
+from django.db import models
+
+
+class Audience(models.TextChoices):
+    PATIENT = "patient", "Patients and carers"
+    PROFESSIONAL = "professional", "Health professionals"
+
+
+class TrialStatus(models.TextChoices):
+    """ClinicalTrials.gov API v2 ``overallStatus`` values."""
+
+    RECRUITING = "RECRUITING", "Recruiting"
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", "Enrolling by invitation"
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", "Active, not recruiting"
+    SUSPENDED = "SUSPENDED", "Suspended"
+    TERMINATED = "TERMINATED", "Terminated"
+    COMPLETED = "COMPLETED", "Completed"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+    UNKNOWN = "UNKNOWN", "Unknown status"
+
+
+class TrialPhase(models.TextChoices):
+    """ClinicalTrials.gov API v2 ``phases`` values; a phase 2/3 trial lists two."""
+
+    EARLY_PHASE1 = "EARLY_PHASE1", "Early phase 1"
+    PHASE1 = "PHASE1", "Phase 1"
+    PHASE2 = "PHASE2", "Phase 2"
+    PHASE3 = "PHASE3", "Phase 3"
+    PHASE4 = "PHASE4", "Phase 4"
+    NA = "NA", "Not applicable"
+
+
+class EvidenceLevel(models.TextChoices):
+    """PDQ levels of evidence for treatment citations."""
+
+    A1 = "A1", "A1: RCT, overall survival"
+    A2 = "A2", "A2: RCT, cancer-specific survival"
+    A3 = "A3", "A3: RCT, carefully assessed quality of life"
+    B1 = "B1", "B1: non-randomised controlled trial, overall survival"
+    B2 = "B2", "B2: non-randomised, cancer-specific survival"
+    B3 = "B3", "B3: non-randomised, quality of life"
+    B4 = "B4", "B4: non-randomised, indirect measure"
+    C1 = "C1", "C1: case series, overall survival"
+    C2 = "C2", "C2: case series, cancer-specific survival"
+    C3 = "C3", "C3: case series, quality of life"
+    D = "D", "D: indirect measures of tumour response"
+
+
+class WebhookEventType(models.TextChoices):
+    """What happened to an article, as partners receive it in the payload's ``type``."""
+
+    PUBLISHED = "article.published", "Article published"
+    UPDATED = "article.updated", "Article updated"
+    UNPUBLISHED = "article.unpublished", "Article unpublished"
