@@ -91,8 +91,9 @@ def _compute_state(now: datetime.datetime) -> dict:
 _per_process: list[bool] = []
 
 
-def _cache_is_per_process() -> bool:
-    """Whether the default cache lives in each process's memory (decided once per process)."""
+def cache_is_per_process() -> bool:
+    """Whether the default cache lives in each process's memory (decided once per process):
+    then worker processes share nothing through it, and use files on this machine instead."""
     if not _per_process:
         _per_process.append(isinstance(caches["default"], LocMemCache))
     return _per_process[0]
@@ -102,11 +103,24 @@ def _cache_is_per_process() -> bool:
 def _forget_configuration(*, setting: str, **kwargs) -> None:
     if setting in ("CACHES", "DATABASES", "PUBLIC_STAMP_FILE"):
         _per_process.clear()
-        _stamp_paths.clear()
+        _site_files.clear()
         _local_state.clear()
 
 
-_stamp_paths: dict[str, Path] = {}
+_site_files: dict[tuple[str, str], Path] = {}
+
+
+def site_file(suffix: str) -> Path:
+    """A file in the temporary directory named after the database, ending in ``suffix``: the
+    worker processes of one site on this machine share it, two sites do not."""
+    database = connection.settings_dict
+    identity = f"{database.get('HOST')}:{database.get('PORT')}:{database.get('NAME')}"
+    path = _site_files.get((identity, suffix))
+    if path is None:
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+        path = Path(tempfile.gettempdir()) / f"mbc_cms-{digest}{suffix}"
+        _site_files[identity, suffix] = path
+    return path
 
 
 def stamp_path() -> Path:
@@ -114,13 +128,7 @@ def stamp_path() -> Path:
     directory named after the database (so that two sites on one machine do not share it)."""
     if settings.PUBLIC_STAMP_FILE:
         return Path(settings.PUBLIC_STAMP_FILE)
-    database = connection.settings_dict
-    identity = f"{database.get('HOST')}:{database.get('PORT')}:{database.get('NAME')}"
-    path = _stamp_paths.get(identity)
-    if path is None:
-        digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
-        path = _stamp_paths[identity] = Path(tempfile.gettempdir()) / f"mbc_cms-{digest}.stamp"
-    return path
+    return site_file(".stamp")
 
 
 def _read_stamp() -> int:
@@ -132,7 +140,7 @@ def _read_stamp() -> int:
 
 
 def _touch_stamp() -> None:
-    if not _cache_is_per_process():
+    if not cache_is_per_process():
         return
     path = stamp_path()
     now = time.time_ns()
@@ -159,7 +167,7 @@ def public_state(request: HttpRequest | None = None) -> dict:
     if state is not None:
         return state
     now = timezone.now()
-    local = _cache_is_per_process()
+    local = cache_is_per_process()
     stamp = _read_stamp() if local else None
     state = _local_state.get(STATE_KEY) if local else cache.get(STATE_KEY)
     if (
