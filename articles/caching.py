@@ -20,6 +20,7 @@ parameter cannot make every request a cache miss.
 """
 
 import datetime
+import errno
 import hashlib
 import logging
 import os
@@ -132,28 +133,86 @@ def stamp_path() -> Path:
 
 
 def _read_stamp() -> int:
-    """The stamp file's modification time (0 before the first publication)."""
+    """The stamp file's modification time (0 before the first publication, and while it
+    cannot be read: ``invalidation_problem`` reports that, pages are still served)."""
     try:
         return os.stat(stamp_path()).st_mtime_ns
-    except FileNotFoundError:
+    except OSError:
         return 0
 
 
-def _touch_stamp() -> None:
+# Why this process last failed to write the stamp file; emptied when a write succeeds.
+_stamp_failure: list[str] = []
+
+
+def _stamp_problem(path: Path, error: OSError | int) -> str:
+    reason = os.strerror(error) if isinstance(error, int) else error.strerror or str(error)
+    return f"cannot write stamp file {path}: {reason}"
+
+
+def _touch_stamp() -> bool:
+    """Set the stamp file's time to now, which tells every worker process of a new generation.
+    False when it cannot be written: the error is logged, and ``invalidation_problem`` (so
+    /healthz) reports it until a write succeeds."""
     if not cache_is_per_process():
-        return
+        return True
     path = stamp_path()
     now = time.time_ns()
     try:
-        path.touch(exist_ok=True)
-        os.utime(path, ns=(now, now))
+        # Through a descriptor, so that a directory at this path is refused instead of having
+        # its own time set; an explicit time, so that two publications within one tick of the
+        # kernel's coarse clock still leave two different times.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+        try:
+            os.utime(descriptor, ns=(now, now))
+        finally:
+            os.close(descriptor)
     except OSError as error:
-        logger.warning(
-            "Cannot write %s (%s): other worker processes keep serving cached pages until "
-            "DJANGO_PUBLIC_CACHE_SECONDS pass. Set DJANGO_PUBLIC_STAMP_FILE or REDIS_URL.",
+        logger.error(
+            "Cannot write the stamp file %s (%s): other worker processes keep serving their "
+            "cached pages until DJANGO_PUBLIC_CACHE_SECONDS pass. Make the path writable, set "
+            "DJANGO_PUBLIC_STAMP_FILE to one that is, or set REDIS_URL.",
             path,
             error,
         )
+        _stamp_failure[:] = [_stamp_problem(path, error)]
+        return False
+    _stamp_failure.clear()
+    return True
+
+
+def invalidation_problem() -> str | None:
+    """Why other worker processes might go on serving pages from before a publication, or
+    None when they cannot (the stamp file can be written, or the cache is shared).
+
+    After a failed write in this process the write is tried again here: success delivers
+    the invalidation that was missed and ends the problem. Otherwise the stamp file is checked
+    without being written, since a write would empty every process's cache."""
+    if not cache_is_per_process():
+        return None
+    if _stamp_failure:
+        return None if _touch_stamp() else _stamp_failure[0]
+    path = stamp_path()
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        try:
+            os.stat(path.parent)
+        except OSError as error:
+            return _stamp_problem(path, error)
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            return _stamp_problem(path, errno.EACCES)
+        return None
+    except OSError as error:
+        return _stamp_problem(path, error)
+    try:
+        owner = os.fstat(descriptor).st_uid
+    finally:
+        os.close(descriptor)
+    # Setting a file's times to a given value needs its owner (or root), not only write access.
+    if owner != os.geteuid() and os.geteuid() != 0:
+        return _stamp_problem(path, errno.EPERM)
+    return None
 
 
 # The state, when the cache is per process: kept as a Python object, with no (un)pickling.
