@@ -9,7 +9,9 @@ generation also expires by itself at the next scheduled go-live or go-dark time.
 Processes that do not share a cache (the default per-process memory cache with several
 gunicorn workers) learn about a new generation from a *stamp file*: ``invalidate()`` sets its
 modification time, and every request compares it with the one its generation was made from
-(one ``stat`` call). With Redis (``REDIS_URL``) the generation itself is shared.
+(one ``stat`` call). With Redis (``REDIS_URL``) the generation itself is shared. A stamp file
+that cannot be written does not stop a publication, but it is logged as an error and /healthz
+answers 503 until a write succeeds (``invalidation_problem``).
 
 Cached HTML keeps two per-request values out of the cache: the Content-Security-Policy nonce
 and the CSRF token of the feedback form are stored as placeholders and filled in for each
@@ -162,7 +164,7 @@ def _touch_stamp() -> bool:
         # Through a descriptor, so that a directory at this path is refused instead of having
         # its own time set; an explicit time, so that two publications within one tick of the
         # kernel's coarse clock still leave two different times.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
         try:
             os.utime(descriptor, ns=(now, now))
         finally:
