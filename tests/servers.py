@@ -52,6 +52,8 @@ def gunicorn_server(
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         # No collectstatic here: plain static storage, so pages render without a manifest.
         "DJANGO_STATIC_MANIFEST": "0",
+        # The stamp and rate-limit files named after the database go here, not in /tmp.
+        "TMPDIR": str(directory),
         **(env or {}),
     }
     full_env.pop("REDIS_URL", None)
