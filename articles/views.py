@@ -87,7 +87,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
             snapshot=snapshot,
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],
-            client_key=ratelimit.client_address(request),
+            client_key=ratelimit.client_address(request) or "unknown",
         )
     except RateLimited as limited:
         response = render(

@@ -168,7 +168,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+# The client address behind DJANGO_PROXY_COUNT proxies, as the rate limits read it: without
+# this django-axes would count the proxy's address and lock a user out for everyone.
+AXES_CLIENT_IP_CALLABLE = "articles.ratelimit.client_address"
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -232,8 +234,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # Throttled clients are told apart by address: behind N proxies, the Nth address from the
-    # right of X-Forwarded-For (without it, a client could send any X-Forwarded-For).
+    # Clients are told apart by address (rate limits, feedback, lock-outs: all through
+    # articles.ratelimit.client_address): behind N proxies, the Nth address from the right of
+    # X-Forwarded-For (without a proxy, a client could send any X-Forwarded-For).
     "NUM_PROXIES": int(os.environ.get("DJANGO_PROXY_COUNT", "0")),
     # Public API rates (see docs/api.md): anonymous clients, and partners with an API token.
     "DEFAULT_THROTTLE_RATES": {

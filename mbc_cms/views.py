@@ -11,28 +11,41 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from articles import caching
+
 logger = logging.getLogger(__name__)
 
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report whether the process can reach its database: 200 when it can, 503 when not."""
+    """Report whether this process can serve readers correctly: 200 when the database is
+    reachable and a publication reaches every worker process's cache, else 503. ``checks``
+    names each check's result; ``database`` repeats its own for older monitors."""
+    checks = {"database": "ok", "cache_invalidation": "ok"}
+    detail = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
         logger.warning("Health check: database unreachable: %s", exc)
-        return JsonResponse(
-            {
-                "status": "error",
-                "database": "unreachable",
-                "detail": "The database cannot be reached.",
-            },
-            status=503,
-        )
-    return JsonResponse({"status": "ok", "database": "ok"})
+        checks["database"] = "unreachable"
+        detail = {"detail": "The database cannot be reached."}
+    problem = caching.invalidation_problem()
+    if problem is not None:
+        logger.warning("Health check: %s", problem)
+        checks["cache_invalidation"] = problem
+    healthy = all(result == "ok" for result in checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "database": checks["database"],
+            **detail,
+            "checks": checks,
+        },
+        status=200 if healthy else 503,
+    )
 
 
 @require_safe

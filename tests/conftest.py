@@ -126,10 +126,12 @@ def _clear_cache():
     """Each test starts with an empty cache (rate limits, cached pages)."""
     from django.core.cache import cache
 
-    from articles import caching
+    from articles import caching, ratelimit
 
     cache.clear()
+    ratelimit.clear_counts()
     caching.forget_state()
     yield
     cache.clear()
+    ratelimit.clear_counts()
     caching.forget_state()

@@ -29,10 +29,14 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
 
 @pytest.mark.django_db
 def test_healthz_ok(client):
-    """/healthz answers 200 with the database status."""
+    """/healthz answers 200 with the result of each check."""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "checks": {"database": "ok", "cache_invalidation": "ok"},
+    }
 
 
 @pytest.mark.django_db
@@ -47,6 +51,7 @@ def test_healthz_503_when_database_fails(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    assert response.json()["checks"]["database"] == "unreachable"
 
 
 def test_healthz_503_with_unreachable_postgres():

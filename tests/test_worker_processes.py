@@ -6,89 +6,27 @@ its own SQLite file with the demo content; the publication goes through the edit
 """
 
 import json
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+from tests.servers import gunicorn_server
+
 PASSWORD = "worker-test-password"
 READS = 40  # per check: with two workers each answering about half, both are exercised
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("workers")
     env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
         "DJANGO_API_ANON_RATE": "100000/minute",
         "DEMO_PASSWORD": PASSWORD,
         "DJANGO_PUBLIC_STAMP_FILE": str(directory / "public.stamp"),
-        # No collectstatic here: plain static storage, so pages render without a manifest.
-        "DJANGO_STATIC_MANIFEST": "0",
     }
-    env.pop("REDIS_URL", None)
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    port = free_port()
-    log = (directory / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "mbc_cms.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail((directory / "gunicorn.log").read_text())
-                time.sleep(0.2)
+    with gunicorn_server(directory, env=env, commands=(("seed_demo",),)) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def call(url: str, *, method: str = "GET", token: str = "", body=None, headers=None):
