@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mbc_cms.admin_mixins import ReadOnlyAdminMixin
 from mbc_cms.version_admin import SafeVersionAdmin
 
 from . import workflow
@@ -56,21 +57,8 @@ class ReviewerProfileAdmin(SafeVersionAdmin):
         return workflow.is_editor(request.user) and self.has_change_permission(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by the workflow: visible, never edited by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["article", "version", "status", "submitted_by", "reviewer", "decided_at"]
     list_filter = ["status"]
     search_fields = ["article__title", "comment"]
@@ -78,7 +66,7 @@ class ReviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "action", "article", "version", "user", "from_state", "to_state"]
     list_filter = ["action"]
     search_fields = ["article__title", "comment", "user__username"]

@@ -1,0 +1,13 @@
+"""The editorial admin, one module per concern; importing the package registers them all.
+
+- ``articles``: the article list and change form (``article_form``), whose extra pages (workflow
+  buttons, review page, comparison, restore, preview) are in ``article_views``.
+- ``content``: topics, trials, live snapshots and reader feedback.
+- ``webhooks``: partner endpoints and the outbox.
+
+Admin classes are declarative; their few views validate input and call services.
+"""
+
+from . import articles, content, webhooks
+
+__all__ = ["articles", "content", "webhooks"]

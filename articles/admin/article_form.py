@@ -1,0 +1,106 @@
+"""The article change form, its references inline and the list filters."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from reviews import workflow
+
+from ..models import ARTICLE_CONTENT_FIELDS, Article, Reference
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    ordering = ["position", "pk"]
+    fieldsets = [
+        (None, {"fields": [("position", "evidence_level"), "authors", "title"]}),
+        (None, {"fields": [("journal", "year"), ("volume", "issue", "pages")]}),
+        ("Identifiers", {"fields": [("pmid", "doi", "nct_id"), "url"]}),
+    ]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, with the version it was opened at so a stale save can be refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ARTICLE_CONTENT_FIELDS
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 24, "class": "markdown-body vLargeTextField"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["expected_version"] = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Article.objects.get(pk=self.instance.pk)
+            try:
+                workflow.ensure_editable(current, cleaned.get("expected_version"))
+            except workflow.WorkflowError as error:
+                raise ValidationError(error.message, code="stale") from error
+        return cleaned
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review_due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("30", "Due within 30 days"), ("90", "Due within 90 days")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() in {"30", "90"}:
+            return queryset.filter(
+                next_review_due__lte=today + datetime.timedelta(days=int(self.value()))
+            )
+        return queryset
+
+
+class ArchiveFilter(admin.SimpleListFilter):
+    """Articles in use by default; archived ones on request, to restore them."""
+
+    title = "archive"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Archived"), ("all", "All")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        if self.value() == "all":
+            return queryset
+        return queryset.active()
+
+
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The clinical reviewer's queue: articles in review that they did not write."""
+
+    title = "review queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        if workflow.is_clinical_reviewer(request.user):
+            return [("mine", "Needs my review")]
+        return []
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return workflow.needs_review_by(request.user, queryset)
+        return queryset

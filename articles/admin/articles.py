@@ -1,0 +1,160 @@
+"""The article admin: the working copy's list and form. Every save is a new version through
+``reviews.workflow.save_working_copy``; the extra pages are in ``article_views``."""
+
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from mbc_cms.version_admin import SafeVersionAdmin
+from reviews import workflow
+from reviews.readability import analyse, readability_warning
+
+from ..models import Article, ArticleRevision
+from ..rendering import render_markdown
+from ..selectors import article_versions
+from ..validators import doi_warning
+from .article_form import (
+    ArchiveFilter,
+    ArticleAdminForm,
+    ReferenceInline,
+    ReviewDueFilter,
+    ReviewQueueFilter,
+)
+from .article_views import ArticleViews
+
+
+@admin.register(Article)
+class ArticleAdmin(ArticleViews, SafeVersionAdmin):
+    form = ArticleAdminForm
+    # Articles are archived, never deleted, and an old version comes back only through the
+    # restore page (a new version that needs review): reversion's recover has nothing to do.
+    recover_deleted = False
+    inlines = [ReferenceInline]
+    list_display = [
+        "title",
+        "audience",
+        "state",
+        "version",
+        "live_version",
+        "next_review_due",
+        "updated_at",
+    ]
+    list_filter = [
+        ReviewQueueFilter,
+        "state",
+        "audience",
+        "topics",
+        ReviewDueFilter,
+        ArchiveFilter,
+    ]
+    search_fields = ["title", "summary", "body", "slug"]
+    list_per_page = 50
+    filter_horizontal = ["topics", "authors", "related_trials"]
+    autocomplete_fields = ["counterpart"]
+    readonly_fields = ["readability", "rendered_preview"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "audience", "language"]}),
+        ("Body", {"fields": ["body", "readability", "rendered_preview", "expected_version"]}),
+        ("Classification", {"fields": ["topics", "related_trials", "counterpart"]}),
+        ("Credits and review cycle", {"fields": ["authors", "review_interval_months"]}),
+    ]
+    object_history_template = "admin/articles/article/object_history.html"
+
+    class Media:
+        js = ["admin/article_preview.js"]
+        css = {"all": ["admin/article_admin.css"]}
+
+    @admin.display(description="live version")
+    def live_version(self, obj: Article) -> str:
+        snapshot = workflow.live_snapshot(obj)
+        return f"v{snapshot.version}" if snapshot else "—"
+
+    @admin.display(description="readability")
+    def readability(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Shown after the first save."
+        score = analyse(obj.body)
+        summary = (
+            f"Flesch-Kincaid grade {score.flesch_kincaid_grade} · reading ease "
+            f"{score.flesch_reading_ease} · {score.words} words, {score.sentences} sentences"
+        )
+        warning = readability_warning(score, obj.audience)
+        if warning:
+            return format_html(
+                '{}<br><span class="readability-warning" role="alert">{}</span>', summary, warning
+            )
+        return summary
+
+    @admin.display(description="rendered preview")
+    def rendered_preview(self, obj: Article) -> str:
+        rendered = render_markdown(obj.body or "") if obj.pk else None
+        # Sanitised by render_markdown (nh3 allow-list), so it is safe to show as HTML.
+        saved = mark_safe(rendered.html) if rendered else ""
+        return format_html(
+            '<div class="article-preview" data-preview-url="{}" aria-live="polite">{}</div>',
+            reverse("admin:articles_article_preview"),
+            saved or "Save, or press “Preview”, to see the body as readers will.",
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An archived article is read-only until an editor restores it.
+        if obj is not None and obj.archived_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The article is saved with its related objects in save_related, as one version.
+        pass
+
+    def save_related(self, request, form, formsets, change) -> None:
+        article = form.instance
+
+        def save_m2m_and_references(saved: Article) -> None:
+            super(ArticleAdmin, self).save_related(request, form, formsets, change)
+
+        workflow.save_working_copy(
+            article=article,
+            user=request.user,
+            comment="Edited in the admin.",
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+            save_related=save_m2m_and_references,
+        )
+        for reference in article.references.all():
+            warning = doi_warning(reference.doi)
+            if warning:
+                messages.warning(request, f"Reference {reference.position}: {warning}")
+        if change and workflow.live_snapshot(article) is not None:
+            messages.info(
+                request,
+                f"Saved as version {article.version}. The live page is unchanged until this "
+                "version is reviewed, approved and published.",
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = Article.objects.filter(pk=object_id).first()
+        context = dict(extra_context or {})
+        if article is not None:
+            context.update(self._workflow_context(request, article))
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = get_object_or_404(Article, pk=object_id)
+        versions = article_versions(article)
+        context = {
+            "versions": list(reversed(versions)),
+            "compare_url": reverse("admin:articles_article_compare", args=[article.pk]),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context=context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Send reversion's revert link (GET or POST) to our restore page, which keeps the
+        workflow sound; only this article's own versions are found."""
+        article, version = self.own_version(request, object_id, int(version_id))
+        row = get_object_or_404(ArticleRevision, revision_id=version.revision_id)
+        return redirect("admin:articles_article_restore", article.pk, row.version)
