@@ -50,31 +50,33 @@ def unique_article_slug(title: str, *, exclude_pk: int | None = None) -> str:
         counter += 1
 
 
-def topic_save(
+def save_versioned(
+    *, record: Topic | ClinicalTrial, user: AbstractBaseUser | None, comment: str
+) -> Topic | ClinicalTrial:
+    """Validate and save a topic or a trial as a new version with its user and comment."""
+    record.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        record.save()
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+    return record
+
+
+def save_topic(
     *, topic: Topic, user: AbstractBaseUser | None, comment: str = "Saved topic."
 ) -> Topic:
     """Validate and save a topic as a new version."""
-    topic.full_clean()
-    with transaction.atomic(), reversion.create_revision():
-        topic.save()
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-    return topic
+    return save_versioned(record=topic, user=user, comment=comment)
 
 
-def trial_save(
+def save_trial(
     *, trial: ClinicalTrial, user: AbstractBaseUser | None, comment: str = "Saved trial."
 ) -> ClinicalTrial:
     """Validate and save a clinical trial as a new version."""
-    trial.full_clean()
-    with transaction.atomic(), reversion.create_revision():
-        trial.save()
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-    return trial
+    return save_versioned(record=trial, user=user, comment=comment)
 
 
-def webhook_endpoint_save(
+def save_webhook_endpoint(
     *, endpoint: WebhookEndpoint, user: AbstractBaseUser | None
 ) -> WebhookEndpoint:
     """Validate and save a partner's webhook endpoint; ``user`` is recorded as who registered it.
@@ -108,7 +110,7 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def feedback_record(
+def record_feedback(
     *, snapshot: PublishedArticle, helpful: bool, comment: str, client_key: str
 ) -> Feedback:
     """Store a reader's feedback, at most FEEDBACK_LIMIT per client per window."""

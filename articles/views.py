@@ -18,7 +18,7 @@ from .models import Article, ClinicalTrial, Topic
 from .previews import PreviewExpired, read_preview_token
 from .rendering import render_markdown
 from .selectors import article_version_content
-from .services import RateLimited, feedback_record
+from .services import RateLimited, record_feedback
 from .structured_data import medical_trial, medical_web_page, to_json_ld
 
 PAGE_SIZE = 20
@@ -83,7 +83,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
         context = _article_context(request, snapshot, form)
         return render(request, "articles/article_detail.html", context, status=400)
     try:
-        feedback_record(
+        record_feedback(
             snapshot=snapshot,
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],

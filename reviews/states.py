@@ -42,10 +42,11 @@ class Role(models.TextChoices):
 
 
 class Scope(models.TextChoices):
-    """Which articles a transition applies to: those in use, or archived ones."""
+    """Which articles a transition applies to: those in use, or archived ones (which only an
+    editor's restore from the archive brings back)."""
 
-    IN_USE = "in_use", "in use"
-    ARCHIVED = "archived", "archived"
+    IN_USE = "in_use", "in use, not archived"
+    ARCHIVED = "archived", "archived: an editor must restore it from the archive first"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from ..models import (
     WebhookEventType,
 )
 from ..outbound import validate_public_url
-from ..services import webhook_endpoint_save
+from ..services import save_webhook_endpoint
 
 
 class PublicURLField(forms.URLField):
@@ -89,7 +89,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change) -> None:
-        webhook_endpoint_save(endpoint=obj, user=request.user)
+        save_webhook_endpoint(endpoint=obj, user=request.user)
 
 
 class OutboxInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -6,14 +6,13 @@ which state, and its refusals become HTTP errors in :mod:`reviews.api.exceptions
 """
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -22,94 +21,28 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from articles.api.serializers import ErrorDetailSerializer
 from articles.diff import diff_text_unified
 from articles.models import Article, PublishedArticle, Reference
 from articles.selectors import article_versions, compare_versions
 from reviews import workflow
 
+from . import inputs
 from . import serializers as api_serializers
 from .exceptions import from_workflow_error
 from .filters import ArticleFilter
 from .permissions import IsEditorialUser
 from .preconditions import article_etag, check_if_match
-
-DETAIL = ErrorDetailSerializer
-FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description='Field errors: {"field": ["message", ...]}, or {"detail": "..."} for a body '
-    "that cannot be parsed.",
+from .schema import (
+    ARTICLE_ID,
+    AUTH_RESPONSES,
+    DETAIL,
+    FIELD_ERRORS,
+    IF_MATCH_REQUIRED,
+    NOT_FOUND,
+    VERSION,
+    etag_header,
+    transition_schema,
 )
-
-
-def etag_header(status_code: int = 200) -> OpenApiParameter:
-    return OpenApiParameter(
-        "ETag",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=[status_code],
-        description='The article\'s current strong ETag, "<id>-<version>-<state>".',
-    )
-
-
-ARTICLE_ID = OpenApiParameter(
-    "id",
-    {"type": "integer", "minimum": 1},
-    OpenApiParameter.PATH,
-    description="The article's id.",
-)
-VERSION = {"type": "integer", "minimum": 1}
-IF_MATCH_REQUIRED = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag of the article as you last read it (428 if missing, 412 if stale).",
-)
-NOT_FOUND = OpenApiResponse(DETAIL, description="No such article.")
-# Every editorial operation: no valid token (401), or not a writer, reviewer or editor (403).
-AUTH_RESPONSES = {
-    401: OpenApiResponse(DETAIL, description="No credentials, or an invalid token."),
-    403: OpenApiResponse(
-        DETAIL, description="Only writers, clinical reviewers and editors may use this API."
-    ),
-}
-ACTION_RESPONSES = {
-    200: api_serializers.ArticleSerializer,
-    400: FIELD_ERRORS,
-    **AUTH_RESPONSES,
-    403: OpenApiResponse(
-        DETAIL, description="Your role does not allow this action, or any editorial action."
-    ),
-    404: NOT_FOUND,
-    409: OpenApiResponse(
-        DETAIL,
-        description="The article's state does not allow it (or, to publish, another "
-        "article's page holds its slug).",
-    ),
-    412: OpenApiResponse(
-        DETAIL, description="If-Match is not the current ETag: the article changed since."
-    ),
-    428: OpenApiResponse(DETAIL, description="If-Match is missing."),
-}
-IF_MATCH_ACTION = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag of the article as you last read it: the action applies to exactly "
-    "that version (428 if missing, 412 if the article changed since), so nobody approves or "
-    "publishes a version they did not see.",
-)
-
-
-def _transition_schema(summary: str, request: type[serializers.Serializer]):
-    return extend_schema(
-        summary=summary,
-        request=request,
-        responses=ACTION_RESPONSES,
-        parameters=[ARTICLE_ID, IF_MATCH_ACTION, etag_header()],
-    )
 
 
 class EditorialPagination(PageNumberPagination):
@@ -376,21 +309,17 @@ class EditorialArticleViewSet(
         service(article=article, user=request.user, seen=seen, **serializer.validated_data)
         return self._article_response(article.pk)
 
-    @_transition_schema(
-        "Send the current version for clinical review", api_serializers.SubmitSerializer
-    )
+    @transition_schema("Send the current version for clinical review", inputs.SubmitSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request: Request, pk=None) -> Response:
-        return self._transition(request, api_serializers.SubmitSerializer, workflow.submit)
+        return self._transition(request, inputs.SubmitSerializer, workflow.submit)
 
-    @_transition_schema("Approve the version under review", api_serializers.ApproveSerializer)
+    @transition_schema("Approve the version under review", inputs.ApproveSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def approve(self, request: Request, pk=None) -> Response:
-        return self._transition(request, api_serializers.ApproveSerializer, workflow.approve)
+        return self._transition(request, inputs.ApproveSerializer, workflow.approve)
 
-    @_transition_schema(
-        "Send the version back to the writers", api_serializers.RequestChangesSerializer
-    )
+    @transition_schema("Send the version back to the writers", inputs.RequestChangesSerializer)
     @action(
         detail=True,
         methods=["post"],
@@ -399,18 +328,16 @@ class EditorialArticleViewSet(
         filter_backends=[],
     )
     def request_changes(self, request: Request, pk=None) -> Response:
-        return self._transition(
-            request, api_serializers.RequestChangesSerializer, workflow.request_changes
-        )
+        return self._transition(request, inputs.RequestChangesSerializer, workflow.request_changes)
 
-    @_transition_schema(
-        "Publish the approved version now or at publish_at", api_serializers.PublishSerializer
+    @transition_schema(
+        "Publish the approved version now or at publish_at", inputs.PublishSerializer
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def publish(self, request: Request, pk=None) -> Response:
-        return self._transition(request, api_serializers.PublishSerializer, workflow.publish)
+        return self._transition(request, inputs.PublishSerializer, workflow.publish)
 
-    @_transition_schema("Take the article off the site", api_serializers.UnpublishSerializer)
+    @transition_schema("Take the article off the site", inputs.UnpublishSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def unpublish(self, request: Request, pk=None) -> Response:
-        return self._transition(request, api_serializers.UnpublishSerializer, workflow.unpublish)
+        return self._transition(request, inputs.UnpublishSerializer, workflow.unpublish)

@@ -31,15 +31,6 @@ def has_role(user: AbstractBaseUser | None, role: Role, article: Article) -> boo
     return is_writer(user) or is_editor(user) or _is_author(user, article)
 
 
-def _scope_message(action: str, scope: Scope) -> str:
-    if action == Action.ARCHIVE:
-        return "The article is already archived."
-    if scope == Scope.ARCHIVED:
-        return "The article is not archived."
-    label = Action(action).label.lower()
-    return f"Cannot {label} an archived article: an editor must restore it from the archive first."
-
-
 def check(
     action: str,
     user: AbstractBaseUser | None,
@@ -58,7 +49,7 @@ def check(
         raise ActionForbidden(f"Only {transition.role.label} may {label} an article.")
     scope = Scope.ARCHIVED if article.archived_at is not None else Scope.IN_USE
     if scope != transition.scope:
-        raise TransitionNotAllowed(_scope_message(action, transition.scope))
+        raise TransitionNotAllowed(f"Cannot {label} an article that is {scope.label}.")
     if article.state not in transition.sources:
         raise TransitionNotAllowed(
             f"Cannot {label} an article that is {State(article.state).label.lower()}."

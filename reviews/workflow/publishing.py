@@ -75,6 +75,49 @@ def _approved_review(article: Article, digest: str) -> Review:
     return review
 
 
+def _go_live_time(publish_at: datetime.datetime | None) -> datetime.datetime:
+    now = timezone.now()
+    if publish_at is not None and publish_at < now - PAST_TOLERANCE:
+        raise InvalidInput("The publication time is in the past.", field="publish_at")
+    return publish_at or now
+
+
+def _freeze(
+    article: Article,
+    *,
+    content: dict,
+    review: Review,
+    user: AbstractBaseUser,
+    go_live_at: datetime.datetime,
+    change_note: str,
+) -> None:
+    """Write the snapshot of ``content`` live from ``go_live_at``, closing the intervals it
+    replaces, and record what follows: review dates, the partners' event, the caches."""
+    first = article.snapshots.order_by("go_live_at").first()
+    article.last_reviewed = timezone.localdate(review.decided_at)
+    article.next_review_due = add_months(article.last_reviewed, article.review_interval_months)
+    _close_open_snapshots(article, go_live_at)
+    snapshots.build_snapshot(
+        article=article,
+        content=content,
+        review=review,
+        user=user,
+        go_live_at=go_live_at,
+        # A first publication that was scheduled and then superseded never went live.
+        first_published_at=min(first.first_published_at, go_live_at) if first else go_live_at,
+        change_note=change_note or "First published.",
+    )
+    webhooks.enqueue(
+        webhooks.publication_event_type(article, go_live_at=go_live_at),
+        article,
+        deliver_after=go_live_at,
+    )
+    caching.invalidate()
+    review.status = Review.Status.PUBLISHED
+    review.save(update_fields=["status"])
+    article.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
+
+
 def publish(
     *,
     article: Article,
@@ -96,46 +139,24 @@ def publish(
         digest = snapshots.content_digest(content)
         ensure_seen(article, seen, current_digest=digest)
         check(Action.PUBLISH, user, article, {"change_note": change_note})
-        now = timezone.now()
-        go_live_at = publish_at or now
-        if publish_at is not None and publish_at < now - PAST_TOLERANCE:
-            raise InvalidInput("The publication time is in the past.", field="publish_at")
+        go_live_at = _go_live_time(publish_at)
         _refuse_taken_slug(article)
         review = _approved_review(article, digest)
-        first = article.snapshots.order_by("go_live_at").first()
-        article.last_reviewed = timezone.localdate(review.decided_at)
-        article.next_review_due = add_months(article.last_reviewed, article.review_interval_months)
-        _close_open_snapshots(article, go_live_at)
-        snapshots.build_snapshot(
-            article=article,
+        _freeze(
+            article,
             content=content,
             review=review,
             user=user,
             go_live_at=go_live_at,
-            # A first publication that was scheduled and then superseded never went live.
-            first_published_at=min(first.first_published_at, go_live_at) if first else go_live_at,
-            change_note=change_note or "First published.",
+            change_note=change_note,
         )
-        webhooks.enqueue(
-            webhooks.publication_event_type(article, go_live_at=go_live_at),
-            article,
-            deliver_after=go_live_at,
-        )
-        caching.invalidate()
-        review.status = Review.Status.PUBLISHED
-        review.save(update_fields=["status"])
-        article.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
-        note = (
-            change_note
-            if publish_at is None
-            else f"Scheduled for {go_live_at:%Y-%m-%d %H:%M %Z}. {change_note}"
-        )
+        scheduled = f"Scheduled for {go_live_at:%Y-%m-%d %H:%M %Z}. " if publish_at else ""
         audit(
             article,
             action=Action.PUBLISH,
             user=user,
             from_state=article.state,
-            comment=note.strip(),
+            comment=f"{scheduled}{change_note}".strip(),
             digest=digest,
         )
     return article

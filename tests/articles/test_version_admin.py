@@ -11,7 +11,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.models import Article, ClinicalTrial, Topic
-from articles.services import topic_save, trial_save
+from articles.services import save_topic, save_trial
 from mbc_cms.version_admin import SafeVersionAdmin
 from reviews import workflow
 from tests.admin_client import AdminSession
@@ -27,24 +27,24 @@ def versions_of(obj) -> list[Version]:
 @pytest.fixture
 def trial(editor) -> ClinicalTrial:
     """An editor-only trial record with two versions; the second corrected the status."""
-    trial = trial_save(
+    trial = save_trial(
         trial=ClinicalTrial(
             nct_id="NCT03529110", brief_title="DESTINY-Breast03", overall_status="RECRUITING"
         ),
         user=editor,
     )
     trial.overall_status = "COMPLETED"
-    return trial_save(trial=trial, user=editor, comment="Recruitment closed.")
+    return save_trial(trial=trial, user=editor, comment="Recruitment closed.")
 
 
 @pytest.fixture
 def versioned_topic(editor) -> Topic:
     """An editor-only topic with two versions; the second corrected the description."""
-    topic = topic_save(
+    topic = save_topic(
         topic=Topic(name="Liver metastases", slug="liver", description="Old wording."), user=editor
     )
     topic.description = "Corrected wording."
-    return topic_save(topic=topic, user=editor, comment="Corrected.")
+    return save_topic(topic=topic, user=editor, comment="Corrected.")
 
 
 def approved_article(make_article, writer, reviewer) -> Article:
@@ -145,7 +145,7 @@ def test_editor_cannot_revert_an_article_through_the_topic_revert_url(
     """An article version under a topic's revert URL is 404, so an approved version's text
     cannot be swapped for unreviewed text behind the workflow's back."""
     article = approved_article(make_article, writer, reviewer)
-    topic = Topic.objects.filter(pk=article.pk).first() or topic_save(
+    topic = Topic.objects.filter(pk=article.pk).first() or save_topic(
         topic=Topic(pk=article.pk, name="Same id", slug="same-id"), user=editor
     )
     first = versions_of(article)[0]
@@ -172,9 +172,9 @@ def test_topic_recover_url_refuses_a_topic_that_still_exists(editor, versioned_t
 def test_trial_revert_url_refuses_another_models_version(editor, trial):
     """A topic version under a trial's revert URL is 404 even when the ids line up, and
     nothing is reverted."""
-    topic = topic_save(topic=Topic(pk=trial.pk, name="Same id", slug="same-id"), user=editor)
+    topic = save_topic(topic=Topic(pk=trial.pk, name="Same id", slug="same-id"), user=editor)
     topic.name = "Renamed"
-    topic_save(topic=topic, user=editor)
+    save_topic(topic=topic, user=editor)
     old = versions_of(topic)[0]
     response = AdminSession(editor).post(
         reverse("admin:articles_clinicaltrial_revision", args=[trial.pk, old.pk]),

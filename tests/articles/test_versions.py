@@ -8,7 +8,7 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleRevision, ClinicalTrial, Topic
 from articles.selectors import article_version_content, article_versions, compare_versions
-from articles.services import topic_save, trial_save
+from articles.services import save_topic, save_trial
 from reviews import workflow
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +94,8 @@ def test_stale_save_is_refused_and_nothing_written(make_article, writer, writer2
 
 def test_topic_and_trial_saves_are_versions_with_user(writer):
     """Topics and trials saved through services are versioned with their user and comment."""
-    topic = topic_save(topic=Topic(name="Liver", slug="liver"), user=writer, comment="New topic.")
-    trial = trial_save(
+    topic = save_topic(topic=Topic(name="Liver", slug="liver"), user=writer, comment="New topic.")
+    trial = save_trial(
         trial=ClinicalTrial(nct_id="NCT03529110", brief_title="DESTINY-Breast03"),
         user=writer,
         comment="Added trial.",

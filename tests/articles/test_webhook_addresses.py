@@ -148,7 +148,7 @@ def test_metadata_address_is_refused_even_when_private_addresses_are_allowed(all
     """Link-local addresses (cloud metadata) stay refused in development too."""
     endpoint = WebhookEndpoint(name="Metadata", url="http://169.254.169.254/latest/meta-data/")
     with pytest.raises(ValidationError) as raised:
-        services.webhook_endpoint_save(endpoint=endpoint, user=None)
+        services.save_webhook_endpoint(endpoint=endpoint, user=None)
     assert "link-local" in raised.value.message_dict["url"][0]
     assert not WebhookEndpoint.objects.exists()
 
@@ -161,14 +161,14 @@ def test_model_and_service_refuse_non_public_urls(partner_dns, editor, url):
     assert any(REFUSAL in message for message in raised.value.message_dict["url"])
     with pytest.raises(ValidationError):
         endpoint = WebhookEndpoint(name="Partner", url=url)
-        services.webhook_endpoint_save(endpoint=endpoint, user=editor)
+        services.save_webhook_endpoint(endpoint=endpoint, user=editor)
     assert not WebhookEndpoint.objects.exists()
 
 
 def test_name_that_does_not_resolve_yet_is_accepted(dns, editor):
     """A name with no address yet is saved; each delivery resolves and checks it again."""
     dns.answer("new.partner.test", [])
-    endpoint = services.webhook_endpoint_save(
+    endpoint = services.save_webhook_endpoint(
         endpoint=WebhookEndpoint(name="New", url="https://new.partner.test/hooks"), user=editor
     )
     assert endpoint.pk is not None and endpoint.created_by == editor
@@ -219,7 +219,7 @@ def test_dns_rebinding_after_saving_is_refused_at_delivery(
 ):
     """A name that was public when saved and points at loopback at delivery time is refused."""
     dns.answer("rebind.partner.test", [PUBLIC], ["127.0.0.1"])
-    endpoint = services.webhook_endpoint_save(
+    endpoint = services.save_webhook_endpoint(
         endpoint=WebhookEndpoint(
             name="Rebind", url=production_receiver.url_for("rebind.partner.test")
         ),

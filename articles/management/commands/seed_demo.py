@@ -32,7 +32,7 @@ from articles.models import (
     Topic,
 )
 from articles.rendering import html_to_text, render_markdown
-from articles.services import topic_save, trial_save
+from articles.services import save_topic, save_trial
 from articles.snapshots import content_digest, person_name, snapshot_fields
 from reviews import workflow
 from reviews.models import AuditEntry, Review, ReviewerProfile
@@ -151,7 +151,7 @@ class Command(BaseCommand):
         def ensure(data: dict, parent: Topic | None, position: int) -> Topic:
             topic = Topic.objects.filter(slug=data["slug"]).first()
             if topic is None:
-                topic = topic_save(
+                topic = save_topic(
                     topic=Topic(
                         slug=data["slug"],
                         name=data["name"],
@@ -178,7 +178,7 @@ class Command(BaseCommand):
             if trial is None:
                 values = dict(data)
                 values["last_verified"] = date.fromisoformat(values["last_verified"])
-                trial = trial_save(
+                trial = save_trial(
                     trial=ClinicalTrial(**values), user=user, comment="Created by seed_demo."
                 )
             trials[trial.nct_id] = trial
