@@ -7,11 +7,10 @@ A scheduled publication changes what readers see without any write at that momen
 generation also expires by itself at the next scheduled go-live or go-dark time.
 
 Processes that do not share a cache (the default per-process memory cache with several
-gunicorn workers) learn about a new generation from a *stamp file*: ``invalidate()`` sets its
-modification time, and every request compares it with the one its generation was made from
-(one ``stat`` call). With Redis (``REDIS_URL``) the generation itself is shared. A stamp file
-that cannot be written does not stop a publication, but it is logged as an error and /healthz
-answers 503 until a write succeeds (``invalidation_problem``).
+gunicorn workers) learn about a new generation from a *stamp file* (``articles.stamp``):
+``invalidate()`` sets its modification time, and every request compares it with the one its
+generation was made from (one ``stat`` call). With Redis (``REDIS_URL``) the generation itself
+is shared.
 
 Cached HTML keeps two per-request values out of the cache: the Content-Security-Policy nonce
 and the CSRF token of the feedback form are stored as placeholders and filled in for each
@@ -22,27 +21,23 @@ parameter cannot make every request a cache miss.
 """
 
 import datetime
-import errno
 import hashlib
 import logging
-import os
 import re
 import secrets
-import tempfile
-import time
 from collections.abc import Callable, Iterable
 from functools import wraps
-from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db import connection, transaction
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
+
+from .stamp import cache_is_per_process, read_stamp, touch_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -91,130 +86,10 @@ def _compute_state(now: datetime.datetime) -> dict:
     }
 
 
-_per_process: list[bool] = []
-
-
-def cache_is_per_process() -> bool:
-    """Whether the default cache lives in each process's memory (decided once per process):
-    then worker processes share nothing through it, and use files on this machine instead."""
-    if not _per_process:
-        _per_process.append(isinstance(caches["default"], LocMemCache))
-    return _per_process[0]
-
-
 @receiver(setting_changed)
 def _forget_configuration(*, setting: str, **kwargs) -> None:
     if setting in ("CACHES", "DATABASES", "PUBLIC_STAMP_FILE"):
-        _per_process.clear()
-        _site_files.clear()
         _local_state.clear()
-
-
-_site_files: dict[tuple[str, str], Path] = {}
-
-
-def site_file(suffix: str) -> Path:
-    """A file in the temporary directory named after the database, ending in ``suffix``: the
-    worker processes of one site on this machine share it, two sites do not."""
-    database = connection.settings_dict
-    identity = f"{database.get('HOST')}:{database.get('PORT')}:{database.get('NAME')}"
-    path = _site_files.get((identity, suffix))
-    if path is None:
-        digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
-        path = Path(tempfile.gettempdir()) / f"mbc_cms-{digest}{suffix}"
-        _site_files[identity, suffix] = path
-    return path
-
-
-def stamp_path() -> Path:
-    """The stamp file of this database: ``DJANGO_PUBLIC_STAMP_FILE``, or one in the temporary
-    directory named after the database (so that two sites on one machine do not share it)."""
-    if settings.PUBLIC_STAMP_FILE:
-        return Path(settings.PUBLIC_STAMP_FILE)
-    return site_file(".stamp")
-
-
-def _read_stamp() -> int:
-    """The stamp file's modification time (0 before the first publication, and while it
-    cannot be read: ``invalidation_problem`` reports that, pages are still served)."""
-    try:
-        return os.stat(stamp_path()).st_mtime_ns
-    except OSError:
-        return 0
-
-
-# Why this process last failed to write the stamp file; emptied when a write succeeds.
-_stamp_failure: list[str] = []
-
-
-def _stamp_problem(path: Path, error: OSError | int) -> str:
-    reason = os.strerror(error) if isinstance(error, int) else error.strerror or str(error)
-    return f"cannot write stamp file {path}: {reason}"
-
-
-def _touch_stamp() -> bool:
-    """Set the stamp file's time to now, which tells every worker process of a new generation.
-    False when it cannot be written: the error is logged, and ``invalidation_problem`` (so
-    /healthz) reports it until a write succeeds."""
-    if not cache_is_per_process():
-        return True
-    path = stamp_path()
-    now = time.time_ns()
-    try:
-        # Through a descriptor, so that a directory at this path is refused instead of having
-        # its own time set; an explicit time, so that two publications within one tick of the
-        # kernel's coarse clock still leave two different times.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
-        try:
-            os.utime(descriptor, ns=(now, now))
-        finally:
-            os.close(descriptor)
-    except OSError as error:
-        logger.error(
-            "Cannot write the stamp file %s (%s): other worker processes keep serving their "
-            "cached pages until DJANGO_PUBLIC_CACHE_SECONDS pass. Make the path writable, set "
-            "DJANGO_PUBLIC_STAMP_FILE to one that is, or set REDIS_URL.",
-            path,
-            error,
-        )
-        _stamp_failure[:] = [_stamp_problem(path, error)]
-        return False
-    _stamp_failure.clear()
-    return True
-
-
-def invalidation_problem() -> str | None:
-    """Why other worker processes might go on serving pages from before a publication, or
-    None when they cannot (the stamp file can be written, or the cache is shared).
-
-    After a failed write in this process the write is tried again here: success delivers
-    the invalidation that was missed and ends the problem. Otherwise the stamp file is checked
-    without being written, since a write would empty every process's cache."""
-    if not cache_is_per_process():
-        return None
-    if _stamp_failure:
-        return None if _touch_stamp() else _stamp_failure[0]
-    path = stamp_path()
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        try:
-            os.stat(path.parent)
-        except OSError as error:
-            return _stamp_problem(path, error)
-        if not os.access(path.parent, os.W_OK | os.X_OK):
-            return _stamp_problem(path, errno.EACCES)
-        return None
-    except OSError as error:
-        return _stamp_problem(path, error)
-    try:
-        owner = os.fstat(descriptor).st_uid
-    finally:
-        os.close(descriptor)
-    # Setting a file's times to a given value needs its owner (or root), not only write access.
-    if owner != os.geteuid() and os.geteuid() != 0:
-        return _stamp_problem(path, errno.EPERM)
-    return None
 
 
 # The state, when the cache is per process: kept as a Python object, with no (un)pickling.
@@ -229,7 +104,7 @@ def public_state(request: HttpRequest | None = None) -> dict:
         return state
     now = timezone.now()
     local = cache_is_per_process()
-    stamp = _read_stamp() if local else None
+    stamp = read_stamp() if local else None
     state = _local_state.get(STATE_KEY) if local else cache.get(STATE_KEY)
     if (
         state is None
@@ -254,7 +129,7 @@ def last_public_change(request: HttpRequest | None = None) -> datetime.datetime 
 def _start_new_generation() -> None:
     _local_state.clear()
     cache.delete(STATE_KEY)
-    _touch_stamp()
+    touch_stamp()
 
 
 def forget_state() -> None:

@@ -37,7 +37,7 @@ from django.http import HttpRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from . import caching
+from . import stamp
 
 logger = logging.getLogger(__name__)
 
@@ -179,9 +179,9 @@ os.register_at_fork(after_in_child=_forget_counter_files)
 def shared_counters() -> CounterFile | None:
     """The counter file of this site on this machine, or None when the cache is shared
     (REDIS_URL) or the file cannot be opened (then each process counts on its own)."""
-    if not caching.cache_is_per_process():
+    if not stamp.cache_is_per_process():
         return None
-    path = caching.site_file(".rates")
+    path = stamp.site_file(".rates")
     try:
         return _counter_files[path]
     except KeyError:

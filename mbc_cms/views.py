@@ -11,7 +11,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import caching
+from articles import stamp
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.warning("Health check: database unreachable: %s", exc)
         checks["database"] = "unreachable"
         detail = {"detail": "The database cannot be reached."}
-    problem = caching.invalidation_problem()
+    problem = stamp.invalidation_problem()
     if problem is not None:
         logger.warning("Health check: %s", problem)
         checks["cache_invalidation"] = problem

@@ -143,7 +143,7 @@ def test_a_publication_in_another_process_is_seen_through_the_stamp_file(
     """With the per-process cache, another worker process publishing touches the stamp file;
     this process then starts a new generation although its own memory was never told
     (tests/test_worker_processes.py checks the same with real gunicorn workers)."""
-    from articles import caching
+    from articles import stamp
     from articles.models import PublishedArticle
 
     settings.CACHES = {
@@ -157,7 +157,7 @@ def test_a_publication_in_another_process_is_seen_through_the_stamp_file(
     assert "Changed elsewhere" not in client.get(url).text
     PublishedArticle.objects.filter(article=live_article).update(title="Changed elsewhere")
     assert "Changed elsewhere" not in client.get(url).text  # still this process's generation
-    caching._touch_stamp()  # what invalidate() does in the other process
+    stamp.touch_stamp()  # what invalidate() does in the other process
     assert "Changed elsewhere" in client.get(url).text
 
 

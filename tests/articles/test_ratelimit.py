@@ -11,7 +11,7 @@ from axes.models import AccessAttempt
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from articles import caching, ratelimit
+from articles import ratelimit, stamp
 from articles.ratelimit import CounterFile, client_address
 
 
@@ -143,7 +143,7 @@ def test_unusable_counter_file_is_logged_and_limits_still_apply(
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
     }
     (tmp_path / "rates").mkdir()
-    monkeypatch.setattr(caching, "site_file", lambda suffix: tmp_path / suffix.lstrip("."))
+    monkeypatch.setattr(stamp, "site_file", lambda suffix: tmp_path / suffix.lstrip("."))
     monkeypatch.setattr(ratelimit, "_counter_files", {})
     with caplog.at_level(logging.ERROR, logger="articles.ratelimit"):
         results = [ratelimit.hit("test:client", 2, 60) for _ in range(3)]
