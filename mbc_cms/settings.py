@@ -11,7 +11,6 @@ and only here:
 
 import datetime
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -36,15 +35,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-# pytest-django imports these settings inside the test process; test runs get a throwaway key
-# and fast password hashing, never the production defaults.
-TESTING = "pytest" in sys.modules
-
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured(
@@ -54,8 +49,6 @@ if not SECRET_KEY:
         )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-if TESTING:
-    ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -158,9 +151,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failures for one username from one address lock it out for 15 minutes. The test
-# client's login() bypasses requests, so tests switch this on only where they test it.
-AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", default=not TESTING)
+# Five failures for one username from one address lock it out for 15 minutes.
+AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15"))
@@ -172,9 +164,6 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # this django-axes would count the proxy's address and lock a user out for everyone.
 AXES_CLIENT_IP_CALLABLE = "articles.ratelimit.client_address"
 
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -183,24 +172,24 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def static_storage(manifest: bool) -> dict:
+    """Hashed, compressed files (they need `collectstatic`), or the sources as they are."""
+    if manifest:
+        return {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    return {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        # Hashed, compressed files need `collectstatic`; development and tests serve sources.
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("DJANGO_STATIC_MANIFEST", default=not (DEBUG or TESTING))
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": static_storage(env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)),
 }
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mbc-cms@localhost")
-if TESTING:
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Public pages and API answers are cached (see articles/caching.py): in each process's memory
 # by default, or shared between processes in Redis when REDIS_URL is set.
@@ -278,10 +267,10 @@ SPECTACULAR_SETTINGS = {
 # Production hardening; behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe the health check over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not TESTING)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

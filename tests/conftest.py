@@ -1,5 +1,6 @@
 """Shared fixtures: users in each editorial role and articles made through the workflow."""
 
+import os
 import re
 
 import pytest
@@ -12,6 +13,11 @@ from reviews import workflow
 from reviews.models import ReviewerProfile
 
 PASSWORD = "correct-horse-battery"
+
+# This process runs mbc_cms.test_settings (pyproject.toml), which pytest-django also put in the
+# environment. Servers and commands that tests start must run the production settings, as an
+# operator's would: they inherit this instead.
+os.environ["DJANGO_SETTINGS_MODULE"] = "mbc_cms.settings"
 
 
 def make_user(username: str, group: str | None = None, **extra):

@@ -1,0 +1,37 @@
+"""Settings of the test suite (``pyproject.toml`` names them for pytest-django): the
+production settings, with what a test run needs instead of the production defaults.
+
+- A throwaway secret key: the production settings refuse to start without one. It is put in
+  the environment only while they are read, so servers and commands that tests start get
+  exactly the environment those tests give them.
+- ``testserver``, the test client's host, is allowed.
+- Fast password hashing and e-mail kept in memory.
+- django-axes off (the test client's ``login()`` bypasses requests; tests that check lock-out
+  switch it on), plain-HTTP redirects and cookies off, static files served from the sources:
+  each unless the environment says otherwise.
+"""
+
+import os
+
+_OWN_KEY = "DJANGO_SECRET_KEY" not in os.environ
+if _OWN_KEY:
+    os.environ["DJANGO_SECRET_KEY"] = "insecure-test-key-used-only-by-the-test-suite"
+try:
+    from .settings import *  # noqa: F403
+    from .settings import ALLOWED_HOSTS, DEBUG, env_bool, static_storage
+finally:
+    if _OWN_KEY:
+        del os.environ["DJANGO_SECRET_KEY"]
+
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": static_storage(env_bool("DJANGO_STATIC_MANIFEST", default=False)),
+}
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
