@@ -183,3 +183,56 @@ TRANSITIONS: dict[str, Transition] = {
 
 # Saving a new version withdraws the review of these states and returns the article to draft.
 EDIT_WITHDRAWS = frozenset({State.IN_REVIEW, State.APPROVED})
+
+
+def _sources(transition: Transition) -> str:
+    if transition.sources == ANY_STATE:
+        states = "any state"
+    else:
+        states = ", ".join(f"`{state}`" for state in State.values if state in transition.sources)
+    return f"{states}; {transition.scope.label.split(':')[0]}"
+
+
+def _conditions(transition: Transition) -> str:
+    conditions = [
+        text
+        for flag, text in [
+            (transition.needs_open_snapshot, "live or scheduled"),
+            (transition.once_per_version, "this version never published before"),
+            (
+                transition.separation_of_duties,
+                "the user did not write or edit it since it was last live",
+            ),
+        ]
+        if flag
+    ]
+    return "; ".join(conditions) or "—"
+
+
+def _inputs(transition: Transition) -> str:
+    def need(item: Input) -> str:
+        if item.required:
+            return "required"
+        return (
+            "required after the first publication"
+            if item.required_after_first_publication
+            else "optional"
+        )
+
+    return ", ".join(f"`{item.name}` ({need(item)})" for item in transition.inputs) or "—"
+
+
+def rulebook_markdown() -> str:
+    """:data:`TRANSITIONS` as the Markdown table docs/architecture.md shows (a test keeps the
+    two the same)."""
+    lines = [
+        "| action | from | to | who | only when | input |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for action, transition in TRANSITIONS.items():
+        target = f"`{transition.target}`" if transition.target else "unchanged"
+        lines.append(
+            f"| `{action}` | {_sources(transition)} | {target} | {transition.role.label} | "
+            f"{_conditions(transition)} | {_inputs(transition)} |"
+        )
+    return "\n".join(lines)
