@@ -44,71 +44,85 @@ def setup() -> None:
     django.setup()
 
 
-def bust(path: str, n: int) -> str:
-    """``path``, after emptying the cache so that it is a miss (``n`` is unused, kept for
-    the call sites); the generation of public content is kept, as on a real miss."""
+def bust(path: str) -> str:
+    """``path``, after emptying the cache so that it is a miss; the generation of public
+    content is kept, as on a real miss."""
     from django.core.cache import cache
 
     cache.clear()
     return path
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="print every query of a miss")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def timed_get(client, label: str, url: str) -> list[dict]:
+    """Request ``url``, print its status, size, time and query count; return its queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+    print(
+        f"{label}: {response.status_code}, {len(response.content):,} bytes, "
+        f"{elapsed:.1f} ms, {len(queries)} queries"
+    )
+    return queries.captured_queries
+
+
+def print_queries(queries: list[dict], sql: bool) -> None:
+    """The number of queries per table, and with ``sql`` every query itself."""
+    tables = Counter(
+        q["sql"].split(" FROM ", 1)[1].split()[0] if " FROM " in q["sql"] else "?" for q in queries
+    )
+    print(f"      queries by table: {dict(tables)}")
+    if sql:
+        for q in queries:
+            print(f"      [{q['time']}s] {q['sql'][:400]}")
+
+
+def profile_misses(client, path: str, repeat: int, top: int) -> None:
+    """Profile ``repeat`` misses of ``path``; print their median and maximum time and the
+    ``top`` functions by cumulative time."""
+    timings = []
+    profiler = cProfile.Profile()
+    for _ in range(repeat):
+        started = time.perf_counter()
+        profiler.enable()
+        client.get(bust(path))
+        profiler.disable()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    print(
+        f"{repeat} misses: median {timings[len(timings) // 2]:.1f} ms, "
+        f"max {timings[-1]:.1f} ms (profiled, so slower than served)"
+    )
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    print(out.getvalue())
+
+
+def main() -> None:
+    args = parse_args()
     setup()
 
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/healthz")
-    counter = 0
     for path in args.paths:
         print(f"\n=== {path}")
-        for label in ("miss", "hit"):
-            if label == "miss":
-                counter += 1
-                url = bust(path, counter)
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
-            print(
-                f"{label}: {response.status_code}, {len(response.content):,} bytes, "
-                f"{elapsed:.1f} ms, {len(queries)} queries"
-            )
-            if label == "miss":
-                tables = Counter(
-                    q["sql"].split(" FROM ", 1)[1].split()[0] if " FROM " in q["sql"] else "?"
-                    for q in queries.captured_queries
-                )
-                print(f"      queries by table: {dict(tables)}")
-                if args.sql:
-                    for q in queries.captured_queries:
-                        print(f"      [{q['time']}s] {q['sql'][:400]}")
-        timings = []
-        profiler = cProfile.Profile()
-        for _ in range(args.repeat):
-            counter += 1
-            started = time.perf_counter()
-            profiler.enable()
-            client.get(bust(path, counter))
-            profiler.disable()
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        print(
-            f"{args.repeat} misses: median {timings[len(timings) // 2]:.1f} ms, "
-            f"max {timings[-1]:.1f} ms (profiled, so slower than served)"
-        )
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
-        print(out.getvalue())
+        print_queries(timed_get(client, "miss", bust(path)), args.sql)
+        timed_get(client, "hit", path)
+        profile_misses(client, path, args.repeat, args.top)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""The Markdown report of a benchmark run, its verdict line, and its place in the docs.
+
+:func:`render_report` turns the raw results (the dict also written as JSON) into the tables
+that :func:`write_doc` puts between the markers in ``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+from benchmarks.config import (
+    API_RATE,
+    CONNECTIONS,
+    DOC,
+    DOC_END,
+    DOC_START,
+    ROUND_SECONDS,
+    ROUNDS,
+    THREADS,
+    WARMUP_SECONDS,
+    WORKERS,
+)
+from benchmarks.measure import Row
+
+HEADER = (
+    "| path | bytes | req/s | p50 ms | p99 ms | floor req/s | floor p99 ms | ratio | target "
+    "| result |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+)
+
+
+def table_line(row: Row) -> str:
+    result = row.verdict + (f" ({'; '.join(row.problems)})" if row.problems else "")
+    floor_p99 = row.floor.get("p99_ms")
+    return (
+        f"| {row.name} `{row.path}` | {row.bytes:,} | {row.app['rps']:,.0f} | "
+        f"{row.app['p50_ms']:.1f} | {row.app['p99_ms']:.1f} | {row.floor['rps']:,.0f} | "
+        f"{'' if floor_p99 is None else f'{floor_p99:.1f}'} | {row.ratio:.2f} | "
+        f"{row.target} | {result} |"
+    )
+
+
+def render_scale(scale: dict) -> str:
+    lines = [
+        f"### {scale['extra']:,} synthetic articles ({scale['articles']:,} published in all)",
+        "",
+        f"Seeding took {scale['timings']['seed_s']:.0f} s; load average "
+        f"{scale['load_before']} before the runs, {scale['load_after']} after.",
+        "",
+        "Cached (the same URL repeatedly; the targets apply here):",
+        "",
+        HEADER,
+    ]
+    lines += [table_line(Row(**row)) for row in scale["rows"]]
+    if scale["uncached"]:
+        lines += [
+            "",
+            "Cache misses (informational: a second gunicorn that keeps nothing in the cache, "
+            "`DJANGO_PUBLIC_CACHE_SECONDS=0`, and for the article rows a random one of the "
+            "synthetic articles; ratio against the same-size floor above):",
+            "",
+            HEADER,
+        ]
+        lines += [table_line(Row(**row)) for row in scale["uncached"]]
+    return "\n".join(lines)
+
+
+def render_report(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        f"Run {m['date']} by `make bench` in {report['total_s'] / 60:.1f} minutes.",
+        "",
+        f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} RAM, {m['os']}",
+        f"- Python {m['python']}, Django {m['django']}, DRF {m['drf']}, gunicorn "
+        f"{m['gunicorn']} ({WORKERS} sync workers), SQLite {m['sqlite']}, {m['wrk']}",
+        f"- Load: `wrk -c{CONNECTIONS} -t{THREADS}` on 127.0.0.1; per path {ROUNDS} rounds of "
+        f"{ROUND_SECONDS} s alternating with its floor, after {WARMUP_SECONDS} s of warm-up each",
+        f"- API throttle rates set to `{API_RATE}` for the run",
+        "",
+        f"**Verdict: {report['verdict']}**",
+        "",
+    ]
+    for scale in report["scales"]:
+        lines += [render_scale(scale), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def verdict(scales: list[dict]) -> str:
+    failed = [
+        f"{row['name']} at {scale['extra']:,} ({'; '.join(row['problems'])})"
+        for scale in scales
+        for row in scale["rows"]
+        if row["verdict"] == "FAIL"
+    ]
+    judged = sum(1 for s in scales for row in s["rows"] if row["verdict"] != "info")
+    if not failed:
+        return f"all {judged} targets met"
+    return f"{len(failed)} of {judged} targets missed: " + ", ".join(failed)
+
+
+def write_doc(text: str) -> None:
+    if not DOC.exists():
+        DOC.write_text(f"# Performance\n\n{DOC_START}\n{DOC_END}\n")
+    content = DOC.read_text()
+    if DOC_START not in content or DOC_END not in content:
+        content = content.rstrip() + f"\n\n## Latest results\n\n{DOC_START}\n{DOC_END}\n"
+    before, rest = content.split(DOC_START, 1)
+    _, after = rest.split(DOC_END, 1)
+    DOC.write_text(f"{before}{DOC_START}\n{text}{DOC_END}{after}")

@@ -1,0 +1,33 @@
+"""Offline readability scoring for Markdown article bodies.
+
+Patient pages should be readable by most adults, so reviewers see a Flesch-Kincaid
+reading grade next to every draft. This package is deliberately self-contained (standard
+library only, no network, no Django) so that it can run inside request handlers, management
+commands and tests without any setup.
+
+Public API:
+
+* :func:`count_syllables` - English syllable heuristic for one word or number.
+* :func:`plain_text_from_markdown` - Markdown/HTML to the prose a reader actually reads.
+* :func:`analyse` - word, sentence and syllable counts plus both Flesch scores.
+* :class:`Readability` - the frozen result of :func:`analyse`.
+* :data:`PATIENT_MAX_GRADE` and :func:`readability_warning` - the editorial target.
+
+Modules, in the order the text goes through them: :mod:`.markdown` (Markdown to plain prose,
+with :mod:`.blocks` grouping its lines into paragraphs, headings, list items and table rows),
+:mod:`.sentences` (words and sentences), :mod:`.syllables` (syllables per word) and
+:mod:`.scores` (the Flesch formulas and the warning).
+"""
+
+from .markdown import plain_text_from_markdown
+from .scores import PATIENT_MAX_GRADE, Readability, analyse, readability_warning
+from .syllables import count_syllables
+
+__all__ = [
+    "PATIENT_MAX_GRADE",
+    "Readability",
+    "analyse",
+    "count_syllables",
+    "plain_text_from_markdown",
+    "readability_warning",
+]
