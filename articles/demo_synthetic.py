@@ -15,7 +15,7 @@ from reviews.workflow import add_months
 
 from .models import ARTICLE_VERSIONED_FIELDS, Article, ArticleRevision, PublishedArticle, Topic
 from .rendering import html_to_text, render_markdown
-from .snapshots import content_digest, person_name, snapshot_fields
+from .snapshots import content_digest, new_snapshot, person_name
 
 
 class SyntheticBatch:
@@ -85,19 +85,15 @@ class SyntheticBatch:
         """The live snapshot of each article, serving exactly the content approved."""
         snapshots = PublishedArticle.objects.bulk_create(
             [
-                PublishedArticle(
+                new_snapshot(
                     article=article,
-                    version=1,
-                    slug=article.slug,
-                    **snapshot_fields(contents[article.pk]),
-                    reviewed_by=self.byline,
-                    reviewed_at=self.now,
-                    last_reviewed=self.today,
-                    next_review_due=self.review_due,
-                    first_published_at=self.now,
+                    content=contents[article.pk],
+                    byline=self.byline,
+                    approved_at=self.now,
+                    user=self.editor,
                     go_live_at=self.now,
+                    first_published_at=self.now,
                     change_note="First published.",
-                    published_by=self.editor,
                 )
                 for article in articles
             ]

@@ -126,6 +126,35 @@ def article_digest(article: Article) -> str:
     return content_digest(reader_content(article))
 
 
+def new_snapshot(
+    *,
+    article: Article,
+    content: dict[str, Any],
+    byline: dict,
+    approved_at: datetime.datetime | None,
+    user: AbstractBaseUser,
+    go_live_at: datetime.datetime,
+    first_published_at: datetime.datetime,
+    change_note: str,
+) -> PublishedArticle:
+    """An unsaved snapshot of ``article`` (its version, address and review dates as they stand)
+    serving ``content``, approved by the clinician of ``byline`` at ``approved_at``."""
+    return PublishedArticle(
+        article=article,
+        version=article.version,
+        slug=article.slug,
+        **snapshot_fields(content),
+        reviewed_by=byline,
+        reviewed_at=approved_at,
+        last_reviewed=article.last_reviewed,
+        next_review_due=article.next_review_due,
+        first_published_at=first_published_at,
+        go_live_at=go_live_at,
+        change_note=change_note,
+        published_by=user,
+    )
+
+
 def build_snapshot(
     *,
     article: Article,
@@ -138,20 +167,17 @@ def build_snapshot(
 ) -> PublishedArticle:
     """Freeze ``content`` (from :func:`reader_content`, approved by ``review``) into a new
     snapshot carrying its digest."""
-    snapshot = PublishedArticle.objects.create(
+    snapshot = new_snapshot(
         article=article,
-        version=article.version,
-        slug=article.slug,
-        **snapshot_fields(content),
-        reviewed_by=review.reviewer_byline,
-        reviewed_at=review.decided_at,
-        last_reviewed=article.last_reviewed,
-        next_review_due=article.next_review_due,
-        first_published_at=first_published_at,
+        content=content,
+        byline=review.reviewer_byline,
+        approved_at=review.decided_at,
+        user=user,
         go_live_at=go_live_at,
+        first_published_at=first_published_at,
         change_note=change_note,
-        published_by=user,
     )
+    snapshot.save()
     snapshot.topics.set(article.topics.all())
     snapshot.related_trials.set(article.related_trials.all())
     return snapshot

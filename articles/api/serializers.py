@@ -8,6 +8,17 @@ from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialPhase
 from articles.public import site_url
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """The absolute address of the object's page on the public site."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return site_url(value.get_absolute_url(), self.context.get("request"))
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     """An error other than invalid input: ``{"detail": "message"}``."""
 
@@ -63,22 +74,18 @@ class ChangeSerializer(serializers.Serializer):
 
 class TrialRefSerializer(serializers.ModelSerializer):
     phases = serializers.ListField(child=serializers.ChoiceField(TrialPhase.choices))
-    url = serializers.SerializerMethodField()
+    url = PageURLField()
 
     class Meta:
         model = ClinicalTrial
         fields = ["nct_id", "brief_title", "overall_status", "phases", "url"]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, trial: ClinicalTrial) -> str:
-        return site_url(trial.get_absolute_url(), self.context.get("request"))
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
     """An article in lists: enough to show a card and decide whether to fetch it."""
 
     id = serializers.IntegerField(source="article_id", help_text="Stable identifier.")
-    url = serializers.SerializerMethodField(help_text="The public page.")
+    url = PageURLField(help_text="The public page.")
     topics = TopicRefSerializer(many=True)
     published_at = serializers.DateTimeField(source="first_published_at")
     updated_at = serializers.DateTimeField(source="go_live_at")
@@ -101,10 +108,6 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, snapshot: PublishedArticle) -> str:
-        return site_url(snapshot.get_absolute_url(), self.context.get("request"))
 
 
 class SignoffSerializer(serializers.Serializer):
@@ -160,16 +163,12 @@ class ArticleDetailSerializer(ArticleListSerializer):
 class TopicSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     children = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    url = serializers.SerializerMethodField()
+    url = PageURLField()
 
     class Meta:
         model = Topic
         fields = ["slug", "name", "description", "parent", "children", "url", "updated_at"]
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, topic: Topic) -> str:
-        return site_url(topic.get_absolute_url(), self.context.get("request"))
 
 
 class InterventionSerializer(serializers.Serializer):
@@ -182,7 +181,7 @@ class TrialSerializer(serializers.ModelSerializer):
     conditions = serializers.ListField(child=serializers.CharField())
     locations = serializers.ListField(child=serializers.CharField())
     interventions = InterventionSerializer(many=True)
-    url = serializers.SerializerMethodField(help_text="The trial's page on this site.")
+    url = PageURLField(help_text="The trial's page on this site.")
     clinicaltrials_url = serializers.URLField(source="registry_url")
 
     class Meta:
@@ -203,7 +202,3 @@ class TrialSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, trial: ClinicalTrial) -> str:
-        return site_url(trial.get_absolute_url(), self.context.get("request"))
