@@ -159,7 +159,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "mbc_cms.lockout.lockout_response"
 # The client address behind DJANGO_PROXY_COUNT proxies, as the rate limits read it: without
 # this django-axes would count the proxy's address and lock a user out for everyone.
 AXES_CLIENT_IP_CALLABLE = "articles.ratelimit.client_address"

@@ -102,6 +102,21 @@ def test_token_endpoint_locks_out_after_repeated_failures(writer, axes_on):
 
 
 @pytest.mark.django_db
+def test_token_lock_out_is_a_json_error_with_retry_after(writer, axes_on, settings):
+    """An API client that is locked out gets the API's JSON error shape, and when to retry."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    for _ in range(3):
+        api.post("/api/v1/auth/token/", {"username": writer.username, "password": "x"})
+    locked = api.post("/api/v1/auth/token/", {"username": writer.username, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/json"
+    assert "Try again in 15 minutes" in locked.json()["detail"]
+    assert locked["Retry-After"] == str(15 * 60)
+
+
+@pytest.mark.django_db
 def test_successful_login_before_limit_works(client, writer, axes_on):
     """Fewer failures than the limit do not block a correct login."""
     url = reverse("admin:login")
