@@ -11,6 +11,11 @@ from articles.models import Article, Reference, Topic
 from reviews import workflow
 from reviews.models import ReviewerProfile
 
+# The shared helper modules assert too: rewrite them, so that a failure shows the values.
+pytest.register_assert_rewrite(
+    "tests.admin_client", "tests.commands", "tests.reviews.workflow_scenarios"
+)
+
 PASSWORD = "correct-horse-battery"
 
 
