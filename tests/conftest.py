@@ -12,6 +12,11 @@ from articles.models import Article, Reference, Topic
 from reviews import workflow
 from reviews.models import ReviewerProfile
 
+# The shared helper modules assert too: rewrite them, so that a failure shows the values.
+pytest.register_assert_rewrite(
+    "tests.admin_client", "tests.commands", "tests.reviews.workflow_scenarios"
+)
+
 PASSWORD = "correct-horse-battery"
 
 # This process runs mbc_cms.test_settings (pyproject.toml), which pytest-django also put in the

@@ -29,19 +29,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def gunicorn_server(
-    directory: Path,
-    *,
-    workers: int = 2,
-    env: dict[str, str] | None = None,
-    commands: tuple[tuple[str, ...], ...] = (),
-) -> Iterator[str]:
-    """Serve the site from ``directory`` and yield its base URL (``http://127.0.0.1:port``).
-
-    ``env`` adds to (or overrides) the production-like environment; ``commands`` are
-    ``manage.py`` commands run after ``migrate`` (``("seed_demo",)``)."""
-    full_env = {
+def production_env(directory: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a production-like site on its own SQLite file in ``directory``:
+    ``DJANGO_DEBUG=0``, no ``REDIS_URL``, plus ``extra``."""
+    env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
         "DJANGO_DEBUG": "0",
@@ -54,45 +45,65 @@ def gunicorn_server(
         "DJANGO_STATIC_MANIFEST": "0",
         # The stamp and rate-limit files named after the database go here, not in /tmp.
         "TMPDIR": str(directory),
-        **(env or {}),
+        **(extra or {}),
     }
-    full_env.pop("REDIS_URL", None)
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def prepare_database(env: dict[str, str], commands: tuple[tuple[str, ...], ...]) -> None:
+    """Run ``migrate``, then each of ``commands``, through ``manage.py``; raise if one fails."""
     for command in (("migrate", "--noinput"), *commands):
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
-            env=full_env,
+            env=env,
             check=True,
             capture_output=True,
         )
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen, log_path: Path) -> None:
+    """Return once ``/healthz`` answers; raise with the server's log if it stops or takes 60 s."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(log_path.read_text()) from None
+            time.sleep(0.2)
+
+
+@contextmanager
+def gunicorn_server(
+    directory: Path,
+    *,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    commands: tuple[tuple[str, ...], ...] = (),
+) -> Iterator[str]:
+    """Serve the site from ``directory`` and yield its base URL (``http://127.0.0.1:port``).
+
+    ``env`` adds to (or overrides) the production-like environment; ``commands`` are
+    ``manage.py`` commands run after ``migrate`` (``("seed_demo",)``)."""
+    full_env = production_env(directory, env)
+    prepare_database(full_env, commands)
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     log_path = directory / "gunicorn.log"
+    command = [str(GUNICORN), "mbc_cms.wsgi:application", "--workers", str(workers)]
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "mbc_cms.wsgi:application",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
+            [*command, "--bind", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError(log_path.read_text()) from None
-                    time.sleep(0.2)
+            wait_until_healthy(base, process, log_path)
             yield base
         finally:
             process.terminate()

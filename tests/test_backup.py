@@ -1,5 +1,8 @@
-"""export_content / import_content: a round trip through an empty database loses nothing; the file
-is private to its owner and holds no password hashes, API tokens or signing secrets unless asked."""
+"""export_content / import_content: a round trip loses nothing, and the file keeps secrets out.
+
+A round trip through an empty database loses nothing; the file is private to its owner and holds
+no password hashes, API tokens or signing secrets unless asked.
+"""
 
 import io
 import json
@@ -32,29 +35,29 @@ def rows(path) -> list[dict]:
     return json.loads(path.read_text())["objects"]
 
 
-def test_round_trip_restores_everything(tmp_path):
-    """Export, empty the database, import: a second export is identical to the first."""
-    call_command("seed_demo", stdout=io.StringIO())
-    first = tmp_path / "first.json"
-    call_command("export_content", str(first), stdout=io.StringIO())
-    before = {
+def record_counts() -> dict:
+    """How many articles, live snapshots and audit entries there are, and the first's history."""
+    return {
         "articles": Article.objects.count(),
         "snapshots": PublishedArticle.objects.live().count(),
         "audit": AuditEntry.objects.count(),
         "history": [v.number for v in article_versions(Article.objects.order_by("pk").first())],
     }
+
+
+def test_round_trip_restores_everything(tmp_path):
+    """Export, empty the database, import: a second export is identical to the first."""
+    call_command("seed_demo", stdout=io.StringIO())
+    first = tmp_path / "first.json"
+    call_command("export_content", str(first), stdout=io.StringIO())
+    before = record_counts()
     call_command("flush", "--no-input", stdout=io.StringIO())
     assert Article.objects.count() == 0
     call_command("import_content", str(first), stdout=io.StringIO())
     second = tmp_path / "second.json"
     call_command("export_content", str(second), stdout=io.StringIO())
     assert rows(second) == rows(first)
-    assert before == {
-        "articles": Article.objects.count(),
-        "snapshots": PublishedArticle.objects.live().count(),
-        "audit": AuditEntry.objects.count(),
-        "history": [v.number for v in article_versions(Article.objects.order_by("pk").first())],
-    }
+    assert before == record_counts()
 
 
 def test_import_refuses_a_database_with_content(tmp_path):

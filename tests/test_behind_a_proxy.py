@@ -1,5 +1,6 @@
-"""Behind one reverse proxy, with two gunicorn workers and no Redis: lock-outs and rate limits
-apply to the client address the proxy forwards, and mean the same whichever worker answers.
+"""Behind a reverse proxy, lock-outs and rate limits apply to the client address it forwards.
+
+With two gunicorn workers and no Redis, they mean the same whichever worker answers.
 
 The server runs as in production (``DJANGO_DEBUG=0``, ``DJANGO_PROXY_COUNT=1``, django-axes
 on) on its own SQLite file with the demo content. The test plays the proxy: every request

@@ -1,5 +1,8 @@
-"""The CI audit step (.ci/audit): a vulnerability fails, an unreachable service is reported
-loudly without failing, a working audit with no finding passes."""
+"""The CI audit step (.ci/audit): a vulnerability fails, an unreachable service only warns.
+
+An unreachable service is reported loudly without failing; a working audit with no finding
+passes.
+"""
 
 import importlib.util
 import json

@@ -1,39 +1,19 @@
-"""``manage.py import_content`` as an operator runs it, on real database files: it restores into
-a new migrated database, and refuses, writing nothing and printing one clear message, a
-database that already holds rows it would write or a file whose published pages fail the
-sign-off check. ``--dry-run`` reports and keeps nothing."""
+"""``manage.py import_content`` on real database files: it restores, or refuses and writes nothing.
+
+As an operator runs it: it restores into a new migrated database, and refuses, writing nothing
+and printing one clear message, a database that already holds rows it would write or a file
+whose published pages fail the sign-off check. ``--dry-run`` reports and keeps nothing.
+"""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.commands import manage
 
 DEMO_FILE = "demo-export.json"
-
-
-def manage(database: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_PUBLIC_STAMP_FILE": str(database.with_suffix(".stamp")),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 def table_rows(database: Path) -> dict[str, int]:

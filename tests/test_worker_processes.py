@@ -1,5 +1,7 @@
-"""Several gunicorn workers with the default per-process cache serve no stale page after a
-publication made through another worker (the stamp file of ``articles.caching``).
+"""After a publication through one gunicorn worker, no other worker serves a stale page.
+
+Several workers with the default per-process cache learn of it from the stamp file of
+``articles.caching``.
 
 The server runs as in production (``DJANGO_DEBUG=0``, two sync workers, no ``REDIS_URL``) on
 its own SQLite file with the demo content; the publication goes through the editorial API.

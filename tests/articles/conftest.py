@@ -1,9 +1,11 @@
-"""Fixtures for the webhook tests: the loopback receiver, its settings, a DNS tests control."""
+"""Webhook fixtures: the loopback receiver, a DNS tests control, an endpoint, approved articles."""
 
 import socket
 
 import pytest
 
+from articles.models import WebhookEndpoint
+from reviews import workflow
 from tests.articles.webhook_doubles import FakeDNS, Receiver
 
 
@@ -34,3 +36,21 @@ def dns(monkeypatch) -> FakeDNS:
     fake = FakeDNS(socket.getaddrinfo)
     monkeypatch.setattr(socket, "getaddrinfo", fake)
     return fake
+
+
+@pytest.fixture
+def endpoint(db, receiver, editor):
+    return WebhookEndpoint.objects.create(name="Partner", url=receiver.url, created_by=editor)
+
+
+@pytest.fixture
+def approved_article(make_article, writer, reviewer):
+    """Make an article approved by ``reviewer`` and ready for an editor to publish."""
+
+    def make(**fields):
+        article = make_article(writer, **fields)
+        workflow.submit(article=article, user=writer)
+        workflow.approve(article=article, user=reviewer)
+        return article
+
+    return make

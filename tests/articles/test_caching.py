@@ -11,17 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from reviews import workflow
+from tests.workflow_steps import approve_new_version, publish_new_version
 
 pytestmark = pytest.mark.django_db
-
-
-def publish_update(article, writer, reviewer, editor, **changes):
-    for name, value in changes.items():
-        setattr(article, name, value)
-    workflow.save_working_copy(article=article, user=writer)
-    workflow.submit(article=article, user=writer)
-    workflow.approve(article=article, user=reviewer)
-    return workflow.publish(article=article, user=editor, change_note="Updated.")
 
 
 def test_no_stale_page_or_api_after_publish(client, live_article, writer, reviewer2, editor):
@@ -29,7 +21,7 @@ def test_no_stale_page_or_api_after_publish(client, live_article, writer, review
     page_url, api_url = f"/articles/{live_article.slug}/", f"/api/v1/articles/{live_article.slug}/"
     assert "Fresh summary" not in client.get(page_url).text
     assert client.get(api_url).json()["summary"] != "Fresh summary"
-    publish_update(live_article, writer, reviewer2, editor, summary="Fresh summary")
+    publish_new_version(live_article, writer, reviewer2, editor, summary="Fresh summary")
     assert "Fresh summary" in client.get(page_url).text
     assert client.get(api_url).json()["summary"] == "Fresh summary"
     assert "Fresh summary" in client.get("/api/v1/articles/").content.decode()
@@ -60,10 +52,7 @@ def test_scheduled_version_replaces_cached_page_at_go_live(
 ):
     """A page cached before a scheduled go-live time is not served after it."""
     go_live = timezone.now() + datetime.timedelta(hours=2)
-    live_article.title = "Scheduled new title"
-    workflow.save_working_copy(article=live_article, user=writer)
-    workflow.submit(article=live_article, user=writer)
-    workflow.approve(article=live_article, user=reviewer2)
+    approve_new_version(live_article, writer, reviewer2, title="Scheduled new title")
     workflow.publish(article=live_article, user=editor, publish_at=go_live, change_note="New.")
     url = f"/articles/{live_article.slug}/"
     assert "Scheduled new title" not in client.get(url).text

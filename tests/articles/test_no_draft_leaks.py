@@ -4,6 +4,7 @@ import pytest
 
 from articles.models import ClinicalTrial
 from reviews import workflow
+from tests.workflow_steps import approve_new_version
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +52,8 @@ def test_article_in_review_and_approved_never_visible(client, make_article, writ
 def test_edits_to_live_article_stay_private(client, live_article, writer, reviewer2):
     """Editing a live article changes nothing public until the new version is published."""
     original_title = live_article.title
-    live_article.title = f"{SECRET} new title"
-    live_article.body = f"{SECRET} new body"
-    workflow.save_working_copy(article=live_article, user=writer)
-    workflow.submit(article=live_article, user=writer)
-    workflow.approve(article=live_article, user=reviewer2)
+    changes = {"title": f"{SECRET} new title", "body": f"{SECRET} new body"}
+    approve_new_version(live_article, writer, reviewer2, **changes)
     page = client.get(f"/articles/{live_article.slug}/")
     assert page.status_code == 200 and original_title in page.text
     assert_secret_nowhere(client, f"/articles/{live_article.slug}/")

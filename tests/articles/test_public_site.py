@@ -14,6 +14,7 @@ from articles.previews import preview_url
 from articles.services import FEEDBACK_LIMIT
 from reviews import workflow
 from tests.conftest import PASSWORD
+from tests.workflow_steps import publish_new_version
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +28,6 @@ def json_ld(html: str) -> dict:
     )
     assert match, "no JSON-LD block"
     return json.loads(match.group(2))
-
-
-def publish_new_version(article, writer, reviewer, editor, note="Updated.", **changes):
-    for name, value in changes.items():
-        setattr(article, name, value)
-    workflow.save_working_copy(article=article, user=writer)
-    workflow.submit(article=article, user=writer)
-    workflow.approve(article=article, user=reviewer)
-    workflow.publish(article=article, user=editor, change_note=note)
-    article.refresh_from_db()
-    return article
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
-"""One reading of the client address for every limit, and counters that every worker process
-on the machine shares (tests/test_behind_a_proxy.py checks both through real gunicorn)."""
+"""Rate limits: one reading of the client address for every limit, and counters workers share.
+
+Every worker process on the machine shares the counters (tests/test_behind_a_proxy.py checks
+both through real gunicorn).
+"""
 
 import logging
 import multiprocessing

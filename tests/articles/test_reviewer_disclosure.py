@@ -9,12 +9,11 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from rest_framework.test import APIClient
 
 from articles.models import PublishedArticle
 from reviews import workflow
-from tests.admin_client import AdminSession
+from tests.admin_client import edit_profile_as
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +23,7 @@ DECLARED = "Advisory board fees from Acme Pharma (2025)."
 def set_disclosure_in_admin(reviewer, disclosure: str) -> None:
     """The reviewer changes their disclosure on their profile's admin page."""
     profile = reviewer.reviewer_profile
-    profile.refresh_from_db()
-    url = reverse("admin:reviews_reviewerprofile_change", args=[profile.pk])
-    session = AdminSession(reviewer)
-    assert session.get(url).status_code == 200
-    form = {
-        "display_name": profile.display_name,
-        "credentials": profile.credentials,
-        "specialty": profile.specialty,
-        "institution": profile.institution,
-        "disclosure": disclosure,
-    }
-    assert session.post(url, form).status_code == 302
+    assert edit_profile_as(reviewer, profile, disclosure=disclosure).status_code == 302
     # The workflow reads the reviewer's profile from the user object, as a request would.
     profile.refresh_from_db()
 

@@ -1,5 +1,6 @@
-"""A publication whose stamp file cannot be written still goes live, but not silently: the
-error is logged and /healthz answers 503 naming it until a write succeeds.
+"""A publication whose stamp file cannot be written goes live, but is logged and fails /healthz.
+
+The error is logged and /healthz answers 503 naming it until a write succeeds.
 
 The stamp file tells other worker processes of a publication when the cache is per process,
 so these tests use that cache explicitly (they pass with REDIS_URL set too). The tests may

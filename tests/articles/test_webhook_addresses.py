@@ -1,9 +1,11 @@
-"""Webhook endpoints reach public internet addresses only: refused when saved (admin, model,
-service) and again at delivery, where the connection goes to the address that was checked."""
+"""Webhook endpoints reach public internet addresses only, checked when saved and at delivery.
+
+Refused when saved (admin, model, service) and again at delivery, where the connection goes to
+the address that was checked.
+"""
 
 import io
 import os
-import re
 import ssl
 import subprocess
 import sys
@@ -12,14 +14,13 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from articles import services, webhooks
 from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from reviews import workflow
+from tests.admin_client import AdminSession
 from tests.articles.webhook_doubles import Receiver
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -69,19 +70,15 @@ def partner_dns(dns):
 
 
 @pytest.fixture
-def csrf_editor(editor) -> Client:
-    """A browser-like session: logged in, and every POST must carry the form's CSRF token."""
-    client = Client(enforce_csrf_checks=True)
-    assert client.login(username=editor.username, password=PASSWORD)
-    return client
+def csrf_editor(editor) -> AdminSession:
+    """A browser-like session: logged in, and every POST must carry the CSRF token."""
+    return AdminSession(editor)
 
 
-def submit(client: Client, url: str, data: dict):
-    """GET the admin form, then POST ``data`` with the CSRF token the form carried."""
-    form = client.get(url)
-    assert form.status_code == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode())
-    return client.post(url, {**data, "csrfmiddlewaretoken": token.group(1)})
+def submit(session: AdminSession, url: str, data: dict):
+    """GET the admin form, then POST ``data`` with the CSRF token, as the browser would."""
+    assert session.get(url).status_code == 200
+    return session.post(url, data)
 
 
 def endpoint_form(url: str, **overrides) -> dict:

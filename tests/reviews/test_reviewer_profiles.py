@@ -6,45 +6,28 @@ from django.urls import reverse
 from reversion.models import Version
 
 from reviews.models import ReviewerProfile
-from tests.admin_client import AdminSession
+from tests.admin_client import AdminSession, edit_profile_as, profile_change_url, profile_form
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def profile_form(profile: ReviewerProfile, **overrides) -> dict:
-    """The profile change form as the browser sends it (a reviewer's has no user field)."""
-    return {
-        "user": profile.user_id,
-        "display_name": profile.display_name,
-        "credentials": profile.credentials,
-        "specialty": profile.specialty,
-        "institution": profile.institution,
-        "disclosure": profile.disclosure,
-        **overrides,
-    }
-
-
-def change_url(profile: ReviewerProfile) -> str:
-    return reverse("admin:reviews_reviewerprofile_change", args=[profile.pk])
-
-
-def edit_as(actor, profile: ReviewerProfile, **changes):
-    """Open the change page, then save it with ``changes``, as ``actor`` would in a browser."""
-    profile.refresh_from_db()
-    session = AdminSession(actor)
-    assert session.get(change_url(profile)).status_code == 200
-    return session.post(change_url(profile), profile_form(profile, **changes))
 
 
 def versions_of(profile: ReviewerProfile) -> list[Version]:
     return list(Version.objects.get_for_object(profile).order_by("pk"))
 
 
+def disclosure_changed_since(reviewer) -> tuple[ReviewerProfile, Version]:
+    """The reviewer's profile after two saved disclosures, and its version with the first one."""
+    profile = reviewer.reviewer_profile
+    edit_profile_as(reviewer, profile, disclosure="None declared at first.")
+    edit_profile_as(reviewer, profile, disclosure="Consulting fees, Acme Pharma.")
+    return profile, versions_of(profile)[0]
+
+
 def test_reviewer_edits_own_profile_and_the_change_is_a_version(reviewer):
     """A reviewer saves their own disclosure; the change is a version with them and a comment."""
     profile = reviewer.reviewer_profile
-    response = edit_as(reviewer, profile, disclosure="Advisory board, Acme Pharma (2025).")
+    response = edit_profile_as(reviewer, profile, disclosure="Advisory board, Acme Pharma (2025).")
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.disclosure == "Advisory board, Acme Pharma (2025)."
@@ -58,8 +41,8 @@ def test_history_page_lists_every_change_with_user_and_comment(reviewer, editor)
     """The profile's admin history shows each saved change, who made it and what changed;
     only an editor gets links to restore an old version."""
     profile = reviewer.reviewer_profile
-    edit_as(reviewer, profile, disclosure="Speaker fees, Beta Oncology.")
-    edit_as(editor, profile, credentials="MD, PhD")
+    edit_profile_as(reviewer, profile, disclosure="Speaker fees, Beta Oncology.")
+    edit_profile_as(editor, profile, credentials="MD, PhD")
     url = reverse("admin:reviews_reviewerprofile_history", args=[profile.pk])
     first, second = versions_of(profile)
     revert_link = reverse("admin:reviews_reviewerprofile_revision", args=[profile.pk, first.pk])
@@ -74,9 +57,9 @@ def test_history_page_lists_every_change_with_user_and_comment(reviewer, editor)
 def test_reviewer_cannot_change_the_account_of_their_profile(reviewer, reviewer2, writer):
     """The user field is shown read-only to a reviewer, and a posted user is ignored."""
     profile = reviewer.reviewer_profile
-    page = AdminSession(reviewer).get(change_url(profile)).text
+    page = AdminSession(reviewer).get(profile_change_url(profile)).text
     assert 'name="user"' not in page
-    response = edit_as(reviewer, profile, user=writer.pk, specialty="Breast oncology")
+    response = edit_profile_as(reviewer, profile, user=writer.pk, specialty="Breast oncology")
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.user, profile.specialty) == (reviewer, "Breast oncology")
@@ -89,11 +72,11 @@ def test_reviewer_cannot_see_or_change_another_reviewers_profile(reviewer, revie
     listing = session.get(reverse("admin:reviews_reviewerprofile_changelist")).text
     assert reviewer.reviewer_profile.display_name in listing
     assert other.display_name not in listing
-    shown = session.get(change_url(other), follow=True)
+    shown = session.get(profile_change_url(other), follow=True)
     assert other.display_name not in shown.text and "doesn’t exist" in shown.text
     history = session.get(reverse("admin:reviews_reviewerprofile_history", args=[other.pk]))
     assert history.status_code == 302
-    session.post(change_url(other), profile_form(other, disclosure="Forged."))
+    session.post(profile_change_url(other), profile_form(other, disclosure="Forged."))
     other.refresh_from_db()
     assert other.disclosure == "None declared."
     assert versions_of(other) == []
@@ -148,7 +131,7 @@ def test_editor_manages_every_profile_including_its_account(editor, reviewer, re
     profile = ReviewerProfile.objects.get(user=newcomer)
     assert versions_of(profile)[0].revision.user == editor
     spare = make_user("spare-account")
-    edit_as(editor, profile, user=spare.pk)
+    edit_profile_as(editor, profile, user=spare.pk)
     profile.refresh_from_db()
     assert profile.user == spare
 
@@ -156,8 +139,8 @@ def test_editor_manages_every_profile_including_its_account(editor, reviewer, re
 def test_reviewer_cannot_revert_own_profile_but_an_editor_can(reviewer, editor):
     """Restoring an old profile version directly is an editor's action; it is a new version."""
     profile = reviewer.reviewer_profile
-    edit_as(reviewer, profile, disclosure="First disclosure.")
-    edit_as(reviewer, profile, disclosure="Second disclosure.")
+    edit_profile_as(reviewer, profile, disclosure="First disclosure.")
+    edit_profile_as(reviewer, profile, disclosure="Second disclosure.")
     first = versions_of(profile)[0]
     url = reverse("admin:reviews_reviewerprofile_revision", args=[profile.pk, first.pk])
     own = AdminSession(reviewer)
@@ -179,10 +162,7 @@ def test_reviewer_cannot_revert_own_profile_but_an_editor_can(reviewer, editor):
 def test_writer_cannot_revert_a_profile_through_the_article_recover_url(writer, reviewer):
     """A reviewer profile's old version posted to the article recover URL is 404, and the
     disclosure the reviewer declared since stays."""
-    profile = reviewer.reviewer_profile
-    edit_as(reviewer, profile, disclosure="None declared at first.")
-    edit_as(reviewer, profile, disclosure="Consulting fees, Acme Pharma.")
-    old = versions_of(profile)[0]
+    profile, old = disclosure_changed_since(reviewer)
     response = AdminSession(writer).post(reverse("admin:articles_article_recover", args=[old.pk]))
     profile.refresh_from_db()
     assert profile.disclosure == "Consulting fees, Acme Pharma."
@@ -191,10 +171,7 @@ def test_writer_cannot_revert_a_profile_through_the_article_recover_url(writer, 
 
 def test_reviewer_cannot_revert_another_reviewers_profile(reviewer, reviewer2):
     """Another reviewer's profile version under the profile revert URL is 404; nothing reverts."""
-    profile = reviewer.reviewer_profile
-    edit_as(reviewer, profile, disclosure="None declared at first.")
-    edit_as(reviewer, profile, disclosure="Consulting fees, Acme Pharma.")
-    old = versions_of(profile)[0]
+    profile, old = disclosure_changed_since(reviewer)
     response = AdminSession(reviewer2).post(
         reverse("admin:reviews_reviewerprofile_revision", args=[profile.pk, old.pk]),
         profile_form(profile, disclosure="None declared at first."),
@@ -206,10 +183,7 @@ def test_reviewer_cannot_revert_another_reviewers_profile(reviewer, reviewer2):
 
 def test_profile_recover_url_refuses_a_profile_that_still_exists(editor, reviewer):
     """Recover is for deleted records: an existing profile's old version there is 404."""
-    profile = reviewer.reviewer_profile
-    edit_as(reviewer, profile, disclosure="None declared at first.")
-    edit_as(reviewer, profile, disclosure="Consulting fees, Acme Pharma.")
-    old = versions_of(profile)[0]
+    profile, old = disclosure_changed_since(reviewer)
     response = AdminSession(editor).post(
         reverse("admin:reviews_reviewerprofile_recover", args=[old.pk]),
         profile_form(profile, disclosure="None declared at first.", user=reviewer.pk),
@@ -222,5 +196,5 @@ def test_profile_recover_url_refuses_a_profile_that_still_exists(editor, reviewe
 def test_profile_edit_starts_a_new_public_cache_generation(client, reviewer):
     """The cached editorial policy page shows a disclosure changed in the admin at once."""
     assert "None declared." in client.get("/about/editorial-policy/").text
-    edit_as(reviewer, reviewer.reviewer_profile, disclosure="Research funding, Gamma Labs.")
+    edit_profile_as(reviewer, reviewer.reviewer_profile, disclosure="Research funding, Gamma Labs.")
     assert "Research funding, Gamma Labs." in client.get("/about/editorial-policy/").text

@@ -1,14 +1,16 @@
-"""Clinical sign-off that cannot be bypassed: an approval is of exactly what the reviewer read,
-publishing binds to the approved version the editor saw, archived articles stay out of the
-workflow, a live page's address cannot be taken over, and partners and readers are told only
-about versions that went live. Everything goes through the admin over HTTP (session and CSRF)
-or the editorial API, as a user or an attacker would."""
+"""Clinical sign-off that cannot be bypassed, through the admin over HTTP or the editorial API.
+
+An approval is of exactly what the reviewer read, publishing binds to the approved version the
+editor saw, archived articles stay out of the workflow, a live page's address cannot be taken
+over, and partners and readers are told only about versions that went live. Everything goes
+through the admin over HTTP (session and CSRF) or the editorial API, as a user or an attacker
+would.
+"""
 
 import datetime
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -18,7 +20,9 @@ from articles.models import Article, PublishedArticle, WebhookEndpoint, WebhookE
 from articles.snapshots import content_digest, snapshot_content
 from reviews import workflow
 from reviews.models import AuditEntry, Review
-from tests.conftest import PASSWORD, shown_form_fields
+from tests.admin_client import AdminSession
+from tests.conftest import shown_form_fields
+from tests.reviews.workflow_scenarios import fresh
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
 
@@ -29,24 +33,16 @@ TEN_TABLETS = "## Dose\n\nTake 10 tablets a day with food [@1]."
 # The admin, as a browser uses it ------------------------------------------------------------
 
 
-class AdminBrowser:
-    """One user's browser on the admin: a logged-in session that sends CSRF tokens."""
-
-    def __init__(self, user) -> None:
-        self.client = Client(enforce_csrf_checks=True)
-        assert self.client.login(username=user.username, password=PASSWORD)
+class AdminBrowser(AdminSession):
+    """One user's browser on the admin: it reads the workflow forms and sends them back."""
 
     def page(self, name: str, article) -> str:
         response = self.client.get(reverse(f"admin:articles_article_{name}", args=[article.pk]))
         assert response.status_code == 200
         return response.text
 
-    def csrf(self) -> str:
-        self.client.get(reverse("admin:index"))
-        return self.client.cookies["csrftoken"].value
-
     def post(self, url: str, data: dict):
-        return self.client.post(url, {**data, "csrfmiddlewaretoken": self.csrf()}, follow=True)
+        return super().post(url, data, follow=True)
 
     def action_form(self, article, action: str, page: str = "change") -> dict:
         """The hidden fields of ``action``'s form as the page shows them now."""
@@ -57,10 +53,6 @@ class AdminBrowser:
     def act(self, article, action: str, form: dict, **inputs):
         url = reverse("admin:articles_article_workflow", args=[article.pk, action])
         return self.post(url, {**form, **inputs})
-
-
-def fresh(article) -> Article:
-    return Article.objects.get(pk=article.pk)
 
 
 def edit_body(article, user, body: str) -> Article:

@@ -1,22 +1,22 @@
-"""``manage.py verify_signoff``: every live and scheduled snapshot serves exactly the content a
-clinical reviewer, who did not write it, approved; and anything else is caught, one line each."""
+"""``manage.py verify_signoff``: live and scheduled pages are exactly what a clinician approved.
+
+Every live and scheduled snapshot serves exactly the content a clinical reviewer, who did not
+write it, approved; and anything else is caught, one line each.
+"""
 
 import datetime
 import io
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import PublishedArticle
 from reviews import workflow
 from reviews.models import AuditEntry, Review, ReviewerProfile
+from tests.commands import manage
+from tests.workflow_steps import approve_new_version
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,7 @@ def violations() -> list[str]:
 def test_passes_on_live_and_scheduled_snapshots(live_article, writer, reviewer2, editor):
     """A live article with an update scheduled: both snapshots verify."""
     article = live_article
-    article.summary = "A clearer summary."
-    workflow.save_working_copy(article=article, user=writer)
-    workflow.submit(article=article, user=writer)
-    workflow.approve(article=article, user=reviewer2)
+    approve_new_version(article, writer, reviewer2, summary="A clearer summary.")
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     workflow.publish(article=article, user=editor, publish_at=tomorrow, change_note="Summary.")
     assert verify().startswith("Sign-off verified: 1 live and 1 scheduled snapshots")
@@ -126,26 +123,9 @@ def test_command_exit_codes_on_a_real_database(tmp_path):
     """Run as a user would: 0 on a seeded database, 1 after a snapshot is altered in the
     database, with one line per violation."""
     database = tmp_path / "signoff.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_PUBLIC_STAMP_FILE": str(tmp_path / "stamp"),
-    }
-
-    def manage(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=Path(settings.BASE_DIR),
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-
-    assert manage("migrate", "--noinput").returncode == 0
-    assert manage("seed_demo").returncode == 0
-    passed = manage("verify_signoff")
+    assert manage(database, "migrate", "--noinput", check=False).returncode == 0
+    assert manage(database, "seed_demo", check=False).returncode == 0
+    passed = manage(database, "verify_signoff", check=False)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert passed.stdout.startswith("Sign-off verified: 17 live")
 
@@ -154,7 +134,7 @@ def test_command_exit_codes_on_a_real_database(tmp_path):
             "UPDATE articles_publishedarticle SET body_html = replace(body_html, 'a', 'o') "
             "WHERE id = (SELECT min(id) FROM articles_publishedarticle)"
         )
-    failed = manage("verify_signoff")
+    failed = manage(database, "verify_signoff", check=False)
     assert failed.returncode == 1
     assert "snapshot was changed after publication" in failed.stdout
     assert "1 sign-off violation" in failed.stderr or "2 sign-off violation" in failed.stderr

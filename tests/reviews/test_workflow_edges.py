@@ -11,16 +11,9 @@ import articles.snapshots
 from articles.models import PublishedArticle
 from reviews import workflow
 from reviews.models import Review
+from tests.workflow_steps import approve_new_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
-
-
-def approve_new_version(article, writer, reviewer, **changes):
-    for name, value in changes.items():
-        setattr(article, name, value)
-    workflow.save_working_copy(article=article, user=writer)
-    workflow.submit(article=article, user=writer)
-    return workflow.approve(article=article, user=reviewer)
 
 
 def test_failure_mid_publish_keeps_previous_live_version(
