@@ -88,6 +88,31 @@ def test_production_refuses_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_manage_py_without_configuration_runs_the_development_settings():
+    """With neither DJANGO_DEBUG nor DJANGO_SECRET_KEY set, manage.py is a developer's tool:
+    it runs (debug on); the web server entry point still refuses to start."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stderr
+    server = subprocess.run(
+        [sys.executable, "-c", "import mbc_cms.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert server.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in server.stderr
+
+
 def test_settings_read_environment():
     """DATABASE_URL, DJANGO_ALLOWED_HOSTS and DJANGO_DEBUG come from the environment."""
     result = run_python(
