@@ -31,6 +31,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from reviews.signoff import verify
+
 from .models import new_webhook_secret
 
 FORMAT = "mbc_cms-content"
@@ -246,8 +248,6 @@ def import_content(path: Path, *, dry_run: bool = False) -> RestoreReport:
     snapshot they contain is checked against the sign-off ledger (``reviews.signoff``); on any
     error or violation nothing is kept. A dry run does all of it and then rolls back.
     """
-    from reviews.signoff import verify
-
     document = _read(path)
     objects = document["objects"]
     _refuse_rows_already_here(objects)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, ArticleRevision, PublishedArticle
@@ -179,8 +180,6 @@ def _chunks(snapshots: QuerySet[PublishedArticle]) -> Iterable[list[PublishedArt
 
 def verify(snapshots: QuerySet[PublishedArticle] | None = None) -> Report:
     """Check every open snapshot (or those in ``snapshots``) against the sign-off ledger."""
-    from django.utils import timezone
-
     now = timezone.now()
     report = Report()
     queryset = PublishedArticle.objects.open_at(now) if snapshots is None else snapshots

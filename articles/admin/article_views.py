@@ -16,6 +16,7 @@ from django.utils import timezone
 from reviews import workflow
 from reviews.forms import form_for
 from reviews.readability import analyse, readability_warning
+from reviews.selectors import latest_review
 
 from ..models import Article
 from ..previews import preview_url
@@ -31,23 +32,21 @@ def _version_number(raw: str | None, article: Article) -> int | None:
     return int(raw)
 
 
+def _change_line(change) -> str:
+    """A changed field's label, with its changed numbers (doses, percentages) if any."""
+    if not change.numbers_changed:
+        return change.label
+    pairs = ", ".join(f"{old or '—'} → {new or '—'}" for old, new in change.numbers_changed)
+    return f"{change.label} ({pairs})"
+
+
 def stale_summary(article: Article, error: workflow.StaleVersion) -> str:
     """The stale-action message, with what changed between the version the user saw and now."""
-    seen = _version_number(str(error.seen_version), Article.objects.get(pk=article.pk))
-    if seen is None:
+    seen, current = error.seen_version, error.current_version
+    if not 1 <= seen < current:
         return error.message
-    changed = [
-        change.label
-        + (
-            " ("
-            + ", ".join(f"{old or '—'} → {new or '—'}" for old, new in change.numbers_changed)
-            + ")"
-            if change.numbers_changed
-            else ""
-        )
-        for change in compare_versions(article, seen, error.current_version)
-        if change.changed
-    ]
+    changes = compare_versions(article, seen, current)
+    changed = [_change_line(change) for change in changes if change.changed]
     what = "; ".join(changed) if changed else "nothing in the content"
     return f"{error.message} Changed since version {seen}: {what}."
 
@@ -56,7 +55,7 @@ class ArticleViews:
     """The extra pages of ``ArticleAdmin`` (a ``ModelAdmin`` mixin)."""
 
     def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
-        review = article.reviews.order_by("-submitted_at", "-pk").first()
+        review = latest_review(article)
         actions = workflow.allowed_actions(request.user, article, workflow.REVIEW_ACTIONS)
         signs_off = {workflow.Action.APPROVE, workflow.Action.REQUEST_CHANGES}
         return {
