@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from reviews.readability import analyse
+
 from .models import Article, PublishedArticle, Reference
 from .rendering import html_to_text, render_markdown
 
@@ -144,6 +146,7 @@ def new_snapshot(
         version=article.version,
         slug=article.slug,
         **snapshot_fields(content),
+        reading_grade=analyse(article.body).flesch_kincaid_grade,
         reviewed_by=byline,
         reviewed_at=approved_at,
         last_reviewed=article.last_reviewed,

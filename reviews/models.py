@@ -37,6 +37,30 @@ class ReviewerProfile(models.Model):
         blank=True,
         help_text="Relevant financial or professional interests; “None declared” if none.",
     )
+    verification_note = models.TextField(
+        "how the credentials were checked",
+        blank=True,
+        help_text="Set by an editor: the professional register and number checked, e.g. "
+        "“GMC register, 1234567, licensed to practise”.",
+    )
+    credentials_verified_at = models.DateTimeField(
+        "credentials verified",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor checked the credentials; empty means not verified, and the "
+        "profile cannot be used to approve. Changing the name or credentials clears it.",
+    )
+    credentials_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="credentials verified by",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The editor who checked the credentials.",
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 
@@ -72,6 +96,7 @@ class Review(models.Model):
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
         WITHDRAWN = "withdrawn", "Withdrawn (the text changed)"
         PUBLISHED = "published", "Approved and published"
+        CONFIRMED = "confirmed", "Confirmed still accurate"
 
     OPEN_STATUSES = (Status.PENDING, Status.APPROVED)
 
@@ -114,6 +139,17 @@ class Review(models.Model):
     )
     decided_at = models.DateTimeField("decided at", null=True, blank=True)
     comment = models.TextField("decision comment", blank=True)
+    quality_warnings = models.JSONField(
+        "quality warnings",
+        default=list,
+        blank=True,
+        help_text="The plain-language warnings shown to the reviewer for this version.",
+    )
+    override_reason = models.TextField(
+        "override reason",
+        blank=True,
+        help_text="Why the reviewer signed off despite the quality warnings.",
+    )
     digest = models.CharField(
         "content digest",
         max_length=64,

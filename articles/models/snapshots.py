@@ -73,6 +73,12 @@ class PublishedArticle(models.Model):
     )
     authors = models.JSONField("authors", default=list, help_text="Byline names.")
     references = models.JSONField("references", default=list, help_text="Structured citations.")
+    reading_grade = models.FloatField(
+        "reading grade",
+        null=True,
+        blank=True,
+        help_text="Flesch-Kincaid grade of the body as published (the editorial dashboard).",
+    )
     digest = models.CharField(
         "content digest",
         max_length=64,
