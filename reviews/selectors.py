@@ -20,6 +20,10 @@ from .states import State
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+# Reviews whose content went live: approvals that were published, and confirmations that the
+# live content is still accurate.
+SIGNED_OFF = (Review.Status.PUBLISHED, Review.Status.CONFIRMED)
+
 
 def live_snapshot(article: Article, at: datetime.datetime | None = None) -> PublishedArticle | None:
     """The snapshot readers see now, if the article is live."""
@@ -94,6 +98,18 @@ def latest_review(article: Article) -> Review | None:
 def open_review(article: Article) -> Review | None:
     """The review awaiting a decision or publication, if any."""
     return article.reviews.filter(status__in=Review.OPEN_STATUSES).first()
+
+
+def reviewer_of_record(article: Article) -> AbstractBaseUser | None:
+    """The clinician who signed off what readers see now or saw last: the reviewer of the
+    newest published approval or confirmation of the article (None if never published)."""
+    review = (
+        article.reviews.filter(status__in=SIGNED_OFF)
+        .select_related("reviewer")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    return review.reviewer if review is not None else None
 
 
 def articles_due_for_review(by: datetime.date) -> list[Article]:
