@@ -8,6 +8,7 @@ inline styles never survive, whatever the Markdown contained.
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -68,13 +69,8 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str, reference_count: int | None = None) -> RenderedBody:
-    """Render article Markdown to sanitised HTML with a table of contents.
-
-    ``[@N]`` markers become superscript links to reference N (``#ref-N``). When
-    ``reference_count`` is given, markers beyond it stay as plain text so a reader never
-    follows a link to nowhere.
-    """
+def _markdown_html(text: str) -> tuple[str, list[dict]]:
+    """Markdown to HTML, not yet sanitised, and its table of contents."""
     md = markdown.Markdown(
         extensions=["extra", "sane_lists", "toc"],
         extension_configs={"toc": {"toc_depth": "2-3", "permalink": False}},
@@ -84,7 +80,37 @@ def render_markdown(text: str, reference_count: int | None = None) -> RenderedBo
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     html = md.convert(_shift_headings(text or ""))
-    toc = _flatten_toc(getattr(md, "toc_tokens", []))
+    return html, _flatten_toc(getattr(md, "toc_tokens", []))
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.targets.append(value.strip())
+
+
+def link_targets(text: str) -> list[str]:
+    """Every link and image address the Markdown makes, as written (before sanitising, which
+    would silently drop the ones it does not allow)."""
+    collector = _LinkCollector()
+    collector.feed(_markdown_html(text)[0])
+    collector.close()
+    return collector.targets
+
+
+def render_markdown(text: str, reference_count: int | None = None) -> RenderedBody:
+    """Render article Markdown to sanitised HTML with a table of contents.
+
+    ``[@N]`` markers become superscript links to reference N (``#ref-N``). When
+    ``reference_count`` is given, markers beyond it stay as plain text so a reader never
+    follows a link to nowhere.
+    """
+    html, toc = _markdown_html(text)
 
     cited: list[int] = []
     occurrences: dict[int, int] = {}

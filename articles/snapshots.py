@@ -184,3 +184,19 @@ def build_snapshot(
     snapshot.topics.set(article.topics.all())
     snapshot.related_trials.set(article.related_trials.all())
     return snapshot
+
+
+def sign_live_snapshot(
+    snapshot: PublishedArticle,
+    *,
+    byline: dict,
+    reviewed_at: datetime.datetime,
+    article: Article,
+) -> None:
+    """Sign the live page again after a clinician confirmed it is still accurate: the
+    reviewer and the review dates change, the content (and its digest) does not."""
+    snapshot.reviewed_by = byline
+    snapshot.reviewed_at = reviewed_at
+    snapshot.last_reviewed = article.last_reviewed
+    snapshot.next_review_due = article.next_review_due
+    snapshot.save(update_fields=["reviewed_by", "reviewed_at", "last_reviewed", "next_review_due"])

@@ -293,6 +293,33 @@ WRITERS_GROUP = "Writers"
 REVIEWERS_GROUP = "Clinical reviewers"
 EDITORS_GROUP = "Editors"
 
+
+def env_number(name: str, default: float) -> float:
+    """Read a non-negative number from the environment; anything else stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number of 0 or more, not {value!r}.")
+    return number
+
+
+# Quality gates before clinical sign-off (reviews/quality.py). A patient page above this
+# Flesch-Kincaid grade, or with a sentence longer than LONG_SENTENCE_WORDS words, is approved
+# only with a written override reason.
+READABILITY_MAX_GRADE = env_number("DJANGO_READABILITY_MAX_GRADE", 8)
+# A reading grade says little about a text shorter than this (one long word scores above
+# grade 20), so shorter bodies get no grade warning; the long-sentence check still applies.
+READABILITY_MIN_WORDS = 10
+LONG_SENTENCE_WORDS = 30
+# Pages in this topic or below it are treatment pages: they cannot be submitted without a
+# reference.
+TREATMENT_TOPIC_SLUG = os.environ.get("DJANGO_TREATMENT_TOPIC_SLUG", "treatments")
+
 # Signed preview links for unpublished versions stay valid this long (seconds).
 PREVIEW_MAX_AGE = int(os.environ.get("DJANGO_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 

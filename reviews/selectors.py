@@ -42,14 +42,18 @@ def last_live_version(article: Article) -> int:
 
 
 def _contributed(article: int | models.Expression, user: int | models.Expression) -> models.Q:
-    """Separation of duties, the one definition: ``user`` wrote ``article`` if they are in its
-    byline or saved a version of it after the newest version ever published or scheduled.
+    """Separation of duties, the one definition: ``user`` wrote the working copy of
+    ``article`` if they are in its byline or saved a version of it after the newest version
+    published or scheduled before the working copy's version (for a working copy that is the
+    live version itself, the publication before that one).
 
     Either side may be a constant id or an ``OuterRef``, so the same rule filters the articles
     a user may review (the queue) and the users who may review an article (the check, the
     notifications).
     """
-    last_published = PublishedArticle.objects.filter(article=models.OuterRef("article_id"))
+    last_published = PublishedArticle.objects.filter(
+        article=models.OuterRef("article_id"), version__lt=models.OuterRef("article__version")
+    )
     saved_since = ArticleRevision.objects.filter(
         article=article,
         revision__user=user,
@@ -62,7 +66,8 @@ def _contributed(article: int | models.Expression, user: int | models.Expression
 
 
 def contributors_since_last_live(article: Article) -> set[int]:
-    """Users who saved any version after the last published one, plus the byline authors."""
+    """Who wrote the working copy's version: the byline authors, and everyone who saved a
+    version since the publication before it."""
     users = get_user_model().objects.filter(_contributed(article.pk, models.OuterRef("pk")))
     return set(users.values_list("pk", flat=True))
 

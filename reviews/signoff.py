@@ -6,12 +6,14 @@ For each open snapshot (live now, or scheduled to go live) :func:`verify` checks
 1. the digest of what the snapshot serves (recomputed from its stored title, text, HTML,
    references…) equals the digest stored with it, so a snapshot changed in the database after
    publication is caught;
-2. an approval of that same article version exists and carries the same digest;
+2. an approval of that same article version exists and carries the same digest (the newest
+   sign-off counts: a later confirmation that the live content is still accurate, bound to
+   the same digest, signs the page again);
 3. the approver is a clinical reviewer with a reviewer profile;
 4. the approver is not among that version's contributors: its byline authors, and everyone who
    saved a version since the previous publication;
 5. the reviewer printed on the page is the approver as they stood when approving;
-6. the audit trail records the approval (by that reviewer, with that digest) and the
+6. the audit trail records the sign-off (by that reviewer, with that digest) and the
    publication of that version.
 
 ``manage.py verify_signoff`` prints one line per violation. It reads in chunks with a fixed
@@ -35,7 +37,15 @@ from articles.snapshots import content_digest, snapshot_content
 
 from .models import AuditEntry, Review, ReviewerProfile
 
-DECIDED = (Review.Status.APPROVED, Review.Status.PUBLISHED)
+# Sign-offs of a version: approvals (published or not yet), and confirmations that the live
+# content is still accurate. The newest one is what the page shows.
+DECIDED = (Review.Status.APPROVED, Review.Status.PUBLISHED, Review.Status.CONFIRMED)
+# The audit action that records each kind of sign-off.
+SIGNOFF_ACTION = {
+    Review.Status.APPROVED: "approve",
+    Review.Status.PUBLISHED: "approve",
+    Review.Status.CONFIRMED: "confirm_current",
+}
 CHUNK = 500
 
 
@@ -80,7 +90,7 @@ def _load_ledger(article_ids: list[int]) -> _Ledger:
         (row["article_id"], row["version"]): row
         for row in Review.objects.filter(article_id__in=article_ids, status__in=DECIDED)
         .order_by("decided_at", "pk")
-        .values("article_id", "version", "reviewer_id", "digest", "reviewer_byline")
+        .values("article_id", "version", "status", "reviewer_id", "digest", "reviewer_byline")
     }
     reviewer_ids = {row["reviewer_id"] for row in approvals.values() if row["reviewer_id"]}
     profiles = set(
@@ -106,7 +116,8 @@ def _load_ledger(article_ids: list[int]) -> _Ledger:
         authors=_authors_by_version(revision_of),
         audits=set(
             AuditEntry.objects.filter(
-                article_id__in=article_ids, action__in=["approve", "publish"]
+                article_id__in=article_ids,
+                action__in=[*set(SIGNOFF_ACTION.values()), "publish"],
             ).values_list("article_id", "version", "action", "user_id", "digest")
         ),
     )
@@ -161,9 +172,9 @@ def _problems(snapshot: PublishedArticle, ledger: _Ledger) -> Iterator[str]:
         yield f"approved by user {reviewer}, who wrote or edited this version"
     if snapshot.reviewed_by != approval["reviewer_byline"]:
         yield "the reviewer shown on the page is not the clinician who approved this version"
-    approved = (*key, "approve", reviewer, approval["digest"])
+    approved = (*key, SIGNOFF_ACTION[approval["status"]], reviewer, approval["digest"])
     if approved not in ledger.audits:
-        yield "the audit trail has no record of this approval"
+        yield "the audit trail has no record of this sign-off"
     if not any(entry[:3] == (*key, "publish") for entry in ledger.audits):
         yield "the audit trail has no record of this publication"
 

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     UNPUBLISH = "unpublish", "Unpublish"
     ARCHIVE = "archive", "Archive"
     UNARCHIVE = "unarchive", "Restore from the archive"
+    CONFIRM_CURRENT = "confirm_current", "Confirm still accurate"
 
 
 class Role(models.TextChoices):
@@ -61,6 +62,8 @@ class Input:
     # Required always, only once the article has been published before, or never.
     required: bool = False
     required_after_first_publication: bool = False
+    # Required when the version has plain-language warnings (reviews.quality.warnings).
+    required_with_quality_warnings: bool = False
     missing_message: str = ""
 
 
@@ -75,9 +78,12 @@ class Transition:
     scope: Scope = Scope.IN_USE
     # The article must be live or scheduled to go live.
     needs_open_snapshot: bool = False
+    # The working copy must be the version readers see now, unchanged.
+    needs_live_working_copy: bool = False
     # A version is published at most once: its approval is used up by its publication.
     once_per_version: bool = False
-    # Nobody who wrote or edited the article since it was last live may take this action.
+    # Nobody who wrote or edited this version (its byline, and whoever saved a version since
+    # the publication before it) may take this action.
     separation_of_duties: bool = False
     inputs: tuple[Input, ...] = ()
 
@@ -88,6 +94,17 @@ class Transition:
 ANY_STATE = frozenset(State.values)
 
 COMMENT_HELP = "Recorded in the audit trail with the action."
+
+OVERRIDE_REASON = Input(
+    "override_reason",
+    "Override reason",
+    "Required when the version has plain-language warnings (reading grade or long sentences "
+    "on a patient page): why it is right to sign it off as it is. Stored on the review and in "
+    "the audit trail.",
+    required_with_quality_warnings=True,
+    missing_message="This version has plain-language warnings: give an override reason to "
+    "sign it off as it is, or request changes.",
+)
 
 TRANSITIONS: dict[str, Transition] = {
     Action.SUBMIT: Transition(
@@ -101,7 +118,7 @@ TRANSITIONS: dict[str, Transition] = {
         target=State.APPROVED,
         role=Role.CLINICAL_REVIEWER,
         separation_of_duties=True,
-        inputs=(Input("comment", "Comment", "A note recorded with the approval."),),
+        inputs=(Input("comment", "Comment", "A note recorded with the approval."), OVERRIDE_REASON),
     ),
     Action.REQUEST_CHANGES: Transition(
         sources=frozenset({State.IN_REVIEW}),
@@ -179,6 +196,18 @@ TRANSITIONS: dict[str, Transition] = {
         role=Role.EDITOR,
         scope=Scope.ARCHIVED,
     ),
+    # A periodic re-review with nothing to change: the live content is signed off again.
+    Action.CONFIRM_CURRENT: Transition(
+        sources=frozenset({State.APPROVED}),
+        target=None,
+        role=Role.CLINICAL_REVIEWER,
+        needs_live_working_copy=True,
+        separation_of_duties=True,
+        inputs=(
+            Input("comment", "Comment", "A note recorded with the confirmation."),
+            OVERRIDE_REASON,
+        ),
+    ),
 }
 
 # Saving a new version withdraws the review of these states and returns the article to draft.
@@ -198,10 +227,11 @@ def _conditions(transition: Transition) -> str:
         text
         for flag, text in [
             (transition.needs_open_snapshot, "live or scheduled"),
+            (transition.needs_live_working_copy, "the working copy is the live version"),
             (transition.once_per_version, "this version never published before"),
             (
                 transition.separation_of_duties,
-                "the user did not write or edit it since it was last live",
+                "the user did not write or edit this version",
             ),
         ]
         if flag
@@ -213,6 +243,8 @@ def _inputs(transition: Transition) -> str:
     def need(item: Input) -> str:
         if item.required:
             return "required"
+        if item.required_with_quality_warnings:
+            return "required with plain-language warnings"
         return (
             "required after the first publication"
             if item.required_after_first_publication

@@ -13,9 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from reviews import workflow
+from reviews import quality, workflow
 from reviews.forms import form_for
-from reviews.readability import analyse, readability_warning
+from reviews.readability import analyse
 from reviews.selectors import latest_review
 
 from ..models import Article
@@ -57,12 +57,19 @@ class ArticleViews:
     def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
         review = latest_review(article)
         actions = workflow.allowed_actions(request.user, article, workflow.REVIEW_ACTIONS)
-        signs_off = {workflow.Action.APPROVE, workflow.Action.REQUEST_CHANGES}
+        signs_off = {
+            workflow.Action.APPROVE,
+            workflow.Action.REQUEST_CHANGES,
+            workflow.Action.CONFIRM_CURRENT,
+        }
         return {
             "workflow_actions": [(action, workflow.Action(action).label) for action in actions],
             # What the user is shown now: the forms send it back, so that a click on this page
             # never approves or publishes text that changed since.
             "shown_digest": article_digest(article) if signs_off & set(actions) else "",
+            # The quality gates the workflow applies (reviews.quality), shown before acting.
+            "quality_problems": quality.problems(article),
+            "quality_warnings": quality.warnings(article),
             "may_archive": bool(
                 workflow.allowed_actions(
                     request.user,
@@ -133,7 +140,7 @@ class ArticleViews:
             "changes": changes,
             "changed_count": sum(change.changed for change in changes),
             "readability": score,
-            "readability_warning": readability_warning(score, article.audience),
+            "long_sentences": quality.long_sentences(article.body),
             "audit_entries": article.audit_entries.select_related("user")[:30],
         }
         return TemplateResponse(request, "admin/articles/article/review.html", context)

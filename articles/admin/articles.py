@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from mbc_cms.version_admin import SafeVersionAdmin
-from reviews import workflow
-from reviews.readability import analyse, readability_warning
+from reviews import quality, workflow
+from reviews.readability import analyse
 
 from ..models import Article, ArticleRevision
 from ..rendering import render_markdown
@@ -80,10 +80,12 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
             f"Flesch-Kincaid grade {score.flesch_kincaid_grade} · reading ease "
             f"{score.flesch_reading_ease} · {score.words} words, {score.sentences} sentences"
         )
-        warning = readability_warning(score, obj.audience)
-        if warning:
+        warnings = quality.warnings(obj)
+        if warnings:
             return format_html(
-                '{}<br><span class="readability-warning" role="alert">{}</span>', summary, warning
+                '{}<br><span class="readability-warning" role="alert">{}</span>',
+                summary,
+                " ".join(warnings),
             )
         return summary
 

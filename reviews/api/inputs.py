@@ -15,7 +15,8 @@ from reviews.states import TRANSITIONS, Action, Input
 
 WORKFLOW_FIELD_MESSAGE = (
     "This field is read-only: the state and version change only through the workflow "
-    "actions (submit, approve, request-changes, publish, unpublish), never through an edit."
+    "actions (submit, approve, request-changes, publish, unpublish, confirm-current), never "
+    "through an edit."
 )
 WORKFLOW_FIELDS = frozenset(
     {"state", "version", "live_version", "live_url", "last_reviewed", "next_review_due"}
@@ -150,3 +151,4 @@ ApproveSerializer = _action_serializer("ApproveSerializer", Action.APPROVE)
 RequestChangesSerializer = _action_serializer("RequestChangesSerializer", Action.REQUEST_CHANGES)
 PublishSerializer = _action_serializer("PublishSerializer", Action.PUBLISH)
 UnpublishSerializer = _action_serializer("UnpublishSerializer", Action.UNPUBLISH)
+ConfirmCurrentSerializer = _action_serializer("ConfirmCurrentSerializer", Action.CONFIRM_CURRENT)

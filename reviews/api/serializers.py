@@ -19,8 +19,8 @@ from articles.models import (
     Reference,
 )
 from articles.validators import doi_warning
-from reviews import workflow
-from reviews.readability import analyse, readability_warning
+from reviews import quality, workflow
+from reviews.readability import analyse
 
 from .inputs import (
     CounterpartField,
@@ -232,7 +232,7 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
             "grade": scores.flesch_kincaid_grade,
             "reading_ease": scores.flesch_reading_ease,
             "words": scores.words,
-            "warning": readability_warning(scores, article.audience),
+            "warning": quality.grade_warning(article),
         }
 
     def get_warnings(self, article: Article) -> list[str]:

@@ -341,3 +341,17 @@ class EditorialArticleViewSet(
     @action(detail=True, methods=["post"], filter_backends=[])
     def unpublish(self, request: Request, pk=None) -> Response:
         return self._transition(request, inputs.UnpublishSerializer, workflow.unpublish)
+
+    @transition_schema(
+        "Confirm the live content is still accurate (a review with no new version)",
+        inputs.ConfirmCurrentSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="confirm-current",
+        url_name="confirm-current",
+        filter_backends=[],
+    )
+    def confirm_current(self, request: Request, pk=None) -> Response:
+        return self._transition(request, inputs.ConfirmCurrentSerializer, workflow.confirm_current)

@@ -8,7 +8,8 @@ an action based on a version the user did not see (``Seen``), checks the ruleboo
 change with an audit entry, and sends notifications after commit.
 
 - ``editing``: saving the working copy as a new version; restoring an old version.
-- ``review``: submit, approve, request changes, the review discussion.
+- ``review``: submit (behind the quality gates of ``reviews.quality``), approve, request
+  changes, confirm that the live content is still accurate, the review discussion.
 - ``publishing``: publish and unpublish.
 - ``archive``: archive and unarchive.
 """
@@ -38,7 +39,14 @@ from .errors import (
 )
 from .permissions import allowed_actions, check, has_role
 from .publishing import add_months, publish, unpublish
-from .review import add_review_comment, approve, request_changes, submit
+from .review import (
+    add_review_comment,
+    approve,
+    confirm_current,
+    ensure_quality_gates,
+    request_changes,
+    submit,
+)
 
 # The actions of reviewing and publishing, offered as buttons and as editorial API endpoints.
 REVIEW_ACTIONS = (
@@ -47,6 +55,7 @@ REVIEW_ACTIONS = (
     Action.REQUEST_CHANGES,
     Action.PUBLISH,
     Action.UNPUBLISH,
+    Action.CONFIRM_CURRENT,
 )
 
 TRANSITION_SERVICES: dict[str, Callable[..., Article]] = {
@@ -57,6 +66,7 @@ TRANSITION_SERVICES: dict[str, Callable[..., Article]] = {
     Action.UNPUBLISH: unpublish,
     Action.ARCHIVE: archive,
     Action.UNARCHIVE: unarchive,
+    Action.CONFIRM_CURRENT: confirm_current,
 }
 
 __all__ = [
@@ -80,8 +90,10 @@ __all__ = [
     "approve",
     "archive",
     "check",
+    "confirm_current",
     "contributors_since_last_live",
     "ensure_editable",
+    "ensure_quality_gates",
     "has_role",
     "is_clinical_reviewer",
     "is_editor",

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from articles.models import Article
 
+from .. import quality
 from ..roles import is_clinical_reviewer, is_editor, is_writer
-from ..selectors import contributors_since_last_live, open_snapshot
+from ..selectors import contributors_since_last_live, live_snapshot, open_snapshot
 from ..states import TRANSITIONS, Action, Role, Scope, State
 from .errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 
@@ -56,6 +57,8 @@ def check(
         )
     if transition.needs_open_snapshot and open_snapshot(article) is None:
         raise TransitionNotAllowed(f"Cannot {label} an article that is not published.")
+    if transition.needs_live_working_copy:
+        _ensure_live_working_copy(article, label)
     # Any snapshot counts, unpublished ones too: its review is used up, so publishing the same
     # version again would have no approval to publish.
     if transition.once_per_version and article.snapshots.filter(version=article.version).exists():
@@ -65,16 +68,36 @@ def check(
         )
     if transition.separation_of_duties and user.pk in contributors_since_last_live(article):
         raise ActionForbidden(
-            "You wrote or edited this article since it was last published, so another "
-            "clinician must review it: nobody approves their own writing."
+            "You wrote or edited this version of the article, so another clinician must "
+            "review it: nobody signs off their own writing."
         )
     if inputs is not None:
         for item in transition.inputs:
-            needed = item.required or (
-                item.required_after_first_publication and article.snapshots.exists()
+            if inputs.get(item.name):
+                continue
+            needed = (
+                item.required
+                or (item.required_after_first_publication and article.snapshots.exists())
+                or (item.required_with_quality_warnings and quality.warnings(article))
             )
-            if needed and not inputs.get(item.name):
+            if needed:
                 raise InvalidInput(item.missing_message, field=item.name)
+
+
+def _ensure_live_working_copy(article: Article, label: str) -> None:
+    """The working copy is the version readers see now, and nothing newer is scheduled."""
+    live = live_snapshot(article)
+    if live is None:
+        raise TransitionNotAllowed(f"Cannot {label} an article that is not live.")
+    if live.version != article.version:
+        raise TransitionNotAllowed(
+            f"Cannot {label}: the working copy (version {article.version}) is not the live "
+            f"version ({live.version}). Send the working copy for review instead."
+        )
+    if article.snapshots.open_at().filter(go_live_at__gt=live.go_live_at).exists():
+        raise TransitionNotAllowed(
+            f"Cannot {label}: another version is scheduled to replace the live one."
+        )
 
 
 def allowed_actions(

@@ -7,16 +7,19 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from articles import caching, snapshots, webhooks
+from articles.choices import WebhookEventType
 from articles.models import Article
 from articles.snapshots import article_digest
 
-from .. import notifications
+from .. import notifications, quality
 from ..models import Review, ReviewComment
-from ..selectors import contributors_since_last_live, latest_review, open_review
+from ..selectors import contributors_since_last_live, latest_review, live_snapshot, open_review
 from ..states import TRANSITIONS, Action
 from .common import Seen, audit, ensure_seen, lock
 from .errors import InvalidInput, TransitionNotAllowed
 from .permissions import check
+from .publishing import add_months
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -31,6 +34,7 @@ def submit(
         article = lock(article)
         ensure_seen(article, seen)
         check(Action.SUBMIT, user, article, {"comment": comment})
+        ensure_quality_gates(article)
         from_state = article.state
         Review.objects.create(
             article=article, version=article.version, submitted_by=user, submitted_at=timezone.now()
@@ -43,6 +47,20 @@ def submit(
     return article
 
 
+def ensure_quality_gates(article: Article) -> None:
+    """Refuse a version with a quality problem (:mod:`reviews.quality`), naming every problem
+    and the field to fix (the first problem's field)."""
+    found = quality.problems(article)
+    if found:
+        raise InvalidInput(" ".join(problem.message for problem in found), field=found[0].field)
+
+
+def _audit_comment(comment: str, override_reason: str) -> str:
+    if not override_reason:
+        return comment
+    return f"{comment}\nOverride of plain-language warnings: {override_reason}".strip()
+
+
 def _decide(
     *,
     article: Article,
@@ -51,14 +69,17 @@ def _decide(
     status: str,
     comment: str,
     seen: Seen | None,
+    override_reason: str = "",
 ) -> Article:
     """Record a clinical reviewer's decision on the exact version and content they read."""
     comment = (comment or "").strip()
+    override_reason = (override_reason or "").strip()
     with transaction.atomic():
         article = lock(article)
         digest = article_digest(article)
         ensure_seen(article, seen, current_digest=digest)
-        check(action, user, article, {"comment": comment})
+        check(action, user, article, {"comment": comment, "override_reason": override_reason})
+        warnings = quality.warnings(article)
         review = open_review(article)
         from_state = article.state
         now = timezone.now()
@@ -67,6 +88,8 @@ def _decide(
         review.reviewer_byline = user.reviewer_profile.as_byline()
         review.decided_at = now
         review.comment = comment
+        review.quality_warnings = warnings
+        review.override_reason = override_reason if warnings else ""
         review.digest = digest
         review.save()
         article.state = TRANSITIONS[action].target
@@ -76,7 +99,7 @@ def _decide(
             action=action,
             user=user,
             from_state=from_state,
-            comment=comment,
+            comment=_audit_comment(comment, review.override_reason),
             at=now,
             digest=digest,
         )
@@ -85,15 +108,22 @@ def _decide(
 
 
 def approve(
-    *, article: Article, user: AbstractBaseUser, comment: str = "", seen: Seen | None = None
+    *,
+    article: Article,
+    user: AbstractBaseUser,
+    comment: str = "",
+    override_reason: str = "",
+    seen: Seen | None = None,
 ) -> Article:
-    """A clinical reviewer approves the exact version under review, bound to its digest."""
+    """A clinical reviewer approves the exact version under review, bound to its digest. A
+    version with plain-language warnings needs ``override_reason``."""
     return _decide(
         article=article,
         user=user,
         action=Action.APPROVE,
         status=Review.Status.APPROVED,
         comment=comment,
+        override_reason=override_reason,
         seen=seen,
     )
 
@@ -110,6 +140,72 @@ def request_changes(
         comment=comment,
         seen=seen,
     )
+
+
+def confirm_current(
+    *,
+    article: Article,
+    user: AbstractBaseUser,
+    comment: str = "",
+    override_reason: str = "",
+    seen: Seen | None = None,
+) -> Article:
+    """A clinical reviewer confirms that the live content is still accurate, with no edit.
+
+    Records a review of the live version bound to its digest, signs the live page with the
+    reviewer and today's date, and moves the next review date on by the review interval. No
+    new version is saved. The working copy must be the live version, rendering exactly as the
+    live page does (a changed counterpart, say, needs a real review).
+    """
+    comment = (comment or "").strip()
+    override_reason = (override_reason or "").strip()
+    with transaction.atomic():
+        article = lock(article)
+        digest = article_digest(article)
+        ensure_seen(article, seen, current_digest=digest)
+        inputs = {"comment": comment, "override_reason": override_reason}
+        check(Action.CONFIRM_CURRENT, user, article, inputs)
+        live = live_snapshot(article)
+        if live.digest != digest:
+            raise TransitionNotAllowed(
+                "What readers see differs from the working copy as it now renders (for example "
+                "its counterpart article changed): send it for review instead."
+            )
+        ensure_quality_gates(article)
+        warnings = quality.warnings(article)
+        now = timezone.now()
+        byline = user.reviewer_profile.as_byline()
+        review = Review.objects.create(
+            article=article,
+            version=article.version,
+            status=Review.Status.CONFIRMED,
+            submitted_by=user,
+            submitted_at=now,
+            reviewer=user,
+            reviewer_byline=byline,
+            decided_at=now,
+            comment=comment,
+            quality_warnings=warnings,
+            override_reason=override_reason if warnings else "",
+            digest=digest,
+        )
+        article.last_reviewed = timezone.localdate(now)
+        article.next_review_due = add_months(article.last_reviewed, article.review_interval_months)
+        article.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
+        snapshots.sign_live_snapshot(live, byline=byline, reviewed_at=now, article=article)
+        webhooks.enqueue(WebhookEventType.UPDATED, article, deliver_after=now)
+        caching.invalidate()
+        audit(
+            article,
+            action=Action.CONFIRM_CURRENT,
+            user=user,
+            from_state=article.state,
+            comment=_audit_comment(comment, review.override_reason),
+            at=now,
+            digest=digest,
+        )
+        transaction.on_commit(lambda: notifications.review_decided(article, review))
+    return article
 
 
 def add_review_comment(*, article: Article, user: AbstractBaseUser, body: str) -> ReviewComment:

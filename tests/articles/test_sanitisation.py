@@ -180,10 +180,19 @@ def test_generated_markdown_never_yields_executable_html(text):
 
 
 @pytest.mark.django_db
-def test_published_page_and_api_carry_no_script(client, make_article, writer, reviewer, editor):
-    """Through the whole pipeline, the public page and the API body hold no injected script."""
+def test_published_page_and_api_carry_no_script(
+    client, make_article, writer, reviewer, editor, monkeypatch
+):
+    """Through the whole pipeline, the public page and the API body hold no injected script.
+
+    The quality gate refuses links that are not https at submit; the sanitiser must hold on
+    its own too, so the gate is then switched off to publish the attack."""
     body = "\n\n".join(["## Safe heading", *XSS_VECTORS, "End [@1]."])
     article = make_article(writer, title="Injection attempt", body=body)
+    with pytest.raises(workflow.InvalidInput, match="must use https") as refused:
+        workflow.submit(article=article, user=writer)
+    assert refused.value.field == "body"
+    monkeypatch.setattr("reviews.quality.problems", lambda article: [])
     workflow.submit(article=article, user=writer)
     workflow.approve(article=article, user=reviewer)
     workflow.publish(article=article, user=editor)

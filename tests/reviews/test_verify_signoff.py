@@ -93,7 +93,7 @@ def test_catches_an_approver_without_profile(live_article, reviewer):
 def test_catches_a_missing_audit_entry(live_article):
     """The ledger must record the approval and the publication."""
     AuditEntry.objects.filter(article=live_article, action="approve").delete()
-    assert any("no record of this approval" in line for line in violations())
+    assert any("no record of this sign-off" in line for line in violations())
 
 
 def test_catches_a_reviewer_byline_that_is_not_the_approver(live_article):

@@ -58,6 +58,7 @@ VALID_INPUTS = {
     "request_changes": {"comment": "Cite the trial for the new dose."},
     "publish": {"change_note": "Updated the dosing advice."},
     "unpublish": {"reason": "Guideline withdrawn pending review."},
+    "confirm_current": {"comment": "Checked against the current guideline: still accurate."},
 }
 CONTENT_CHANGES = {"edit": edit, "credit": credit}
 

@@ -1,0 +1,163 @@
+"""Quality gates before clinical sign-off.
+
+Two kinds of check run on the exact version a clinician is asked to sign off:
+
+- **Problems** stop a version from being sent for review (and a live page from being confirmed
+  as still accurate): a citation marker ``[@N]`` with no N-th reference, a link that is not
+  https, a treatment page (an article in the treatments topic tree) with no reference.
+- **Warnings** are about plain language on patient pages: a Flesch-Kincaid grade above
+  ``settings.READABILITY_MAX_GRADE`` (for bodies of at least ``READABILITY_MIN_WORDS`` words:
+  the formula means little on a few words) or sentences longer than ``LONG_SENTENCE_WORDS``
+  words. A
+  reviewer may still sign off, but only with a written override reason, which is stored on
+  the review and in the audit trail.
+
+The workflow services call :func:`problems` and :func:`warnings`; the admin shows the same
+lists, so what a writer or reviewer is told is what the workflow enforces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from articles.choices import Audience
+from articles.models import Article, Topic
+from articles.rendering import CITATION_RE, link_targets
+
+from .readability import analyse, plain_text_from_markdown
+from .readability.sentences import WORD_RE, split_sentences
+
+# Addresses that are not web links, or are on this site, and so need no https.
+SAFE_LINK_PREFIXES = ("https://", "mailto:", "tel:", "#")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason a version cannot be signed off, with the field to fix."""
+
+    field: str
+    message: str
+
+
+def _is_safe_link(target: str) -> bool:
+    lowered = target.lower()
+    if lowered.startswith(SAFE_LINK_PREFIXES):
+        return True
+    # A path on this site; "//host/..." is another site without a scheme.
+    return lowered.startswith("/") and not lowered.startswith("//")
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def treatment_topic_ids() -> set[int]:
+    """The treatments topic (``settings.TREATMENT_TOPIC_SLUG``) and every topic below it."""
+    ids = set(Topic.objects.filter(slug=settings.TREATMENT_TOPIC_SLUG).values_list("pk", flat=True))
+    frontier = set(ids)
+    while frontier:
+        frontier = set(
+            Topic.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids |= frontier
+    return ids
+
+
+def is_treatment_page(article: Article) -> bool:
+    return article.topics.filter(pk__in=treatment_topic_ids()).exists()
+
+
+def problems(article: Article) -> list[Problem]:
+    """What stops this version being signed off, each naming the field to fix."""
+    found: list[Problem] = []
+    references = list(article.references.order_by("position", "pk"))
+    count = len(references)
+    missing = sorted(
+        {int(n) for n in CITATION_RE.findall(article.body or "") if not 1 <= int(n) <= count}
+    )
+    if missing:
+        markers = ", ".join(f"[@{n}]" for n in missing)
+        found.append(
+            Problem(
+                "body",
+                f"The body cites {markers}, but the article has "
+                f"{count} reference{'s' if count != 1 else ''}: add the reference or correct "
+                "the marker.",
+            )
+        )
+    insecure = [target for target in link_targets(article.body) if not _is_safe_link(target)]
+    if insecure:
+        listed = ", ".join(f"“{_shorten(target)}”" for target in insecure[:5])
+        found.append(
+            Problem(
+                "body",
+                f"Every link must use https:// (or be a path on this site such as "
+                f"/articles/…): change {listed}.",
+            )
+        )
+    insecure_references = [
+        f"[{reference.position}]"
+        for reference in references
+        if reference.url and not reference.url.lower().startswith("https://")
+    ]
+    if insecure_references:
+        found.append(
+            Problem(
+                "references",
+                f"Reference {', '.join(insecure_references)} links to an address that is not "
+                "https://: use the https address of the source.",
+            )
+        )
+    if count == 0 and is_treatment_page(article):
+        found.append(
+            Problem(
+                "references",
+                "A treatment page needs at least one reference: cite the evidence for the "
+                "treatment information.",
+            )
+        )
+    return found
+
+
+def long_sentences(markdown_text: str, limit: int | None = None) -> list[str]:
+    """The sentences of the body longer than ``limit`` words (by default the house limit)."""
+    limit = limit or settings.LONG_SENTENCE_WORDS
+    return [
+        sentence
+        for sentence in split_sentences(plain_text_from_markdown(markdown_text or ""))
+        if len(WORD_RE.findall(sentence)) > limit
+    ]
+
+
+def grade_warning(article: Article) -> str | None:
+    """The warning for a patient page that reads above the target grade, if it does."""
+    if article.audience != Audience.PATIENT:
+        return None
+    limit = settings.READABILITY_MAX_GRADE
+    scores = analyse(article.body)
+    grade = scores.flesch_kincaid_grade
+    if grade <= limit or scores.words < settings.READABILITY_MIN_WORDS:
+        return None
+    return (
+        f"Reading grade {grade:.1f} is above the grade {limit:g} target for patient pages: "
+        "use shorter sentences and everyday words."
+    )
+
+
+def warnings(article: Article) -> list[str]:
+    """Plain-language warnings for a patient page; professional pages have none."""
+    if article.audience != Audience.PATIENT:
+        return []
+    found = [warning] if (warning := grade_warning(article)) else []
+    long = long_sentences(article.body)
+    if long:
+        examples = "; ".join(f"“{_shorten(sentence, 60)}”" for sentence in long[:3])
+        found.append(
+            f"{len(long)} sentence{'s are' if len(long) != 1 else ' is'} longer than "
+            f"{settings.LONG_SENTENCE_WORDS} words: {examples}."
+        )
+    return found
