@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from reviews.models import ReviewerProfile
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, shown_form_fields
 
 
 class AdminSession:
@@ -47,3 +47,29 @@ def edit_profile_as(actor, profile: ReviewerProfile, **changes):
     session = AdminSession(actor)
     assert session.get(profile_change_url(profile)).status_code == 200
     return session.post(profile_change_url(profile), profile_form(profile, **changes))
+
+
+class AdminBrowser(AdminSession):
+    """One user's browser on the admin: it reads the workflow forms and sends them back."""
+
+    def page(self, name: str, article) -> str:
+        response = self.client.get(reverse(f"admin:articles_article_{name}", args=[article.pk]))
+        assert response.status_code == 200
+        return response.text
+
+    def post(self, url: str, data: dict):
+        return super().post(url, data, follow=True)
+
+    def action_form(self, article, action: str, page: str = "change") -> dict:
+        """The hidden fields of ``action``'s form as the page shows them now."""
+        fields = shown_form_fields(self.page(page, article), f"workflow-{action}")
+        assert fields, f"the {page} page offers no {action} form"
+        return fields
+
+    def act(self, article, action: str, form: dict, **inputs):
+        url = reverse("admin:articles_article_workflow", args=[article.pk, action])
+        return self.post(url, {**form, **inputs})
+
+
+def messages_in(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]

@@ -20,8 +20,7 @@ from articles.models import Article, PublishedArticle, WebhookEndpoint, WebhookE
 from articles.snapshots import content_digest, snapshot_content
 from reviews import workflow
 from reviews.models import AuditEntry, Review
-from tests.admin_client import AdminSession
-from tests.conftest import shown_form_fields
+from tests.admin_client import AdminBrowser, messages_in
 from tests.reviews.workflow_scenarios import fresh
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
@@ -33,36 +32,10 @@ TEN_TABLETS = "## Dose\n\nTake 10 tablets a day with food [@1]."
 # The admin, as a browser uses it ------------------------------------------------------------
 
 
-class AdminBrowser(AdminSession):
-    """One user's browser on the admin: it reads the workflow forms and sends them back."""
-
-    def page(self, name: str, article) -> str:
-        response = self.client.get(reverse(f"admin:articles_article_{name}", args=[article.pk]))
-        assert response.status_code == 200
-        return response.text
-
-    def post(self, url: str, data: dict):
-        return super().post(url, data, follow=True)
-
-    def action_form(self, article, action: str, page: str = "change") -> dict:
-        """The hidden fields of ``action``'s form as the page shows them now."""
-        fields = shown_form_fields(self.page(page, article), f"workflow-{action}")
-        assert fields, f"the {page} page offers no {action} form"
-        return fields
-
-    def act(self, article, action: str, form: dict, **inputs):
-        url = reverse("admin:articles_article_workflow", args=[article.pk, action])
-        return self.post(url, {**form, **inputs})
-
-
 def edit_body(article, user, body: str) -> Article:
     article = fresh(article)
     article.body = body
     return workflow.save_working_copy(article=article, user=user, comment="Dose changed.")
-
-
-def messages_in(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 # 1. An approval is of what the reviewer read --------------------------------------------------
