@@ -16,6 +16,7 @@ from django.utils import timezone
 from reviews import workflow
 from reviews.forms import form_for
 from reviews.readability import analyse, readability_warning
+from reviews.roles import CREDENTIALS_NOT_VERIFIED, has_verified_credentials
 from reviews.selectors import latest_review
 
 from ..models import Article
@@ -63,6 +64,11 @@ class ArticleViews:
             # What the user is shown now: the forms send it back, so that a click on this page
             # never approves or publishes text that changed since.
             "shown_digest": article_digest(article) if signs_off & set(actions) else "",
+            # Why a clinical reviewer sees no decision buttons, when that is the reason.
+            "credentials_notice": CREDENTIALS_NOT_VERIFIED
+            if workflow.is_clinical_reviewer(request.user)
+            and not has_verified_credentials(request.user)
+            else "",
             "may_archive": bool(
                 workflow.allowed_actions(
                     request.user,
