@@ -78,3 +78,28 @@ def form_for(action: str) -> type[WorkflowActionForm]:
     attrs["input_names"] = tuple(item.name for item in inputs)
     name = "".join(part.title() for part in action.split("_")) + "Form"
     return type(name, (WorkflowActionForm,), attrs)
+
+
+class VerifyCredentialsForm(forms.Form):
+    """An editor's record of how a reviewer's credentials were checked."""
+
+    note = forms.CharField(
+        label="How you checked",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80, "aria-describedby": "verify-help"}),
+        help_text="The professional register and the registration number, and what it says, "
+        "e.g. “GMC register, 1234567, licensed to practise, specialist register: medical "
+        "oncology”.",
+        error_messages={"required": "Say how the credentials were checked."},
+    )
+
+
+class RevokeVerificationForm(forms.Form):
+    """Why an editor withdraws a verification."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        error_messages={"required": "Say why the verification is withdrawn."},
+    )

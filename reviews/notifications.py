@@ -6,6 +6,8 @@ from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
 
+from .roles import verified_reviewers
+
 
 def _admin_link(article) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
@@ -26,11 +28,9 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
 
 
 def review_requested(article, ineligible: set[int]) -> None:
-    """Tell the clinical reviewers who may review this version (not its writers) about it."""
+    """Tell the clinical reviewers who may review this version (verified, not its writers)."""
     User = get_user_model()
-    reviewers = User.objects.filter(
-        groups__name=settings.REVIEWERS_GROUP, reviewer_profile__isnull=False
-    ).exclude(pk__in=ineligible)
+    reviewers = verified_reviewers(User.objects.all()).exclude(pk__in=ineligible)
     _send(
         f"Review requested: {article.title} (version {article.version})",
         f"Version {article.version} of “{article.title}” was submitted for clinical review."

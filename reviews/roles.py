@@ -1,5 +1,6 @@
 """Who counts as a writer, a clinical reviewer or an editor: group membership (and, for a
-clinical reviewer, a reviewer profile). Read by the workflow's checks, the queues and the
+clinical reviewer, a reviewer profile, whose credentials an editor must have verified before
+it can sign off content). Read by the workflow's checks, the queues, the notifications and the
 admin."""
 
 from __future__ import annotations
@@ -10,6 +11,12 @@ from django.conf import settings
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.db.models import QuerySet
+
+CREDENTIALS_NOT_VERIFIED = (
+    "Your reviewer profile's credentials have not been verified by an editor yet, so you "
+    "cannot sign off content. Ask an editor to check your registration and verify them."
+)
 
 
 def _in_group(user: AbstractBaseUser | None, group_name: str) -> bool:
@@ -36,3 +43,19 @@ def is_clinical_reviewer(user: AbstractBaseUser | None) -> bool:
     if not _in_group(user, settings.REVIEWERS_GROUP):
         return False
     return hasattr(user, "reviewer_profile")
+
+
+def has_verified_credentials(user: AbstractBaseUser | None) -> bool:
+    """Whether ``user`` has a reviewer profile whose credentials an editor has verified."""
+    profile = getattr(user, "reviewer_profile", None)
+    return profile is not None and profile.credentials_verified_at is not None
+
+
+def verified_reviewers(users: QuerySet) -> QuerySet:
+    """The clinical reviewers among ``users`` who may sign off content: in the reviewers' group,
+    with a reviewer profile whose credentials were verified (``is_clinical_reviewer`` and
+    ``has_verified_credentials`` as a query)."""
+    return users.filter(
+        groups__name=settings.REVIEWERS_GROUP,
+        reviewer_profile__credentials_verified_at__isnull=False,
+    )

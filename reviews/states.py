@@ -34,7 +34,7 @@ class Action(models.TextChoices):
 
 class Role(models.TextChoices):
     AUTHOR_WRITER_OR_EDITOR = "author_writer_editor", "an author, writer or editor"
-    CLINICAL_REVIEWER = "clinical_reviewer", "a clinical reviewer with a reviewer profile"
+    CLINICAL_REVIEWER = "clinical_reviewer", "a clinical reviewer with a verified reviewer profile"
     EDITOR = "editor", "an editor"
     EDITOR_OR_DRAFT_AUTHOR = (
         "editor_or_draft_author",

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from articles.models import Article, Reference, Topic
 from reviews import workflow
@@ -47,7 +48,9 @@ def shown_form_fields(page: str, css_class: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
 
 
-def make_reviewer(username: str):
+def make_reviewer(username: str, *, verified: bool = True):
+    """A clinical reviewer with a profile; ``verified``: its credentials checked by an editor
+    (stored as test data, without a version, as if verified before the test began)."""
     user = make_user(username, settings.REVIEWERS_GROUP, first_name="Ada", last_name=username)
     ReviewerProfile.objects.create(
         user=user,
@@ -56,6 +59,8 @@ def make_reviewer(username: str):
         specialty="Medical oncology",
         institution="Test Hospital",
         disclosure="None declared.",
+        verification_note="GMC register, 7654321, licensed to practise." if verified else "",
+        credentials_verified_at=timezone.now() if verified else None,
     )
     return user
 

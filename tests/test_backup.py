@@ -24,7 +24,7 @@ from articles.models import (
 )
 from articles.selectors import article_versions
 from reviews import workflow
-from reviews.models import AuditEntry
+from reviews.models import AuditEntry, ReviewerProfile
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -45,12 +45,27 @@ def record_counts() -> dict:
     }
 
 
+def verifications() -> list[tuple]:
+    """Each reviewer profile's credentials verification: when, by whom, how."""
+    return list(
+        ReviewerProfile.objects.order_by("pk").values_list(
+            "user__username",
+            "credentials_verified_at",
+            "credentials_verified_by__username",
+            "verification_note",
+        )
+    )
+
+
 def test_round_trip_restores_everything(tmp_path):
-    """Export, empty the database, import: a second export is identical to the first."""
+    """Export, empty the database, import: a second export is identical to the first, the
+    reviewers' credential verifications included."""
     call_command("seed_demo", stdout=io.StringIO())
     first = tmp_path / "first.json"
     call_command("export_content", str(first), stdout=io.StringIO())
     before = record_counts()
+    verified = verifications()
+    assert verified and all(at and by == "editor" and note for _, at, by, note in verified)
     call_command("flush", "--no-input", stdout=io.StringIO())
     assert Article.objects.count() == 0
     call_command("import_content", str(first), stdout=io.StringIO())
@@ -58,6 +73,7 @@ def test_round_trip_restores_everything(tmp_path):
     call_command("export_content", str(second), stdout=io.StringIO())
     assert rows(second) == rows(first)
     assert before == record_counts()
+    assert verifications() == verified
 
 
 def test_import_refuses_a_database_with_content(tmp_path):

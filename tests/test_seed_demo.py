@@ -129,7 +129,12 @@ def test_seed_demo_content_covers_the_domain():
     assert ClinicalTrial.objects.count() >= 3
     usernames = set(get_user_model().objects.values_list("username", flat=True))
     assert {"writer", "writer2", "reviewer", "reviewer2", "editor", "admin"} <= usernames
-    assert ReviewerProfile.objects.filter(user__username__in=["reviewer", "reviewer2"]).count() == 2
+    demo_profiles = ReviewerProfile.objects.filter(user__username__in=["reviewer", "reviewer2"])
+    assert demo_profiles.count() == 2
+    for profile in demo_profiles:
+        assert profile.credentials_verified_by.username == "editor"
+        assert profile.credentials_verified_at is not None
+        assert "register" in profile.verification_note
     assert get_user_model().objects.get(username="admin").is_superuser
     assert "password" in output
 

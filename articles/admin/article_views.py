@@ -16,6 +16,7 @@ from django.utils import timezone
 from reviews import quality, workflow
 from reviews.forms import form_for
 from reviews.readability import analyse
+from reviews.roles import CREDENTIALS_NOT_VERIFIED, has_verified_credentials
 from reviews.selectors import latest_review
 
 from ..models import Article
@@ -70,6 +71,11 @@ class ArticleViews:
             # The quality gates the workflow applies (reviews.quality), shown before acting.
             "quality_problems": quality.problems(article),
             "quality_warnings": quality.warnings(article),
+            # Why a clinical reviewer sees no decision buttons, when that is the reason.
+            "credentials_notice": CREDENTIALS_NOT_VERIFIED
+            if workflow.is_clinical_reviewer(request.user)
+            and not has_verified_credentials(request.user)
+            else "",
             "may_archive": bool(
                 workflow.allowed_actions(
                     request.user,

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 from articles.models import Article
 
 from .. import quality
-from ..roles import is_clinical_reviewer, is_editor, is_writer
+from ..roles import (
+    CREDENTIALS_NOT_VERIFIED,
+    has_verified_credentials,
+    is_clinical_reviewer,
+    is_editor,
+    is_writer,
+)
 from ..selectors import contributors_since_last_live, live_snapshot, open_snapshot
 from ..states import TRANSITIONS, Action, Role, Scope, State
 from .errors import ActionForbidden, InvalidInput, TransitionNotAllowed
@@ -40,14 +46,16 @@ def check(
 ) -> None:
     """Raise the workflow error that would stop ``user`` doing ``action`` now, if any.
 
-    Checked in this order: role (403), archive scope, state, live-ness and once-per-version
-    (409), separation of duties (403), then, when ``inputs`` are given, the required inputs
-    (400).
+    Checked in this order: role, and a clinical reviewer's verified credentials (403), archive
+    scope, state, live-ness and once-per-version (409), separation of duties (403), then, when
+    ``inputs`` are given, the required inputs (400).
     """
     transition = TRANSITIONS[action]
     label = Action(action).label.lower()
     if not has_role(user, transition.role, article):
         raise ActionForbidden(f"Only {transition.role.label} may {label} an article.")
+    if transition.role == Role.CLINICAL_REVIEWER and not has_verified_credentials(user):
+        raise ActionForbidden(CREDENTIALS_NOT_VERIFIED)
     scope = Scope.ARCHIVED if article.archived_at is not None else Scope.IN_USE
     if scope != transition.scope:
         raise TransitionNotAllowed(f"Cannot {label} an article that is {scope.label}.")

@@ -28,6 +28,7 @@ from articles.models import (
 from articles.services import save_topic, save_trial
 from reviews import workflow
 from reviews.models import ReviewerProfile
+from reviews.profiles import verify_credentials
 
 DEMO_USERS = [
     # username, first name, last name, group
@@ -45,6 +46,8 @@ REVIEWER_PROFILES = {
         "institution": "Riverside Cancer Centre",
         "disclosure": "Has received speaker fees from two pharmaceutical companies that make "
         "breast cancer medicines (2024). No other interests declared.",
+        "verification_note": "GMC register, 7012345: full registration with a licence to "
+        "practise; on the specialist register for medical oncology.",
     },
     "reviewer2": {
         "display_name": "Dr Lukas Brenner",
@@ -52,6 +55,8 @@ REVIEWER_PROFILES = {
         "specialty": "Clinical oncology and radiotherapy",
         "institution": "Northgate University Hospital",
         "disclosure": "None declared.",
+        "verification_note": "GMC register, 7098765: full registration with a licence to "
+        "practise; on the specialist register for clinical oncology.",
     },
 }
 REVISED_IN_REVIEW = 2
@@ -131,8 +136,15 @@ class Command(BaseCommand):
             admin.set_password(settings.DEMO_PASSWORD)
             admin.save()
         users["admin"] = admin
-        for username, profile in REVIEWER_PROFILES.items():
-            ReviewerProfile.objects.get_or_create(user=users[username], defaults=profile)
+        for username, values in REVIEWER_PROFILES.items():
+            identity = {key: value for key, value in values.items() if key != "verification_note"}
+            profile, _ = ReviewerProfile.objects.get_or_create(
+                user=users[username], defaults=identity
+            )
+            if profile.credentials_verified_at is None:
+                verify_credentials(
+                    profile=profile, editor=users["editor"], note=values["verification_note"]
+                )
         return users
 
     # Topics and trials ---------------------------------------------------------------------

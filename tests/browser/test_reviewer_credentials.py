@@ -1,0 +1,55 @@
+"""An editor withdraws and verifies a reviewer's credentials in a real browser; the page passes
+axe-core."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+from reviews.models import ReviewerProfile
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.fixture
+def reviewer2_profile_id(demo_site):
+    """Read before the browser starts (see the browser conftest)."""
+    return ReviewerProfile.objects.get(user__username="reviewer2").pk
+
+
+def test_editor_withdraws_and_verifies_credentials(demo_site, reviewer2_profile_id, page):
+    """Signed in as the demo editor: the credentials page has no serious axe violation; the
+    revoke and verify forms work with the admin's CSRF protection and show the outcome."""
+    page.goto(demo_site.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", settings.DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    change_url = f"{demo_site.url}/admin/reviews/reviewerprofile/{reviewer2_profile_id}/change/"
+    page.goto(change_url)
+    page.click("text=Credentials verified: review")
+    assert "Verified on" in page.inner_text("#content-main")
+    violations = [
+        f"{violation['id']} ({violation['impact']})"
+        for violation in Axe().run(page, options=AXE_OPTIONS).response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert violations == []
+    page.fill("#id_reason", "Registration under review by the regulator.")
+    page.click("button:has-text('Withdraw the verification')")
+    assert "Verification withdrawn." in page.inner_text("body")
+    assert "Not verified" in page.inner_text("body")
+    page.click("a:has-text('Verify credentials')")
+    page.fill("#id_note", "GMC register, 7098765, licensed to practise.")
+    page.click("button:has-text('Verify credentials')")
+    assert "Credentials verified." in page.inner_text("body")
+    assert "by editor: GMC register, 7098765, licensed to practise." in page.inner_text("body")
