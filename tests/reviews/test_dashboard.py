@@ -360,7 +360,7 @@ def table(page: str, table_id: str) -> dict[str, list[str]]:
     found = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, re.S)
     assert found, table_id
     rows = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", found.group(0), re.S):
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", found.group(0), re.S):
         header = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
         if header:
             cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
