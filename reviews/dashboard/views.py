@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.views.decorators.http import require_safe
 
 from ..roles import is_clinical_reviewer, is_editor
 from . import metrics
@@ -74,6 +75,7 @@ def dashboard_context(user: AbstractBaseUser) -> dict:
     }
 
 
+@require_safe
 def dashboard_view(request: HttpRequest, *, site: AdminSite) -> HttpResponse:
     """Template ``admin/dashboard.html``: the state of the whole site at a glance."""
     if not may_view_dashboard(request.user):
@@ -86,6 +88,7 @@ def dashboard_view(request: HttpRequest, *, site: AdminSite) -> HttpResponse:
     return TemplateResponse(request, "admin/dashboard.html", context)
 
 
+@require_safe
 def review_log_view(request: HttpRequest) -> StreamingHttpResponse:
     """Every review as CSV, streamed; a dated attachment."""
     if not may_view_dashboard(request.user):
