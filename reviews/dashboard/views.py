@@ -4,6 +4,7 @@ reviewers; the admin site's ``admin_view`` sends anyone not logged in to the adm
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ def may_view_dashboard(user: AbstractBaseUser | None) -> bool:
     return is_editor(user) or is_clinical_reviewer(user)
 
 
-def _month_label(month) -> str:
+def _month_label(month: datetime.date) -> str:
     return format_date(month, "M\nY")
 
 
