@@ -5,9 +5,13 @@ login form: axe-core finds no serious or critical violation, and the strict CSP 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from articles.models import Article
+from reviews import workflow
 from reviews.states import State
+
+User = get_user_model()
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,19 +53,41 @@ def in_review_article(demo_site):
     return Article.objects.filter(state=State.IN_REVIEW).order_by("pk").first()
 
 
-def test_dashboard_and_review_page_pass_axe(demo_site, in_review_article, page):
+@pytest.fixture
+def wordy_article(demo_site):
+    """A demo writer's patient page in review with plain-language warnings, so the review page
+    shows the warnings and the override-reason field."""
+    writer = User.objects.get(username="writer")
+    article = Article(
+        title="Bone strength",
+        summary="Drugs that make bones stronger.",
+        body=(
+            "## Bones\n\nWhen the cancer has spread to the bones your team may suggest a drug "
+            "that makes the bones stronger and lowers the chance of a break so that you can "
+            "keep doing the things you enjoy most.\n"
+        ),
+    )
+    article = workflow.save_working_copy(article=article, user=writer, comment="Draft.")
+    return workflow.submit(article=article, user=writer)
+
+
+def test_dashboard_and_review_page_pass_axe(demo_site, in_review_article, wordy_article, page):
     """A clinical reviewer's dashboard, the admin index and the review page of an article in
-    review: no serious or critical WCAG 2.2 AA violation."""
+    review (one of them with plain-language warnings): no serious or critical WCAG 2.2 AA
+    violation."""
     log_in(page, demo_site.url, "reviewer2")
     pages = {
         "admin index": "/admin/",
         "dashboard": "/admin/dashboard/",
         "review page": f"/admin/articles/article/{in_review_article.pk}/review/",
+        "review page with warnings": f"/admin/articles/article/{wordy_article.pk}/review/",
     }
     problems = []
     for name, path in pages.items():
         response = page.goto(demo_site.url + path)
         assert response.status == 200, name
+        if name == "review page with warnings":
+            assert page.locator("textarea[name=override_reason]").count() == 1
         problems += serious_violations(page, name)
     assert not problems, "\n".join(problems)
 

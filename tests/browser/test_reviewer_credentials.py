@@ -4,6 +4,7 @@ axe-core."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from playwright.sync_api import expect
 
 from reviews.models import ReviewerProfile
 
@@ -37,7 +38,7 @@ def test_editor_withdraws_and_verifies_credentials(demo_site, reviewer2_profile_
     change_url = f"{demo_site.url}/admin/reviews/reviewerprofile/{reviewer2_profile_id}/change/"
     page.goto(change_url)
     page.click("text=Credentials verified: review")
-    assert "Verified on" in page.inner_text("#content-main")
+    expect(page.locator("#content-main")).to_contain_text("Verified on")
     violations = [
         f"{violation['id']} ({violation['impact']})"
         for violation in Axe().run(page, options=AXE_OPTIONS).response["violations"]
@@ -46,10 +47,12 @@ def test_editor_withdraws_and_verifies_credentials(demo_site, reviewer2_profile_
     assert violations == []
     page.fill("#id_reason", "Registration under review by the regulator.")
     page.click("button:has-text('Withdraw the verification')")
-    assert "Verification withdrawn." in page.inner_text("body")
-    assert "Not verified" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Verification withdrawn.")
+    expect(page.locator("body")).to_contain_text("Not verified")
     page.click("a:has-text('Verify credentials')")
     page.fill("#id_note", "GMC register, 7098765, licensed to practise.")
     page.click("button:has-text('Verify credentials')")
-    assert "Credentials verified." in page.inner_text("body")
-    assert "by editor: GMC register, 7098765, licensed to practise." in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Credentials verified.")
+    expect(page.locator("body")).to_contain_text(
+        "by editor: GMC register, 7098765, licensed to practise."
+    )
