@@ -4,7 +4,14 @@ Every cache key carries the current *generation* of public content. Publishing,
 unpublishing and editing a topic, trial or reviewer profile start a new generation (at once
 and again after the transaction commits), so no stale page or API answer is served afterwards.
 A scheduled publication changes what readers see without any write at that moment, so a
-generation also expires by itself at the next scheduled go-live or go-dark time.
+generation also expires by itself at the next scheduled go-live or go-dark time, and at the
+next local midnight: a page's review status (its "due for review" notice, the API's
+``review_status``) and the overdue limit follow the date.
+
+Before a new generation is worked out, ``public_state_expiring`` is sent: the read-time sweep
+of pages past the overdue limit (``reviews.workflow.overdue``) listens, so it runs at most once
+per generation and process, never on a cache hit. A receiver's failure is logged; the reader
+still gets their page.
 
 Processes that do not share a cache (the default per-process memory cache with several
 gunicorn workers) learn about a new generation from a *stamp file* (``articles.stamp``):
@@ -32,7 +39,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
@@ -52,6 +59,9 @@ PAGE_PARAMETERS = ("q", "page", "p", "feedback")
 
 # --- The generation of public content ----------------------------------------------------
 
+# Sent (robustly) before a new generation is worked out.
+public_state_expiring = Signal()
+
 
 def _latest(queryset, field: str, **lookup) -> datetime.datetime | None:
     """The largest (or with ``-``-less ordering, smallest) value of an indexed column: an
@@ -62,6 +72,12 @@ def _latest(queryset, field: str, **lookup) -> datetime.datetime | None:
         .values_list(field.lstrip("-"), flat=True)[:1]
         .first()
     )
+
+
+def next_local_midnight(now: datetime.datetime) -> datetime.datetime:
+    """The start of tomorrow in the site's time zone."""
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
 def _compute_state(now: datetime.datetime) -> dict:
@@ -78,6 +94,7 @@ def _compute_state(now: datetime.datetime) -> dict:
     upcoming = [
         _latest(snapshots, "go_live_at", go_live_at__gt=now),
         _latest(snapshots, "live_until", live_until__gt=now),
+        next_local_midnight(now),
     ]
     return {
         "generation": secrets.token_hex(6),
@@ -111,6 +128,9 @@ def public_state(request: HttpRequest | None = None) -> dict:
         or state["stamp"] != stamp
         or (state["valid_until"] is not None and now >= state["valid_until"])
     ):
+        _before_new_generation()
+        now = timezone.now()
+        stamp = read_stamp() if local else None
         state = _compute_state(now) | {"stamp": stamp}
         if local:
             _local_state[STATE_KEY] = state
@@ -119,6 +139,16 @@ def public_state(request: HttpRequest | None = None) -> dict:
     if request is not None:
         request._public_state = state
     return state
+
+
+def _before_new_generation() -> None:
+    for receiver_function, error in public_state_expiring.send_robust(sender=None):
+        if isinstance(error, Exception):
+            logger.error(
+                "%s failed before a new generation of public content; pages are still served.",
+                getattr(receiver_function, "__qualname__", receiver_function),
+                exc_info=error,
+            )
 
 
 def last_public_change(request: HttpRequest | None = None) -> datetime.datetime | None:

@@ -13,6 +13,7 @@ from reviews.models import ReviewerProfile
 
 from . import public, ratelimit
 from .caching import cached_page
+from .choices import ReviewStatus
 from .forms import FeedbackForm
 from .models import Article, ClinicalTrial, Topic
 from .previews import PreviewExpired, read_preview_token
@@ -57,6 +58,7 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
     url = public.site_url(snapshot.get_absolute_url(), request)
     return {
         "article": snapshot,
+        "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
         "changes": public.change_log(snapshot),
         "counterpart": public.live_counterpart(snapshot),
         "json_ld": to_json_ld(medical_web_page(snapshot, url, snapshot.first_published_at)),

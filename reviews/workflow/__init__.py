@@ -11,6 +11,7 @@ change with an audit entry, and sends notifications after commit.
 - ``review``: submit, approve, request changes, the review discussion.
 - ``publishing``: publish and unpublish.
 - ``archive``: archive and unarchive.
+- ``overdue``: unpublishing pages left past their clinical review date, at read time.
 """
 
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from .errors import (
     TransitionNotAllowed,
     WorkflowError,
 )
+from .overdue import unpublish_overdue
 from .permissions import allowed_actions, check, has_role
 from .publishing import add_months, publish, unpublish
 from .review import add_review_comment, approve, request_changes, submit
@@ -98,4 +100,5 @@ __all__ = [
     "submit",
     "unarchive",
     "unpublish",
+    "unpublish_overdue",
 ]
