@@ -66,7 +66,9 @@ def unpublish_overdue(today: datetime.date | None = None) -> list[Article]:
     for article_id in sorted(set(candidates)):
         with transaction.atomic():
             article = lock(Article(pk=article_id))
-            snapshot = _overdue_live_snapshot(article, now, cutoff)
+            # Read again under the lock, at the time now: what a sweep that held the lock
+            # before this one closed is no longer live.
+            snapshot = _overdue_live_snapshot(article, timezone.now(), cutoff)
             if snapshot is None:  # another sweep, or an editor, got there first
                 continue
             due = snapshot.next_review_due
