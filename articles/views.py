@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core import signing
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -158,7 +159,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def editorial_policy(request: HttpRequest) -> HttpResponse:
     """Template ``articles/editorial_policy.html``: how content is made, and who reviews it."""
     reviewers = ReviewerProfile.objects.filter(user__is_active=True).order_by("display_name")
-    return render(request, "articles/editorial_policy.html", {"reviewers": reviewers})
+    context = {"reviewers": reviewers, "overdue_unpublish_days": settings.OVERDUE_UNPUBLISH_DAYS}
+    return render(request, "articles/editorial_policy.html", context)
 
 
 @require_safe

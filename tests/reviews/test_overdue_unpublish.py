@@ -255,3 +255,18 @@ def test_valid_settings(value, expected):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "taken_down"),
+    [(None, None), (1, "1 day after that date"), (LIMIT, f"{LIMIT} days after that date")],
+)
+def test_editorial_policy_says_what_happens_to_overdue_pages(client, settings, days, taken_down):
+    """The policy page tells readers about the notice, and about the limit only when set."""
+    settings.OVERDUE_UNPUBLISH_DAYS = days
+    page = client.get("/about/editorial-policy/").text
+    assert "When a page passes its review date without being reviewed, it says so" in page
+    if taken_down is None:
+        assert "we take it down" not in page
+    else:
+        assert f"{taken_down}, we take it down until it has been." in page
