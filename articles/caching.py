@@ -39,11 +39,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
+from django.db.models import Max, Q
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
 
+from .choices import DUE_SOON_DAYS
 from .stamp import cache_is_per_process, read_stamp, touch_stamp
 
 logger = logging.getLogger(__name__)
@@ -80,6 +82,24 @@ def next_local_midnight(now: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
+def _last_review_status_change(snapshots, now: datetime.datetime) -> datetime.datetime | None:
+    """The last local midnight at which a live page's review status moved on (to due soon,
+    or to overdue): what readers see changed then, with no write."""
+    today = timezone.localdate(now)
+    soon = datetime.timedelta(days=DUE_SOON_DAYS)
+    latest = snapshots.live(now).aggregate(
+        overdue=Max("next_review_due", filter=Q(next_review_due__lt=today)),
+        due_soon=Max("next_review_due", filter=Q(next_review_due__lte=today + soon)),
+    )
+    days = [
+        *([latest["overdue"] + datetime.timedelta(days=1)] if latest["overdue"] else []),
+        *([latest["due_soon"] - soon] if latest["due_soon"] else []),
+    ]
+    if not days:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(max(days), datetime.time.min))
+
+
 def _compute_state(now: datetime.datetime) -> dict:
     """A new generation, the time it stops being valid, and the last public change."""
     from .models import ClinicalTrial, PublishedArticle, Topic
@@ -90,6 +110,7 @@ def _compute_state(now: datetime.datetime) -> dict:
         _latest(snapshots, "-live_until", live_until__lte=now),
         _latest(Topic.objects.all(), "-updated_at"),
         _latest(ClinicalTrial.objects.all(), "-updated_at"),
+        _last_review_status_change(snapshots, now),
     ]
     upcoming = [
         _latest(snapshots, "go_live_at", go_live_at__gt=now),

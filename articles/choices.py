@@ -10,6 +10,10 @@ class Audience(models.TextChoices):
     PROFESSIONAL = "professional", "Health professionals"
 
 
+# A page whose next review falls within this many days (inclusive) is "due soon".
+DUE_SOON_DAYS = 30
+
+
 class ReviewStatus(models.TextChoices):
     """Where a live page stands in its clinical review cycle (``articles.public.review_status``)."""
 

@@ -19,13 +19,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .choices import ReviewStatus
+from .choices import DUE_SOON_DAYS, ReviewStatus
 from .models import PublishedArticle, Topic
 
 SNIPPET_WORDS = 30
 MAX_QUERY_TERMS = 8
-# A page whose next review falls within this many days (inclusive) is "due soon".
-DUE_SOON_DAYS = 30
 
 
 def review_status(

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.http import http_date
 
 from articles.models import PublishedArticle
 from articles.public import review_status
@@ -113,3 +114,24 @@ def test_no_notice_on_a_page_not_yet_overdue(client, live_article, due, travel, 
     response = client.get(f"/articles/{live_article.slug}/")
     assert response.status_code == 200
     assert NOTICE not in response.text
+
+
+def test_last_modified_moves_to_the_midnight_a_page_turned_overdue(
+    client, live_article, due, travel
+):
+    """A client revalidating with If-Modified-Since alone is not told "not modified" after a
+    page turned overdue: Last-Modified is that midnight."""
+    url = f"/api/v1/articles/{live_article.slug}/"
+    travel(due, 23, 59)
+    before = client.get(url)
+    assert before["Last-Modified"] == http_date(
+        local_time(due - datetime.timedelta(days=30), 0).timestamp()
+    )
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"]).status_code == 304
+    travel(due + datetime.timedelta(days=1), 0, 1)
+    after = client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 200
+    assert after.json()["review_status"] == "overdue"
+    assert after["Last-Modified"] == http_date(
+        local_time(due + datetime.timedelta(days=1), 0).timestamp()
+    )
