@@ -4,7 +4,14 @@ Every cache key carries the current *generation* of public content. Publishing,
 unpublishing and editing a topic, trial or reviewer profile start a new generation (at once
 and again after the transaction commits), so no stale page or API answer is served afterwards.
 A scheduled publication changes what readers see without any write at that moment, so a
-generation also expires by itself at the next scheduled go-live or go-dark time.
+generation also expires by itself at the next scheduled go-live or go-dark time, and at the
+next local midnight: a page's review status (its "due for review" notice, the API's
+``review_status``) and the overdue limit follow the date.
+
+Before a new generation is worked out, ``public_state_expiring`` is sent: the read-time sweep
+of pages past the overdue limit (``reviews.workflow.overdue``) listens, so it runs at most once
+per generation and process, never on a cache hit. A receiver's failure is logged; the reader
+still gets their page.
 
 Processes that do not share a cache (the default per-process memory cache with several
 gunicorn workers) learn about a new generation from a *stamp file* (``articles.stamp``):
@@ -32,11 +39,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.dispatch import receiver
+from django.db.models import Max, Q
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
 
+from .choices import DUE_SOON_DAYS
 from .stamp import cache_is_per_process, read_stamp, touch_stamp
 
 logger = logging.getLogger(__name__)
@@ -52,6 +61,9 @@ PAGE_PARAMETERS = ("q", "page", "p", "feedback")
 
 # --- The generation of public content ----------------------------------------------------
 
+# Sent (robustly) before a new generation is worked out.
+public_state_expiring = Signal()
+
 
 def _latest(queryset, field: str, **lookup) -> datetime.datetime | None:
     """The largest (or with ``-``-less ordering, smallest) value of an indexed column: an
@@ -64,6 +76,30 @@ def _latest(queryset, field: str, **lookup) -> datetime.datetime | None:
     )
 
 
+def next_local_midnight(now: datetime.datetime) -> datetime.datetime:
+    """The start of tomorrow in the site's time zone."""
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+
+
+def _last_review_status_change(snapshots, now: datetime.datetime) -> datetime.datetime | None:
+    """The last local midnight at which a live page's review status moved on (to due soon,
+    or to overdue): what readers see changed then, with no write."""
+    today = timezone.localdate(now)
+    soon = datetime.timedelta(days=DUE_SOON_DAYS)
+    latest = snapshots.live(now).aggregate(
+        overdue=Max("next_review_due", filter=Q(next_review_due__lt=today)),
+        due_soon=Max("next_review_due", filter=Q(next_review_due__lte=today + soon)),
+    )
+    days = [
+        *([latest["overdue"] + datetime.timedelta(days=1)] if latest["overdue"] else []),
+        *([latest["due_soon"] - soon] if latest["due_soon"] else []),
+    ]
+    if not days:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(max(days), datetime.time.min))
+
+
 def _compute_state(now: datetime.datetime) -> dict:
     """A new generation, the time it stops being valid, and the last public change."""
     from .models import ClinicalTrial, PublishedArticle, Topic
@@ -74,10 +110,12 @@ def _compute_state(now: datetime.datetime) -> dict:
         _latest(snapshots, "-live_until", live_until__lte=now),
         _latest(Topic.objects.all(), "-updated_at"),
         _latest(ClinicalTrial.objects.all(), "-updated_at"),
+        _last_review_status_change(snapshots, now),
     ]
     upcoming = [
         _latest(snapshots, "go_live_at", go_live_at__gt=now),
         _latest(snapshots, "live_until", live_until__gt=now),
+        next_local_midnight(now),
     ]
     return {
         "generation": secrets.token_hex(6),
@@ -111,6 +149,9 @@ def public_state(request: HttpRequest | None = None) -> dict:
         or state["stamp"] != stamp
         or (state["valid_until"] is not None and now >= state["valid_until"])
     ):
+        _before_new_generation()
+        now = timezone.now()
+        stamp = read_stamp() if local else None
         state = _compute_state(now) | {"stamp": stamp}
         if local:
             _local_state[STATE_KEY] = state
@@ -119,6 +160,16 @@ def public_state(request: HttpRequest | None = None) -> dict:
     if request is not None:
         request._public_state = state
     return state
+
+
+def _before_new_generation() -> None:
+    for receiver_function, error in public_state_expiring.send_robust(sender=None):
+        if isinstance(error, Exception):
+            logger.error(
+                "%s failed before a new generation of public content; pages are still served.",
+                getattr(receiver_function, "__qualname__", receiver_function),
+                exc_info=error,
+            )
 
 
 def last_public_change(request: HttpRequest | None = None) -> datetime.datetime | None:

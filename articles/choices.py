@@ -1,6 +1,6 @@
-"""Choice lists of the content models: audiences, ClinicalTrials.gov statuses and phases, PDQ
-levels of evidence and webhook event types. A leaf module, read by models, validators, forms and
-serializers."""
+"""Choice lists of the content models: audiences, review status, ClinicalTrials.gov statuses
+and phases, PDQ levels of evidence and webhook event types. A leaf module, read by models,
+validators, forms and serializers."""
 
 from django.db import models
 
@@ -8,6 +8,18 @@ from django.db import models
 class Audience(models.TextChoices):
     PATIENT = "patient", "Patients and carers"
     PROFESSIONAL = "professional", "Health professionals"
+
+
+# A page whose next review falls within this many days (inclusive) is "due soon".
+DUE_SOON_DAYS = 30
+
+
+class ReviewStatus(models.TextChoices):
+    """Where a live page stands in its clinical review cycle (``articles.public.review_status``)."""
+
+    CURRENT = "current", "Current"
+    DUE_SOON = "due_soon", "Review due soon"
+    OVERDUE = "overdue", "Review overdue"
 
 
 class TrialStatus(models.TextChoices):

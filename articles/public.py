@@ -1,5 +1,13 @@
-"""Reads for the public site and API: only live snapshots, never the working copy."""
+"""Reads for the public site and API: only live snapshots, never the working copy.
 
+Where a page stands in its review cycle is read from its live snapshot's ``next_review_due``
+(``review_status``): readers are told when a page is overdue. With
+``DJANGO_OVERDUE_UNPUBLISH_DAYS`` set, a page that many days past its review date is no longer
+shown at all (``live_articles``), from the first read of the day it falls due, even before
+``reviews.workflow.overdue`` records its unpublication.
+"""
+
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -7,18 +15,48 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .choices import DUE_SOON_DAYS, ReviewStatus
 from .models import PublishedArticle, Topic
 
 SNIPPET_WORDS = 30
 MAX_QUERY_TERMS = 8
 
 
+def review_status(
+    next_review_due: datetime.date | None, today: datetime.date | None = None
+) -> ReviewStatus:
+    """The one rule: ``overdue`` once today's local date is after the due date, ``due_soon``
+    within DUE_SOON_DAYS of it (the due date included), else (or with no date) ``current``."""
+    if next_review_due is None:
+        return ReviewStatus.CURRENT
+    days_left = (next_review_due - (today or timezone.localdate())).days
+    if days_left < 0:
+        return ReviewStatus.OVERDUE
+    if days_left <= DUE_SOON_DAYS:
+        return ReviewStatus.DUE_SOON
+    return ReviewStatus.CURRENT
+
+
+def overdue_unpublish_cutoff(today: datetime.date | None = None) -> datetime.date | None:
+    """With ``OVERDUE_UNPUBLISH_DAYS`` = N, a live page due for review before this date (more
+    than N days ago) is taken down; None when the setting is unset."""
+    days = settings.OVERDUE_UNPUBLISH_DAYS
+    if days is None:
+        return None
+    return (today or timezone.localdate()) - datetime.timedelta(days=days)
+
+
 def live_articles() -> QuerySet[PublishedArticle]:
-    """Every snapshot readers may see now."""
-    return PublishedArticle.objects.live()
+    """Every snapshot readers may see now: live, and not past the overdue limit."""
+    snapshots = PublishedArticle.objects.live()
+    cutoff = overdue_unpublish_cutoff()
+    if cutoff is not None:
+        snapshots = snapshots.exclude(next_review_due__lt=cutoff)
+    return snapshots
 
 
 # Publishing refuses an address that another article's page holds; should two live snapshots

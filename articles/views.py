@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core import signing
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from reviews.models import ReviewerProfile
 
 from . import public, ratelimit
 from .caching import cached_page
+from .choices import ReviewStatus
 from .forms import FeedbackForm
 from .models import Article, ClinicalTrial, Topic
 from .previews import PreviewExpired, read_preview_token
@@ -57,6 +59,7 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
     url = public.site_url(snapshot.get_absolute_url(), request)
     return {
         "article": snapshot,
+        "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
         "changes": public.change_log(snapshot),
         "counterpart": public.live_counterpart(snapshot),
         "json_ld": to_json_ld(medical_web_page(snapshot, url, snapshot.first_published_at)),
@@ -156,7 +159,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def editorial_policy(request: HttpRequest) -> HttpResponse:
     """Template ``articles/editorial_policy.html``: how content is made, and who reviews it."""
     reviewers = ReviewerProfile.objects.filter(user__is_active=True).order_by("display_name")
-    return render(request, "articles/editorial_policy.html", {"reviewers": reviewers})
+    context = {"reviewers": reviewers, "overdue_unpublish_days": settings.OVERDUE_UNPUBLISH_DAYS}
+    return render(request, "articles/editorial_policy.html", context)
 
 
 @require_safe

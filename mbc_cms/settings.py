@@ -35,6 +35,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_optional_days(name: str, maximum: int = 36500) -> int | None:
+    """Read a number of days (a whole number from 0 to ``maximum``) from the environment; None
+    when unset or empty. Anything else stops the process at startup, naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and int(value) <= maximum):
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of days from 0 to {maximum}, or unset; it is {value!r}."
+        )
+    return int(value)
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -322,6 +335,10 @@ TREATMENT_TOPIC_SLUG = os.environ.get("DJANGO_TREATMENT_TOPIC_SLUG", "treatments
 
 # Signed preview links for unpublished versions stay valid this long (seconds).
 PREVIEW_MAX_AGE = int(os.environ.get("DJANGO_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
+
+# Pages this many days past their clinical review date are unpublished automatically at the
+# next read (reviews/workflow/overdue.py); unset, overdue pages only carry a notice.
+OVERDUE_UNPUBLISH_DAYS = env_optional_days("DJANGO_OVERDUE_UNPUBLISH_DAYS")
 
 # The public address, for links in e-mails and feeds.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")

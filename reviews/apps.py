@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Clinical review"
+
+    def ready(self) -> None:
+        from .workflow import overdue  # noqa: F401  (the read-time sweep's receiver)

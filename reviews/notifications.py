@@ -27,6 +27,13 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
         )
 
 
+def _editors():
+    User = get_user_model()
+    return User.objects.filter(
+        Q(groups__name=settings.EDITORS_GROUP) | Q(is_superuser=True)
+    ).distinct()
+
+
 def review_requested(article, ineligible: set[int]) -> None:
     """Tell the clinical reviewers who may review this version (verified, not its writers)."""
     User = get_user_model()
@@ -41,7 +48,6 @@ def review_requested(article, ineligible: set[int]) -> None:
 
 def review_decided(article, review) -> None:
     """Tell the authors the outcome; on approval, tell the editors it can be published."""
-    User = get_user_model()
     outcome = review.get_status_display().lower()
     comment = f"\n\nComment from the reviewer:\n{review.comment}" if review.comment else ""
     _send(
@@ -55,11 +61,7 @@ def review_decided(article, review) -> None:
             f"Ready to publish: {article.title} (version {review.version})",
             f"Version {review.version} of “{article.title}” was clinically approved and can be "
             f"published.\n\n{_admin_link(article)}",
-            _addresses(
-                User.objects.filter(
-                    Q(groups__name=settings.EDITORS_GROUP) | Q(is_superuser=True)
-                ).distinct()
-            ),
+            _addresses(_editors()),
         )
 
 
@@ -77,3 +79,19 @@ def review_due_reminder(person, articles) -> int:
         [person.email],
     )
     return 1
+
+
+def overdue_unpublished(article, *, due, days_overdue: int, reviewer) -> None:
+    """Tell the editors, the authors and the reviewer of record that a page past its clinical
+    review date was taken down, and how to bring it back."""
+    people = [*_editors(), *article.authors.all(), *([reviewer] if reviewer else [])]
+    _send(
+        f"Unpublished: {article.title} is past its clinical review date",
+        f"“{article.title}” was due for its clinical review on {due:%d %b %Y}. It is now "
+        f"{days_overdue} days overdue, so it was unpublished automatically: readers no longer "
+        "see it on the site, in search, in feeds or in the API, and partners were notified."
+        "\n\nTo bring it back: save the article as a new version (with any updates it needs), "
+        "submit it for clinical review, and publish it again once a clinical reviewer has "
+        f"approved it. Its history is kept.\n\n{_admin_link(article)}",
+        _addresses(people),
+    )

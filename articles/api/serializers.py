@@ -4,8 +4,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles.choices import ReviewStatus
 from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialPhase
-from articles.public import site_url
+from articles.public import review_status, site_url
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -89,6 +90,11 @@ class ArticleListSerializer(serializers.ModelSerializer):
     topics = TopicRefSerializer(many=True)
     published_at = serializers.DateTimeField(source="first_published_at")
     updated_at = serializers.DateTimeField(source="go_live_at")
+    review_status = serializers.SerializerMethodField(
+        help_text="Where the page stands in its clinical review cycle, on today's date: "
+        "`overdue` after `next_review_due`, `due_soon` when it falls within the next 30 days "
+        "(the due date included), else `current`."
+    )
 
     class Meta:
         model = PublishedArticle
@@ -103,11 +109,16 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "topics",
             "last_reviewed",
             "next_review_due",
+            "review_status",
             "published_at",
             "updated_at",
             "version",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ReviewStatus.choices))
+    def get_review_status(self, snapshot: PublishedArticle) -> str:
+        return review_status(snapshot.next_review_due).value
 
 
 class SignoffSerializer(serializers.Serializer):

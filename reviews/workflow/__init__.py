@@ -12,6 +12,7 @@ change with an audit entry, and sends notifications after commit.
   changes, confirm that the live content is still accurate, the review discussion.
 - ``publishing``: publish and unpublish.
 - ``archive``: archive and unarchive.
+- ``overdue``: unpublishing pages left past their clinical review date, at read time.
 """
 
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from .errors import (
     TransitionNotAllowed,
     WorkflowError,
 )
+from .overdue import unpublish_overdue
 from .permissions import allowed_actions, check, has_role
 from .publishing import add_months, publish, unpublish
 from .review import (
@@ -110,4 +112,5 @@ __all__ = [
     "submit",
     "unarchive",
     "unpublish",
+    "unpublish_overdue",
 ]

@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles import caching, snapshots, webhooks
@@ -37,9 +38,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # pragma: no cover - day 1 always exists
 
 
-def _close_open_snapshots(article: Article, at: datetime.datetime) -> None:
-    """End every interval still open at ``at``; one scheduled later never starts."""
+def _close_open_snapshots(
+    article: Article, at: datetime.datetime, *, keep_scheduled: bool = False
+) -> None:
+    """End every interval still open at ``at``; one scheduled later never starts (unless
+    ``keep_scheduled``: then only the one live at ``at`` ends)."""
     for snapshot in article.snapshots.open_at(at):
+        if keep_scheduled and snapshot.go_live_at > at:
+            continue
         snapshot.live_until = max(at, snapshot.go_live_at)
         snapshot.save(update_fields=["live_until"])
 
@@ -162,6 +168,47 @@ def publish(
     return article
 
 
+def _announce_scheduled(article: Article, now: datetime.datetime) -> None:
+    """Queue again the partners' event of each version still due to go live after ``now``
+    (earliest first: queuing an event cancels those due after it)."""
+    upcoming = (
+        article.snapshots.open_at(now)
+        .filter(go_live_at__gt=now)
+        .exclude(live_until=F("go_live_at"))
+        .order_by("go_live_at")
+    )
+    for snapshot in upcoming:
+        event_type = webhooks.publication_event_type(article, go_live_at=snapshot.go_live_at)
+        webhooks.enqueue(event_type, snapshot, deliver_after=snapshot.go_live_at)
+
+
+def take_down(
+    article: Article,
+    *,
+    user: AbstractBaseUser | None,
+    comment: str,
+    keep_scheduled: bool = False,
+) -> PublishedArticle | None:
+    """Take ``article`` (locked, checked by the caller) off the site and the API now, tell the
+    partners, start a new cache generation and record it; returns the page readers last saw.
+
+    ``keep_scheduled`` leaves a version scheduled to go live later in place (its partners'
+    event is queued again, since the unpublication cancels events due after it)."""
+    now = timezone.now()
+    # Partners hear about the page readers last saw, never a version that was not live yet.
+    last_seen = live_snapshot(article, now)
+    _close_open_snapshots(article, now, keep_scheduled=keep_scheduled)
+    if last_seen is not None:
+        webhooks.enqueue("article.unpublished", last_seen, deliver_after=now)
+    else:
+        webhooks.cancel_superseded(article.pk, after=now, reason="Unpublished before it was due.")
+    if keep_scheduled:
+        _announce_scheduled(article, now)
+    caching.invalidate()
+    audit(article, action=Action.UNPUBLISH, user=user, from_state=article.state, comment=comment)
+    return last_seen
+
+
 def unpublish(
     *, article: Article, user: AbstractBaseUser, reason: str, seen: Seen | None = None
 ) -> Article:
@@ -171,16 +218,5 @@ def unpublish(
         article = lock(article)
         ensure_seen(article, seen)
         check(Action.UNPUBLISH, user, article, {"reason": reason})
-        now = timezone.now()
-        # Partners hear about the page readers last saw, never a version that was not live yet.
-        last_seen = live_snapshot(article, now)
-        _close_open_snapshots(article, now)
-        if last_seen is not None:
-            webhooks.enqueue("article.unpublished", last_seen, deliver_after=now)
-        else:
-            webhooks.cancel_superseded(
-                article.pk, after=now, reason="Unpublished before it was due."
-            )
-        caching.invalidate()
-        audit(article, action=Action.UNPUBLISH, user=user, from_state=article.state, comment=reason)
+        take_down(article, user=user, comment=reason)
     return article

@@ -80,7 +80,7 @@ def test_cached_page_has_fresh_nonce_and_working_csrf_token(live_article):
 
 
 PUBLIC_PATHS = [
-    # (name, path, query budget with an empty cache; the first 6 work out the cache generation)
+    # (name, path, query budget with an empty cache; the first 7 work out the cache generation)
     ("home", "/", 12),
     ("article", "/articles/bone-metastases/", 12),
     ("topic", "/topics/metastasis/", 11),

@@ -31,6 +31,7 @@ DETAIL_FIELDS = {
     "reviewed_by",
     "last_reviewed",
     "next_review_due",
+    "review_status",
     "published_at",
     "updated_at",
     "version",

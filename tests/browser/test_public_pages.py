@@ -1,7 +1,13 @@
 """The public site in a real browser: accessibility (axe-core), keyboard use, small screens."""
 
+import datetime
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from articles import caching
+from articles.models import PublishedArticle
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,26 +26,53 @@ PAGES = {
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def serious_violations(page, name: str) -> list[str]:
+    """axe-core's serious or critical violations on the page now shown, one line each."""
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [
+        f"{name}: {violation['id']} ({violation['impact']}) "
+        f"{[node['target'] for node in violation['nodes'][:3]]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
 def test_no_serious_accessibility_violations(demo_site, page):
     """axe-core finds no serious or critical WCAG 2.2 AA violation on the main pages."""
-    axe = Axe()
-    options = {
-        "runOnly": {
-            "type": "tag",
-            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-        },
-        "resultTypes": ["violations"],
-    }
     problems = []
     for name, path in PAGES.items():
         response = page.goto(demo_site.url + path)
         assert response.status == 200, name
-        results = axe.run(page, options=options)
-        for violation in results.response["violations"]:
-            if violation["impact"] in BLOCKING_IMPACTS:
-                targets = [node["target"] for node in violation["nodes"][:3]]
-                problems.append(f"{name}: {violation['id']} ({violation['impact']}) {targets}")
+        problems += serious_violations(page, name)
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def overdue_article(demo_site) -> str:
+    """A demo article whose clinical review was due last week (set before the browser starts)."""
+    PublishedArticle.objects.filter(slug="bone-metastases").update(
+        next_review_due=timezone.localdate() - datetime.timedelta(days=7)
+    )
+    caching.invalidate()
+    return "/articles/bone-metastases/"
+
+
+def test_overdue_notice_is_shown_and_accessible(overdue_article, demo_site, page):
+    """An overdue page shows its notice, and axe-core finds no serious violation on it."""
+    page.goto(demo_site.url + overdue_article)
+    notice = page.locator(".review-due-notice")
+    assert notice.is_visible()
+    assert notice.inner_text().startswith("This page is due for its clinical review.")
+    assert not serious_violations(page, "overdue article")
 
 
 def test_skip_link_and_keyboard_navigation(demo_site, page):

@@ -4,6 +4,7 @@ These need committed data that other connections can see, hence transactional te
 serialised rollback restores the groups the data migration made once each test has flushed them.
 """
 
+import datetime
 import threading
 from collections import Counter
 
@@ -87,3 +88,16 @@ def test_one_of_two_simultaneous_saves_of_a_version_wins(make_article, writer, w
         (2, winner.pk),
         (1, writer.pk),
     ]
+
+
+def test_simultaneous_overdue_sweeps_unpublish_once(live_article, settings):
+    """Four sweeps past the overdue limit at once: one unpublishes, one audit entry."""
+    settings.OVERDUE_UNPUBLISH_DAYS = 10
+    due = live_article.snapshots.get().next_review_due
+    late = due + datetime.timedelta(days=11)
+
+    results = race(4, lambda index: workflow.unpublish_overdue(today=late))
+
+    assert sorted(len(result) for result in results) == [0, 0, 0, 1], results
+    assert AuditEntry.objects.filter(article=live_article, action="unpublish").count() == 1
+    assert live_article.snapshots.filter(live_until__isnull=True).count() == 0

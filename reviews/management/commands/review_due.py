@@ -1,17 +1,21 @@
 """``python manage.py review_due --days N``: articles whose clinical review is due soon.
 
 Lists every article whose next review is due within N days (overdue ones first) and e-mails
-each one's authors and last clinical reviewer, one message per person.
+each one's authors and last clinical reviewer, one message per person. With
+``DJANGO_OVERDUE_UNPUBLISH_DAYS`` set, it first unpublishes the pages past that limit (as the
+first public read of the day would).
 """
 
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from reviews.notifications import review_due_reminder
 from reviews.selectors import articles_due_for_review
+from reviews.workflow import unpublish_overdue
 
 
 class Command(BaseCommand):
@@ -27,6 +31,11 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be zero or more.")
         today = timezone.localdate()
+        for article in unpublish_overdue(today):
+            self.stdout.write(
+                f"Unpublished {article.title} (id {article.pk}): past its clinical review date "
+                f"by more than {settings.OVERDUE_UNPUBLISH_DAYS} days."
+            )
         due = articles_due_for_review(today + datetime.timedelta(days=days))
         if not due:
             self.stdout.write(f"No article is due for clinical review within {days} days.")
