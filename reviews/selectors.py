@@ -129,9 +129,7 @@ def articles_due_for_review(by: datetime.date) -> list[Article]:
             Prefetch("authors", queryset=User.objects.filter(is_active=True)),
             Prefetch(
                 "reviews",
-                queryset=Review.objects.filter(
-                    status__in=[Review.Status.PUBLISHED, Review.Status.APPROVED]
-                )
+                queryset=Review.objects.filter(status__in=[*SIGNED_OFF, Review.Status.APPROVED])
                 .select_related("reviewer")
                 .order_by("-decided_at"),
                 to_attr="decided_reviews",
