@@ -161,6 +161,17 @@ class FeedbackBulkSerializer(serializers.ListSerializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, allow_empty=False, max_length=BULK_MAX_ITEMS, **kwargs)
 
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            if isinstance(detail, dict) and detail and all(isinstance(k, int) for k in detail):
+                raise serializers.ValidationError(
+                    [detail.get(index, {}) for index in range(len(data))]
+                ) from error
+            raise
+
 
 FEEDBACK_ID = OpenApiParameter(
     "id",
