@@ -317,3 +317,10 @@ def test_writer_has_no_feedback_admin(feedback_set, writer):
     session = AdminSession(writer)
     assert session.get(CHANGELIST).status_code == 403
     assert session.get(change_url(feedback_set["new"])).status_code == 403
+
+
+def test_editorial_policy_says_how_feedback_is_handled(client):
+    """The editorial policy page tells readers who reads feedback and what is kept."""
+    page = client.get(reverse("articles:editorial_policy")).text
+    assert "Your feedback" in page and "clinician who reviewed the page is also told" in page
+    assert "We do not store your name, e-mail or IP address" in page
