@@ -8,7 +8,6 @@ The views are thin: input is validated here, every change goes through
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -19,6 +18,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from articles import services
 from articles.models import Feedback
@@ -30,6 +30,7 @@ from .views import EditorialPagination
 
 # The most items one bulk change may name: a page of the list is 20.
 BULK_MAX_ITEMS = 500
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 ID_MAX = 2**63 - 1  # the largest id any supported database stores
 
 
@@ -167,10 +168,18 @@ class FeedbackBulkSerializer(serializers.ListSerializer):
         except serializers.ValidationError as error:
             detail = error.detail
             if isinstance(detail, dict) and detail and all(isinstance(k, int) for k in detail):
+                aligned = [detail.get(index, {}) for index in range(len(data))]
                 raise serializers.ValidationError(
-                    [detail.get(index, {}) for index in range(len(data))]
+                    # An item that is null is refused with a bare list of messages.
+                    [item if isinstance(item, dict) else {NON_FIELD: item} for item in aligned]
                 ) from error
             raise
+
+
+class FeedbackBulkResultSerializer(serializers.Serializer):
+    """The items a bulk change named, as they now stand, in the order given."""
+
+    results = FeedbackSerializer(many=True, read_only=True)
 
 
 FEEDBACK_ID = OpenApiParameter(
@@ -188,7 +197,12 @@ FEEDBACK_AUTH_RESPONSES = {
 }
 NOT_FOUND = OpenApiResponse(DETAIL, description="No such feedback.")
 BULK_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            {"type": "object", "additionalProperties": True},
+        ]
+    },
     description='Errors aligned with the input list: `[{}, {"status": ["..."]}]` (an id '
     'that does not exist is an error on its `id`), or `{"non_field_errors": [...]}` for a '
     "body that is not a list of 1 to 500 objects. Nothing was changed.",
@@ -271,7 +285,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         operation_id="v1_editorial_feedback_bulk_partial_update",
         request=FeedbackBulkItemSerializer(many=True),
         responses={
-            200: FeedbackSerializer(many=True),
+            200: FeedbackBulkResultSerializer,
             400: BULK_ERRORS,
             **FEEDBACK_AUTH_RESPONSES,
         },
@@ -290,4 +304,5 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except services.FeedbackTriageError as error:
             raise _aligned_error(error, len(batch)) from error
         changed = self.get_queryset().in_bulk([pk for pk, _ in batch])
-        return Response(FeedbackSerializer([changed[pk] for pk, _ in batch], many=True).data)
+        results = {"results": [changed[pk] for pk, _ in batch]}
+        return Response(FeedbackBulkResultSerializer(results).data)

@@ -251,7 +251,8 @@ def test_bulk_triage_changes_every_item(items, editor, reviewer):
     ]
     response = client_for(editor).patch(FEEDBACK, body, format="json")
     assert response.status_code == 200
-    assert [row["id"] for row in response.json()] == [items["bone"].pk, items["liver"].pk]
+    results = response.json()["results"]
+    assert [row["id"] for row in results] == [items["bone"].pk, items["liver"].pk]
     assert reload(items["bone"]).status == "dismissed"
     liver = reload(items["liver"])
     assert (liver.status, liver.assignee) == ("triaged", reviewer)
@@ -284,11 +285,14 @@ def test_bulk_triage_is_all_or_nothing(items, editor, writer, second, field):
     assert reload(items["bone"]).status == "new" and reload(items["liver"]).status == "new"
 
 
-@pytest.mark.parametrize("body", [[], {"id": 1, "status": "new"}, "x", [1, 2], [None]])
+@pytest.mark.parametrize("body", [[], {"id": 1, "status": "new"}, "x", [1, 2], [None], None])
 def test_bulk_body_must_be_a_list_of_objects(items, editor, body):
-    """An empty list, an object, a string or a list of non-objects is a 400."""
+    """An empty list, an object, a string or a list of non-objects is a 400 whose errors are
+    an object, or a list of one object per item."""
     response = client_for(editor).patch(FEEDBACK, body, format="json")
     assert response.status_code == 400
+    errors = response.json()
+    assert isinstance(errors, dict) or all(isinstance(item, dict) for item in errors), errors
 
 
 def test_bulk_is_bounded(items, editor):
