@@ -32,6 +32,7 @@ import threading
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from rest_framework.settings import api_settings
@@ -219,10 +220,26 @@ def _count_in_cache(key: str, window: int, now: float) -> int:
         return 1
 
 
+@functools.lru_cache(maxsize=4)
+def _hash_key(secret: str) -> bytes:
+    return hashlib.sha256(f"mbc_cms.ratelimit:{secret}".encode()).digest()
+
+
+def private_key(key: str) -> str:
+    """``key`` as the counters hold it: a keyed BLAKE2b hash (keyed with a digest of the
+    secret key), so no client address is stored in clear in the shared cache or the counter
+    file, and nobody without the secret key can test a guessed address against them."""
+    return hashlib.blake2b(
+        key.encode(), key=_hash_key(settings.SECRET_KEY), digest_size=16
+    ).hexdigest()
+
+
 def hit(key: str, limit: int, window: int) -> int | None:
     """Count one request for ``key``; None while within ``limit`` requests per ``window``
-    seconds, else the whole seconds until the window ends (for ``Retry-After``)."""
+    seconds, else the whole seconds until the window ends (for ``Retry-After``). The key is
+    stored only as its ``private_key``."""
     now = time.time()
+    key = private_key(key)
     counters = shared_counters()
     if counters is not None:
         count = counters.count(key, window, now)

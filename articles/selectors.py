@@ -1,10 +1,13 @@
-"""Reads: an article's version history, the content of any version, and comparisons."""
+"""Reads: an article's version history, the content of any version, comparisons, and reader
+feedback for the editorial team."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.http import Http404
 from reversion.models import Version
 
@@ -15,6 +18,7 @@ from .models import (
     Article,
     ArticleRevision,
     ClinicalTrial,
+    Feedback,
     Reference,
     Topic,
 )
@@ -145,3 +149,24 @@ def compare_versions(
     else:
         old = _display_content(article_version_content(article, old_number))
     return compare_dicts(old, new, COMPARED_FIELDS)
+
+
+def feedback_assignees():
+    """Who may be given reader feedback to handle: active staff members who are editors
+    (or superusers) or clinical reviewers with a reviewer profile, by name."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name=settings.EDITORS_GROUP)
+            | Q(groups__name=settings.REVIEWERS_GROUP, reviewer_profile__isnull=False)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def feedback_for_triage():
+    """Reader feedback with what its lists show (article, assignee), newest first."""
+    return Feedback.objects.select_related("article", "assignee").order_by("-created_at", "-pk")

@@ -1,11 +1,13 @@
-"""Writes for topics, trials and webhook endpoints, and helpers the article workflow shares.
+"""Writes for topics, trials, webhook endpoints and reader feedback, and helpers the article
+workflow shares.
 
 Article working-copy saves go through ``reviews.workflow.save_working_copy`` because an edit
 can withdraw a review; topics and trials have no workflow and are saved here, each write inside a
 django-reversion revision carrying its user and comment. Webhook endpoints are not versioned.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import reversion
 from anyascii import anyascii
@@ -13,8 +15,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 
+from reviews import notifications
+from reviews.roles import is_editor
+
 from . import ratelimit
 from .models import Article, ClinicalTrial, Feedback, PublishedArticle, Topic, WebhookEndpoint
+from .selectors import feedback_assignees
 
 SLUG_MAX_LENGTH = 200
 
@@ -100,6 +106,9 @@ def topics_by_slug(slugs: Iterable[str]) -> tuple[list[Topic], list[str]]:
 
 FEEDBACK_LIMIT = 5
 FEEDBACK_WINDOW_SECONDS = 600
+FEEDBACK_NOTES_MAX_LENGTH = 10_000
+# What an editor may change on a reader's feedback; what the reader typed stays as it was.
+TRIAGE_FIELDS = ("status", "assignee", "notes", "clinical_concern")
 
 
 class RateLimited(Exception):
@@ -111,15 +120,157 @@ class RateLimited(Exception):
 
 
 def record_feedback(
-    *, snapshot: PublishedArticle, helpful: bool, comment: str, client_key: str
+    *,
+    snapshot: PublishedArticle,
+    helpful: bool,
+    comment: str,
+    client_key: str,
+    clinical_concern: bool = False,
 ) -> Feedback:
-    """Store a reader's feedback, at most FEEDBACK_LIMIT per client per window."""
+    """Store a reader's feedback, at most FEEDBACK_LIMIT per client per window, and e-mail
+    the editors after commit (and the article's reviewer of record for a clinical concern).
+
+    ``client_key`` (the client's address) is only counted, as a keyed hash
+    (``ratelimit.private_key``); the row holds what the reader typed and nothing else.
+    """
     wait = ratelimit.hit(f"feedback:{client_key}", FEEDBACK_LIMIT, FEEDBACK_WINDOW_SECONDS)
     if wait is not None:
         raise RateLimited(wait)
-    return Feedback.objects.create(
-        article_id=snapshot.article_id,
-        version=snapshot.version,
-        helpful=helpful,
-        comment=comment.strip()[:2000],
+    with transaction.atomic():
+        feedback = Feedback.objects.create(
+            article_id=snapshot.article_id,
+            version=snapshot.version,
+            helpful=helpful,
+            comment=comment.strip()[:2000],
+            clinical_concern=clinical_concern,
+        )
+        transaction.on_commit(lambda: notifications.feedback_received(feedback))
+    return feedback
+
+
+class FeedbackTriageError(Exception):
+    """A triage change refused: ``field`` names the input, ``index`` the item of a batch."""
+
+    def __init__(self, message: str, *, field: str | None = None, index: int | None = None):
+        super().__init__(message)
+        self.message, self.field, self.index = message, field, index
+
+
+class FeedbackTriageForbidden(FeedbackTriageError):
+    """The user may read feedback but not change it (only editors triage)."""
+
+
+class FeedbackNotFound(FeedbackTriageError):
+    """A batch names a feedback id that does not exist."""
+
+
+def can_read_feedback(user: AbstractBaseUser | None) -> bool:
+    """Editors and clinical reviewers (their groups hold ``view_feedback``) read feedback."""
+    return bool(
+        user is not None
+        and user.is_active
+        and (user.has_perm("articles.view_feedback") or user.has_perm("articles.change_feedback"))
     )
+
+
+def can_triage_feedback(user: AbstractBaseUser | None) -> bool:
+    """Only editors (and superusers) change feedback's status, assignee, notes and flag."""
+    return is_editor(user) and user.has_perm("articles.change_feedback")
+
+
+def check_feedback_changes(
+    *, feedback: Feedback, user: AbstractBaseUser | None, changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ``changes`` that differ from ``feedback``, validated; raise FeedbackTriageError
+    naming the field otherwise. ``assignee`` is a user or None; a new one must be an active
+    staff member who is an editor or a clinical reviewer."""
+    if not can_triage_feedback(user):
+        raise FeedbackTriageForbidden("Only editors may change reader feedback.")
+    unknown = sorted(set(changes) - set(TRIAGE_FIELDS))
+    if unknown:
+        raise FeedbackTriageError(
+            "This field cannot be changed: it is what the reader sent.", field=unknown[0]
+        )
+    changed: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "assignee":
+            if (value.pk if value is not None else None) == feedback.assignee_id:
+                continue
+        elif getattr(feedback, name) == value:
+            continue
+        changed[name] = value
+    if "status" in changed and changed["status"] not in Feedback.Status.values:
+        raise FeedbackTriageError(
+            f"Choose one of: {', '.join(Feedback.Status.values)}.", field="status"
+        )
+    if "clinical_concern" in changed and not isinstance(changed["clinical_concern"], bool):
+        raise FeedbackTriageError("Must be true or false.", field="clinical_concern")
+    if "notes" in changed:
+        if not isinstance(changed["notes"], str):
+            raise FeedbackTriageError("Must be text.", field="notes")
+        if len(changed["notes"]) > FEEDBACK_NOTES_MAX_LENGTH:
+            raise FeedbackTriageError(
+                f"At most {FEEDBACK_NOTES_MAX_LENGTH} characters.", field="notes"
+            )
+    assignee = changed.get("assignee")
+    if assignee is not None and not feedback_assignees().filter(pk=assignee.pk).exists():
+        raise FeedbackTriageError(
+            "Assign feedback to an active staff member who is an editor or a clinical reviewer.",
+            field="assignee",
+        )
+    return changed
+
+
+def _apply_triage(feedback: Feedback, changed: Mapping[str, Any]) -> None:
+    if not changed:
+        return
+    newly_concerning = changed.get("clinical_concern") is True and not feedback.clinical_concern
+    for name, value in changed.items():
+        setattr(feedback, name, value)
+    feedback.save(update_fields=[*changed, "updated_at"])
+    if newly_concerning:
+        transaction.on_commit(lambda: notifications.clinical_concern_raised(feedback))
+
+
+def triage_feedback(
+    *, feedback: Feedback, user: AbstractBaseUser | None, **changes: Any
+) -> Feedback:
+    """Change an item of reader feedback as an editor: any of ``status``, ``assignee`` (a
+    user or None), ``notes``, ``clinical_concern``. Validated by ``check_feedback_changes``
+    against the row as it stands under a lock; when the clinical-concern flag is newly set,
+    the article's reviewer of record is e-mailed after commit (once per flag)."""
+    return triage_feedback_batch(user=user, items=[(feedback.pk, changes)])[0]
+
+
+def triage_feedback_batch(
+    *, user: AbstractBaseUser | None, items: Sequence[tuple[int, Mapping[str, Any]]]
+) -> list[Feedback]:
+    """Apply ``(feedback id, changes)`` items all or nothing, in one transaction. A refusal
+    raises FeedbackTriageError (FeedbackNotFound for an unknown id) with the item's index."""
+    if not can_triage_feedback(user):
+        raise FeedbackTriageForbidden("Only editors may change reader feedback.")
+    with transaction.atomic():
+        rows = Feedback.objects.select_for_update().in_bulk([pk for pk, _ in items])
+        checked, seen = [], set()
+        for index, (pk, changes) in enumerate(items):
+            feedback = rows.get(pk)
+            if feedback is None:
+                raise FeedbackNotFound(f"No feedback with id {pk}.", field="id", index=index)
+            if pk in seen:
+                raise FeedbackTriageError(
+                    f"Feedback {pk} is named twice; send its changes once.", field="id", index=index
+                )
+            seen.add(pk)
+            try:
+                checked.append(
+                    (
+                        feedback,
+                        check_feedback_changes(feedback=feedback, user=user, changes=changes),
+                    )
+                )
+            except FeedbackTriageError as error:
+                error.index = index
+                raise
+        for feedback, changed in checked:
+            _apply_triage(feedback, changed)
+    return [feedback for feedback, _ in checked]

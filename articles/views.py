@@ -79,9 +79,13 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
-    """Record "Was this helpful?" feedback (CSRF-protected, rate-limited per client)."""
+    """Record "Was this helpful?" feedback (CSRF-protected, rate-limited per client). A
+    filled honeypot is answered as a success, storing and sending nothing."""
     snapshot = public.live_article(slug)
     form = FeedbackForm(request.POST)
+    thanks = f"{snapshot.get_absolute_url()}?feedback=thanks#feedback"
+    if form.is_trapped():
+        return redirect(thanks)
     if not form.is_valid():
         context = _article_context(request, snapshot, form)
         return render(request, "articles/article_detail.html", context, status=400)
@@ -90,6 +94,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
             snapshot=snapshot,
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],
+            clinical_concern=form.cleaned_data["clinical_concern"],
             client_key=ratelimit.client_address(request) or "unknown",
         )
     except RateLimited as limited:
@@ -98,7 +103,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
         )
         response["Retry-After"] = str(limited.retry_after)
         return response
-    return redirect(f"{snapshot.get_absolute_url()}?feedback=thanks#feedback")
+    return redirect(thanks)
 
 
 @require_safe

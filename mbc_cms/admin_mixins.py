@@ -5,10 +5,7 @@ from django.http import HttpRequest
 
 class ReadOnlyAdminMixin:
     """For records that only services write (audit trail, reviews, snapshots, the webhook
-    outbox, reader feedback): the admin shows them and never adds or changes one. Set
-    ``deletable`` where removing one by hand is allowed (spam feedback)."""
-
-    deletable = False
+    outbox): the admin shows them and never adds, changes or deletes one."""
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -17,4 +14,4 @@ class ReadOnlyAdminMixin:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return self.deletable and super().has_delete_permission(request, obj)
+        return False

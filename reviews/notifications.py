@@ -1,4 +1,5 @@
-"""E-mails sent after workflow transitions commit (console backend unless configured)."""
+"""E-mails sent after workflow transitions and reader feedback commit (console backend unless
+configured). They are plain text; subjects are one line whatever a title or a reader holds."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .roles import verified_reviewers
+from .selectors import reviewer_of_record
 
 
 def _admin_link(article) -> str:
@@ -94,4 +96,64 @@ def overdue_unpublished(article, *, due, days_overdue: int, reviewer) -> None:
         "submit it for clinical review, and publish it again once a clinical reviewer has "
         f"approved it. Its history is kept.\n\n{_admin_link(article)}",
         _addresses(people),
+    )
+
+
+def _feedback_link(feedback) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "admin:articles_feedback_change", args=[feedback.pk]
+    )
+
+
+def _one_line(text: str, limit: int = 150) -> str:
+    """``text`` with every run of whitespace (newlines included) as one space: a header
+    cannot be split, nor another one injected, by what a writer or reader typed."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _feedback_body(feedback, opening: str) -> str:
+    article = feedback.article
+    comment = feedback.comment or "(no comment)"
+    concern = (
+        "\nThe reader thinks something on the page is medically wrong or out of date."
+        if feedback.clinical_concern
+        else ""
+    )
+    return (
+        f"{opening}\n\n"
+        f"Article: {article.title} (version {feedback.version})\n"
+        f"Helpful: {'yes' if feedback.helpful else 'no'}{concern}\n\n"
+        f"What the reader wrote:\n{comment}\n\n"
+        f"Handle it at {_feedback_link(feedback)}"
+    )
+
+
+def feedback_received(feedback) -> None:
+    """Tell the editors of new reader feedback; for a clinical concern, the article's
+    reviewer of record too (``clinical_concern_raised``)."""
+    flag = "Clinical concern" if feedback.clinical_concern else "Reader feedback"
+    _send(
+        _one_line(f"{flag}: {feedback.article.title}"),
+        _feedback_body(feedback, "A reader sent feedback on a published page."),
+        _addresses(_editors()),
+    )
+    if feedback.clinical_concern:
+        clinical_concern_raised(feedback)
+
+
+def clinical_concern_raised(feedback) -> None:
+    """Tell the clinician who signed off the live content that a reader or an editor thinks
+    something on it may be medically wrong or out of date."""
+    reviewer = reviewer_of_record(feedback.article)
+    if reviewer is None:
+        return
+    _send(
+        _one_line(f"Clinical concern about a page you reviewed: {feedback.article.title}"),
+        _feedback_body(
+            feedback,
+            "Feedback on a page you signed off was flagged as a clinical concern. Please check "
+            "the page and tell the editors what, if anything, needs to change.",
+        ),
+        _addresses([reviewer]),
     )
