@@ -21,7 +21,15 @@ def _addresses(users) -> list[str]:
     return sorted({user.email for user in users if user.email and user.is_active})
 
 
+def _one_line(text: str, limit: int = 150) -> str:
+    """``text`` with every run of whitespace (newlines included) as one space: a header
+    cannot be split, nor another one injected, by what a writer or reader typed."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def _send(subject: str, body: str, recipients: list[str]) -> None:
+    subject = _one_line(subject)
     if recipients:
         send_mass_mail(
             [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients],
@@ -105,13 +113,6 @@ def _feedback_link(feedback) -> str:
     )
 
 
-def _one_line(text: str, limit: int = 150) -> str:
-    """``text`` with every run of whitespace (newlines included) as one space: a header
-    cannot be split, nor another one injected, by what a writer or reader typed."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 def _feedback_body(feedback, opening: str) -> str:
     article = feedback.article
     comment = feedback.comment or "(no comment)"
@@ -134,7 +135,7 @@ def feedback_received(feedback) -> None:
     reviewer of record too (``clinical_concern_raised``)."""
     flag = "Clinical concern" if feedback.clinical_concern else "Reader feedback"
     _send(
-        _one_line(f"{flag}: {feedback.article.title}"),
+        f"{flag}: {feedback.article.title}",
         _feedback_body(feedback, "A reader sent feedback on a published page."),
         _addresses(_editors()),
     )
@@ -149,7 +150,7 @@ def clinical_concern_raised(feedback) -> None:
     if reviewer is None:
         return
     _send(
-        _one_line(f"Clinical concern about a page you reviewed: {feedback.article.title}"),
+        f"Clinical concern about a page you reviewed: {feedback.article.title}",
         _feedback_body(
             feedback,
             "Feedback on a page you signed off was flagged as a clinical concern. Please check "
