@@ -164,7 +164,11 @@ def search(request: HttpRequest) -> HttpResponse:
 def editorial_policy(request: HttpRequest) -> HttpResponse:
     """Template ``articles/editorial_policy.html``: how content is made, and who reviews it."""
     reviewers = ReviewerProfile.objects.filter(user__is_active=True).order_by("display_name")
-    context = {"reviewers": reviewers, "overdue_unpublish_days": settings.OVERDUE_UNPUBLISH_DAYS}
+    context = {
+        "reviewers": reviewers,
+        "overdue_unpublish_days": settings.OVERDUE_UNPUBLISH_DAYS,
+        "readability_max_grade": settings.READABILITY_MAX_GRADE,
+    }
     return render(request, "articles/editorial_policy.html", context)
 
 

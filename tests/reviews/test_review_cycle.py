@@ -394,3 +394,15 @@ def test_invalid_readability_grade_setting_stops_the_start(value, tmp_path, monk
     result = manage(tmp_path / "db.sqlite3", "check", check=False)
     assert result.returncode != 0
     assert "DJANGO_READABILITY_MAX_GRADE must be a number" in result.stderr
+
+
+def test_editorial_policy_describes_the_cycle_as_enforced(client, settings):
+    """The policy page states the gates, the override and the confirmation, with the grade
+    limit the product applies."""
+    settings.READABILITY_MAX_GRADE = 7
+    page = client.get("/about/editorial-policy/").text
+    assert "US reading grade of 7 or below" in page
+    assert "must write down why" in page
+    assert "every link must be a secure (https) address" in page
+    assert "confirms that the page is still accurate" in page
+    assert "never just the date it was published" in page
