@@ -31,3 +31,24 @@ def recipients(mailoutbox) -> list[str]:
 def reload(feedback: Feedback) -> Feedback:
     feedback.refresh_from_db()
     return feedback
+
+
+def feedback_on_two_articles(
+    live_article, make_article, writer, reviewer, editor, *, first_comment: str = "Too long"
+) -> dict[str, Feedback]:
+    """Four items on two live articles, oldest first: two new ones on ``live_article`` (one a
+    clinical concern), and on a second article one new and one actioned by ``editor``."""
+    from reviews import workflow
+
+    other = make_article(writer, title="Liver metastases")
+    workflow.submit(article=other, user=writer)
+    workflow.approve(article=other, user=reviewer)
+    workflow.publish(article=other, user=editor)
+    made = {
+        "bone": stored_feedback(live_article, helpful=False, comment=first_comment),
+        "concern": stored_feedback(live_article, clinical_concern=True, comment="Wrong dose"),
+        "liver": stored_feedback(other, comment="Clear"),
+        "done": stored_feedback(other, helpful=False, comment="Typo"),
+    }
+    Feedback.objects.filter(pk=made["done"].pk).update(status="actioned", assignee=editor)
+    return made

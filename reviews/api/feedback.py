@@ -18,19 +18,17 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from articles import services
 from articles.models import Feedback
 from articles.selectors import feedback_for_triage
 
-from .inputs import StrictInputMixin
+from .inputs import AlignedListSerializer, StrictInputMixin
 from .schema import DETAIL, FIELD_ERRORS
 from .views import EditorialPagination
 
 # The most items one bulk change may name: a page of the list is 20.
 BULK_MAX_ITEMS = 500
-NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 ID_MAX = 2**63 - 1  # the largest id any supported database stores
 
 
@@ -154,26 +152,13 @@ class FeedbackBulkItemSerializer(FeedbackChangeSerializer):
     id = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The feedback's id.")
 
 
-class FeedbackBulkSerializer(serializers.ListSerializer):
+class FeedbackBulkSerializer(AlignedListSerializer):
     """A list of changes; errors are a list aligned with the input."""
 
     child = FeedbackBulkItemSerializer()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, allow_empty=False, max_length=BULK_MAX_ITEMS, **kwargs)
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            detail = error.detail
-            if isinstance(detail, dict) and detail and all(isinstance(k, int) for k in detail):
-                aligned = [detail.get(index, {}) for index in range(len(data))]
-                raise serializers.ValidationError(
-                    # An item that is null is refused with a bare list of messages.
-                    [item if isinstance(item, dict) else {NON_FIELD: item} for item in aligned]
-                ) from error
-            raise
 
 
 class FeedbackBulkResultSerializer(serializers.Serializer):

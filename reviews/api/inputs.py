@@ -113,8 +113,10 @@ class CounterpartField(serializers.SlugRelatedField):
         super().__init__(slug_field="slug", queryset=Article.objects.active(), **kwargs)
 
 
-class ReferenceListSerializer(serializers.ListSerializer):
-    """Report errors as a list aligned with the input: ``[{}, {"pmid": ["..."]}]``."""
+class AlignedListSerializer(serializers.ListSerializer):
+    """Report the items' errors as a list aligned with the input: ``[{}, {"pmid": ["..."]}]``
+    (an item that is not an object, such as null, gets its messages under
+    ``non_field_errors``)."""
 
     def to_internal_value(self, data):
         try:
@@ -123,7 +125,25 @@ class ReferenceListSerializer(serializers.ListSerializer):
             detail = error.detail
             if isinstance(detail, dict) and detail and all(isinstance(k, int) for k in detail):
                 aligned = [detail.get(index, {}) for index in range(len(data))]
-                raise serializers.ValidationError(aligned) from error
+                raise serializers.ValidationError(
+                    [
+                        item
+                        if isinstance(item, dict)
+                        else {api_settings.NON_FIELD_ERRORS_KEY: item}
+                        for item in aligned
+                    ]
+                ) from error
+            raise
+
+
+class ReferenceListSerializer(AlignedListSerializer):
+    """A list of references; a list-level error is a plain list of messages."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
             if isinstance(detail, dict) and set(detail) == {api_settings.NON_FIELD_ERRORS_KEY}:
                 raise serializers.ValidationError(
                     detail[api_settings.NON_FIELD_ERRORS_KEY]

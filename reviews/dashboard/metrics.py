@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from articles.choices import Audience
+from articles.choices import DUE_SOON_DAYS, Audience
 from articles.models import Article, Feedback, PublishedArticle
 
 from ..models import Review
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.db.models import QuerySet
 
-# Articles due for review within this many days are "due soon".
-DUE_SOON_DAYS = 30
 # How many months the monthly charts cover, the current one included.
 MONTHS = 12
 # How many articles each list on the dashboard shows; the counts are always complete.

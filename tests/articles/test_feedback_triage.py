@@ -16,7 +16,13 @@ from articles.services import FEEDBACK_LIMIT
 from reviews import notifications
 from tests.admin_client import AdminSession
 from tests.conftest import make_user
-from tests.feedback_steps import recipients, reload, send_feedback, stored_feedback
+from tests.feedback_steps import (
+    feedback_on_two_articles,
+    recipients,
+    reload,
+    send_feedback,
+    stored_feedback,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -183,20 +189,10 @@ def test_reader_flag_is_not_mailed_again_when_an_editor_keeps_it(
 @pytest.fixture
 def feedback_set(live_article, make_article, writer, reviewer, editor):
     """Four items on two articles, in different states of handling."""
-    from reviews import workflow
-
-    other = make_article(writer, title="Liver metastases")
-    workflow.submit(article=other, user=writer)
-    workflow.approve(article=other, user=reviewer)
-    workflow.publish(article=other, user=editor)
-    items = {
-        "new": stored_feedback(live_article, helpful=False, comment="Too <b>long</b>"),
-        "concern": stored_feedback(live_article, clinical_concern=True, comment="Wrong dose"),
-        "liver": stored_feedback(other, comment="Liver page"),
-        "done": stored_feedback(other, helpful=False, comment="Typo"),
-    }
-    Feedback.objects.filter(pk=items["done"].pk).update(status="actioned", assignee=editor)
-    return items
+    made = feedback_on_two_articles(
+        live_article, make_article, writer, reviewer, editor, first_comment="Too <b>long</b>"
+    )
+    return {"new": made["bone"], **{k: v for k, v in made.items() if k != "bone"}}
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ import os
 import shutil
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
@@ -23,6 +25,37 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# axe-core's WCAG 2.2 AA rules and best practices; a serious or critical violation fails.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def serious_violations(page, name: str) -> list[str]:
+    """axe-core's serious or critical violations on the page now shown, one line each."""
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [
+        f"{name}: {violation['id']} ({violation['impact']}) "
+        f"{[node['target'] for node in violation['nodes'][:3]]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    """Sign in to the admin through its login form as a demo user, as a person would."""
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", settings.DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
 
 
 def chromium_path() -> str:

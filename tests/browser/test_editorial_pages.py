@@ -3,13 +3,12 @@ login form: axe-core finds no serious or critical violation, and the strict CSP 
 (a blocked style or script shows as a console error)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from articles.models import Article
 from reviews import workflow
 from reviews.states import State
+from tests.browser.conftest import log_in, serious_violations
 
 User = get_user_model()
 
@@ -17,34 +16,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    """Sign in through the admin login form, as a person would."""
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
-
-
-def serious_violations(page, name: str) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{name}: {violation['id']} ({violation['impact']}) "
-        f"{[node['target'] for node in violation['nodes'][:3]]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from articles import caching
 from articles.models import PublishedArticle
+from tests.browser.conftest import serious_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,27 +23,6 @@ PAGES = {
     "trial list": "/trials/",
     "editorial policy": "/about/editorial-policy/",
 }
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
-
-
-def serious_violations(page, name: str) -> list[str]:
-    """axe-core's serious or critical violations on the page now shown, one line each."""
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{name}: {violation['id']} ({violation['impact']}) "
-        f"{[node['target'] for node in violation['nodes'][:3]]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 def test_no_serious_accessibility_violations(demo_site, page):

@@ -2,24 +2,15 @@
 axe-core."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from playwright.sync_api import expect
 
 from reviews.models import ReviewerProfile
+from tests.browser.conftest import log_in, serious_violations
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture
@@ -31,20 +22,12 @@ def reviewer2_profile_id(demo_site):
 def test_editor_withdraws_and_verifies_credentials(demo_site, reviewer2_profile_id, page):
     """Signed in as the demo editor: the credentials page has no serious axe violation; the
     revoke and verify forms work with the admin's CSRF protection and show the outcome."""
-    page.goto(demo_site.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", settings.DEMO_PASSWORD)
-    page.click("input[type=submit]")
+    log_in(page, demo_site.url, "editor")
     change_url = f"{demo_site.url}/admin/reviews/reviewerprofile/{reviewer2_profile_id}/change/"
     page.goto(change_url)
     page.click("text=Credentials verified: review")
     expect(page.locator("#content-main")).to_contain_text("Verified on")
-    violations = [
-        f"{violation['id']} ({violation['impact']})"
-        for violation in Axe().run(page, options=AXE_OPTIONS).response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    assert violations == []
+    assert serious_violations(page, "credentials page") == []
     page.fill("#id_reason", "Registration under review by the regulator.")
     page.click("button:has-text('Withdraw the verification')")
     expect(page.locator("body")).to_contain_text("Verification withdrawn.")

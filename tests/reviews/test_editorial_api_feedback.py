@@ -5,10 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from articles import ratelimit
-from articles.models import Feedback
-from reviews import workflow
 from tests.conftest import make_user
-from tests.feedback_steps import recipients, reload, stored_feedback
+from tests.feedback_steps import feedback_on_two_articles, recipients, reload, stored_feedback
 from tests.reviews.editorial_client import client_for
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +21,7 @@ def item_url(feedback) -> str:
 @pytest.fixture
 def items(live_article, make_article, writer, reviewer, editor):
     """Four items on two articles, oldest first: two new, a concern, one actioned."""
-    other = make_article(writer, title="Liver metastases")
-    workflow.submit(article=other, user=writer)
-    workflow.approve(article=other, user=reviewer)
-    workflow.publish(article=other, user=editor)
-    made = {
-        "bone": stored_feedback(live_article, helpful=False, comment="Too long"),
-        "concern": stored_feedback(live_article, clinical_concern=True, comment="Wrong dose"),
-        "liver": stored_feedback(other, comment="Clear"),
-        "done": stored_feedback(other, helpful=False, comment="Typo"),
-    }
-    Feedback.objects.filter(pk=made["done"].pk).update(status="actioned", assignee=editor)
-    return made
+    return feedback_on_two_articles(live_article, make_article, writer, reviewer, editor)
 
 
 def ids(response) -> list[int]:
