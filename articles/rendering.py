@@ -31,7 +31,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 CITATION_RE = re.compile(r"\[@(\d{1,3})\]")
 

@@ -102,7 +102,9 @@ class ReviewerProfileAdmin(SafeVersionAdmin):
         stored = getattr(request, "_profile_before_revert", None)
         if stored is None and change:
             stored = profiles.stored_profile(obj)
-        request._verification_cleared = profiles.save_reviewer_profile(profile=obj, stored=stored)
+        request._verification_cleared = profiles.save_reviewer_profile(
+            profile=obj, stored=stored, user=request.user
+        )
         if request._verification_cleared:
             messages.warning(request, profiles.CLEARED_MESSAGE)
 

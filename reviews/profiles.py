@@ -17,18 +17,20 @@ from django.utils import timezone
 
 from .models import ReviewerProfile
 from .roles import is_editor
+from .workflow import reopen_approvals_by
 from .workflow.errors import ActionForbidden, InvalidInput
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 #: What an editor verified: changing any of these needs a new verification.
-VERIFIED_IDENTITY = ("user_id", "display_name", "credentials")
+VERIFIED_IDENTITY = ("user_id", "display_name", "credentials", "specialty", "institution")
 NOTE_MAX_LENGTH = 2000
 
 CLEARED_MESSAGE = (
-    "The name, credentials or account of this reviewer profile changed, so its credentials "
-    "must be verified again by an editor before it can sign off content."
+    "The name, credentials, specialty, institution or account of this reviewer profile "
+    "changed, so its credentials must be verified again by an editor before it can sign off "
+    "content; its approvals not yet published went back to review."
 )
 
 
@@ -95,7 +97,8 @@ def revoke_verification(
     *, profile: ReviewerProfile, editor: AbstractBaseUser, reason: str
 ) -> ReviewerProfile:
     """Withdraw the verification of ``profile`` (for ``reason``): it can no longer sign off
-    content until an editor verifies it again. Past approvals stand.
+    content until an editor verifies it again. Published pages stand; the approvals not yet
+    published go back to review (``workflow.reopen_approvals_by``).
 
     Raises ``ActionForbidden`` (not an editor) or ``InvalidInput`` (no reason).
     """
@@ -107,13 +110,20 @@ def revoke_verification(
         profile.save()
         reversion.set_user(editor)
         reversion.set_comment(f"Credentials verification withdrawn: {reason}")
+        reopen_approvals_by(reviewer=profile.user, user=editor, reason=reason)
     return profile
 
 
-def save_reviewer_profile(*, profile: ReviewerProfile, stored: ReviewerProfile | None) -> bool:
+def save_reviewer_profile(
+    *,
+    profile: ReviewerProfile,
+    stored: ReviewerProfile | None,
+    user: AbstractBaseUser | None = None,
+) -> bool:
     """Save ``profile`` as edited, inside the caller's revision, keeping the verification of
     ``stored`` (the profile as it stood before this edit; ``None`` for a new profile) only if
-    the verified identity is unchanged. Returns whether a verification was cleared.
+    the verified identity is unchanged. Returns whether a verification was cleared (then the
+    approvals not yet published go back to review, as ``user`` saved).
 
     The verification is never taken from the edit itself, so neither a crafted form nor the
     restore of an old version can verify a profile.
@@ -132,6 +142,10 @@ def save_reviewer_profile(*, profile: ReviewerProfile, stored: ReviewerProfile |
             _clear(profile)
             cleared = True
     profile.save()
+    if cleared:
+        reopen_approvals_by(
+            reviewer=stored.user, user=user, reason="the reviewer profile's identity changed"
+        )
     return cleared
 
 

@@ -43,6 +43,10 @@ class Problem:
 
 def _is_safe_link(target: str) -> bool:
     lowered = target.lower()
+    # Browsers drop tabs and newlines from addresses and read "\" as "/": "/\evil.org" and
+    # "/<tab>/evil.org" lead to another site.
+    if "\\" in lowered or any(char.isspace() or ord(char) < 32 for char in lowered):
+        return False
     if lowered.startswith(SAFE_LINK_PREFIXES):
         return True
     # A path on this site; "//host/..." is another site without a scheme.

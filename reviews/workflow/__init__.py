@@ -29,7 +29,7 @@ from ..selectors import (
 )
 from ..states import EDIT_WITHDRAWS, TRANSITIONS, Action, Role, State, Transition
 from .archive import archive, unarchive
-from .common import Seen, stale_message
+from .common import Seen, ensure_quality_gates, stale_message
 from .editing import ensure_editable, restore_version, save_working_copy
 from .errors import (
     ActionForbidden,
@@ -45,7 +45,7 @@ from .review import (
     add_review_comment,
     approve,
     confirm_current,
-    ensure_quality_gates,
+    reopen_approvals_by,
     request_changes,
     submit,
 )
@@ -104,6 +104,7 @@ __all__ = [
     "needs_review_by",
     "open_snapshot",
     "publish",
+    "reopen_approvals_by",
     "request_changes",
     "restore_version",
     "review_baseline_version",

@@ -12,9 +12,10 @@ from django.utils import timezone
 from articles.models import Article
 from articles.snapshots import article_digest
 
+from .. import quality
 from ..models import AuditEntry
 from ..states import State
-from .errors import StaleVersion
+from .errors import InvalidInput, StaleVersion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -105,3 +106,13 @@ def audit(
         comment=comment,
         digest=digest,
     )
+
+
+def ensure_quality_gates(article: Article) -> None:
+    """Refuse a version with a quality problem (:mod:`reviews.quality`), naming every problem
+    and the field to fix (the first problem's field). Submit, approve, confirm and publish
+    all check: a gate may start to apply after a version was sent (a topic moved under
+    treatments, say)."""
+    found = quality.problems(article)
+    if found:
+        raise InvalidInput(" ".join(problem.message for problem in found), field=found[0].field)

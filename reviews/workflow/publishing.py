@@ -13,9 +13,10 @@ from articles import caching, snapshots, webhooks
 from articles.models import Article, PublishedArticle
 
 from ..models import Review
+from ..roles import has_verified_credentials
 from ..selectors import live_snapshot
 from ..states import Action
-from .common import Seen, audit, ensure_seen, lock
+from .common import Seen, audit, ensure_quality_gates, ensure_seen, lock
 from .errors import InvalidInput, TransitionNotAllowed
 from .permissions import check
 
@@ -77,6 +78,17 @@ def _approved_review(article: Article, digest: str) -> Review:
         raise TransitionNotAllowed(
             "What would be published differs from what the clinical reviewer approved (for "
             "example the counterpart article changed since). Send it for review again."
+        )
+    if not has_verified_credentials(review.reviewer):
+        raise TransitionNotAllowed(
+            "The clinician who approved this version no longer has verified credentials, so "
+            "the approval cannot be published: another clinician must review it."
+        )
+    due = add_months(timezone.localdate(review.decided_at), article.review_interval_months)
+    if due < timezone.localdate():
+        raise TransitionNotAllowed(
+            f"This approval is from {review.decided_at:%d %b %Y}, so the page would go live "
+            f"already past its review date ({due:%d %b %Y}). Send it for review again."
         )
     return review
 
@@ -148,6 +160,7 @@ def publish(
         go_live_at = _go_live_time(publish_at)
         _refuse_taken_slug(article)
         review = _approved_review(article, digest)
+        ensure_quality_gates(article)
         _freeze(
             article,
             content=content,

@@ -15,8 +15,8 @@ from articles.snapshots import article_digest
 from .. import notifications, quality
 from ..models import Review, ReviewComment
 from ..selectors import contributors_since_last_live, latest_review, live_snapshot, open_review
-from ..states import TRANSITIONS, Action
-from .common import Seen, audit, ensure_seen, lock
+from ..states import TRANSITIONS, Action, State
+from .common import Seen, audit, ensure_quality_gates, ensure_seen, lock
 from .errors import InvalidInput, TransitionNotAllowed
 from .permissions import check
 from .publishing import add_months
@@ -47,14 +47,6 @@ def submit(
     return article
 
 
-def ensure_quality_gates(article: Article) -> None:
-    """Refuse a version with a quality problem (:mod:`reviews.quality`), naming every problem
-    and the field to fix (the first problem's field)."""
-    found = quality.problems(article)
-    if found:
-        raise InvalidInput(" ".join(problem.message for problem in found), field=found[0].field)
-
-
 def _audit_comment(comment: str, override_reason: str) -> str:
     if not override_reason:
         return comment
@@ -79,6 +71,8 @@ def _decide(
         digest = article_digest(article)
         ensure_seen(article, seen, current_digest=digest)
         check(action, user, article, {"comment": comment, "override_reason": override_reason})
+        if action == Action.APPROVE:
+            ensure_quality_gates(article)
         warnings = quality.warnings(article)
         review = open_review(article)
         from_state = article.state
@@ -206,6 +200,49 @@ def confirm_current(
         )
         transaction.on_commit(lambda: notifications.review_decided(article, review))
     return article
+
+
+def reopen_approvals_by(
+    *, reviewer: AbstractBaseUser, user: AbstractBaseUser | None, reason: str
+) -> list[Article]:
+    """Send back to review every version ``reviewer`` approved that is not published yet,
+    because their credentials are no longer verified (``reason``): the approval is withdrawn,
+    the same version awaits another clinician, and eligible reviewers are told. Runs in the
+    caller's transaction; published pages are the editors' to judge."""
+    reopened = []
+    approved = Review.objects.filter(reviewer=reviewer, status=Review.Status.APPROVED)
+    for article_id in approved.values_list("article_id", flat=True):
+        article = lock(Article(pk=article_id))
+        review = open_review(article)
+        if review is None or review.status != Review.Status.APPROVED:
+            continue
+        if review.reviewer_id != reviewer.pk:
+            continue
+        review.status = Review.Status.WITHDRAWN
+        review.save(update_fields=["status"])
+        Review.objects.create(
+            article=article, version=article.version, submitted_by=user, submitted_at=timezone.now()
+        )
+        from_state = article.state
+        article.state = State.IN_REVIEW
+        article.save(update_fields=["state", "updated_at"])
+        name = review.reviewer_byline.get("name") or str(reviewer)
+        audit(
+            article,
+            action="withdrawn",
+            user=user,
+            from_state=from_state,
+            comment=f"The approval by {name} was withdrawn because their credentials are no "
+            f"longer verified ({reason}). The same version is back in review.",
+        )
+        ineligible = contributors_since_last_live(article)
+        transaction.on_commit(
+            lambda article=article, ineligible=ineligible: notifications.review_requested(
+                article, ineligible
+            )
+        )
+        reopened.append(article)
+    return reopened
 
 
 def add_review_comment(*, article: Article, user: AbstractBaseUser, body: str) -> ReviewComment:

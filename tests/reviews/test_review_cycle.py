@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import ArticleRevision, PublishedArticle, Reference, Topic, WebhookEndpoint
-from reviews import workflow
+from articles.rendering import render_markdown
+from reviews import profiles, workflow
 from reviews.models import AuditEntry, Review
 from tests.admin_client import AdminBrowser, messages_in
 from tests.commands import manage
@@ -240,6 +241,8 @@ def test_submit_refuses_a_citation_with_no_reference(make_article, writer):
         "[files](ftp://example.org/x)",
         "[no scheme](//example.org/x)",
         "[script](javascript:alert(1))",
+        "[backslash](/\\evil.org)",
+        "[tab](/\t/evil.org)",
     ],
 )
 def test_submit_refuses_a_link_that_is_not_https(make_article, writer, link):
@@ -253,10 +256,12 @@ def test_submit_refuses_a_link_that_is_not_https(make_article, writer, link):
 def test_submit_accepts_https_site_paths_and_mail_links(make_article, writer):
     body = (
         "See [the charity](https://example.org/help), [our page](/articles/bone/), "
-        "[below](#dose) or [write](mailto:help@example.org) [@1]."
+        "[below](#dose), [write](mailto:help@example.org) or [call](tel:+441234567890) [@1]."
     )
     article = make_article(writer, body=body)
     assert submit_response(article, writer).status_code == 200
+    # What the gate lets through, the sanitiser keeps: no link silently loses its address.
+    assert 'href="tel:+441234567890"' in render_markdown(body, 1).html
 
 
 def test_submit_refuses_a_reference_url_that_is_not_https(make_article, writer):
@@ -406,3 +411,69 @@ def test_editorial_policy_describes_the_cycle_as_enforced(client, settings):
     assert "every link must be a secure (https) address" in page
     assert "confirms that the page is still accurate" in page
     assert "never just the date it was published" in page
+
+
+# Sign-off that no longer holds is not published -------------------------------------------------
+
+
+def test_gates_are_checked_again_at_approval_and_publication(in_review, reviewer, editor):
+    """A version sent before a gate applied to it (its topic moved under treatments, with no
+    reference) is neither approved nor published."""
+    Reference.objects.filter(article=in_review).delete()
+    treatments = Topic.objects.create(name="Treatments", slug="treatments")
+    in_review.topics.first().__class__.objects.filter(pk=in_review.topics.first().pk).update(
+        parent=treatments
+    )
+    in_review.body = "Bone pain is common."
+    type(in_review).objects.filter(pk=in_review.pk).update(body=in_review.body)
+    response = client_for(reviewer).act(in_review, "approve")
+    assert response.status_code == 400
+    assert "treatment page" in response.json()["references"][0]
+    Topic.objects.filter(parent=treatments).update(parent=None)
+    workflow.approve(article=in_review, user=reviewer)
+    Topic.objects.exclude(pk=treatments.pk).update(parent=treatments)
+    response = client_for(editor).act(in_review, "publish")
+    assert response.status_code == 400
+    assert not PublishedArticle.objects.filter(article=in_review).exists()
+
+
+def test_an_approval_older_than_the_review_interval_is_not_published(approved, editor):
+    """Publishing it would put a page live already past its review date (409)."""
+    Review.objects.filter(article=approved).update(
+        decided_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    response = client_for(editor).act(approved, "publish")
+    assert response.status_code == 409
+    assert "already past its review date" in response.json()["detail"]
+    assert not PublishedArticle.objects.filter(article=approved).exists()
+
+
+def test_revoking_credentials_sends_unpublished_approvals_back_to_review(
+    approved, reviewer, reviewer2, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The approvals of a reviewer no longer verified go back to review for someone else;
+    published pages stand."""
+    with django_capture_on_commit_callbacks(execute=True):
+        profiles.revoke_verification(
+            profile=reviewer.reviewer_profile, editor=editor, reason="Struck off the register."
+        )
+    article = fresh(approved)
+    assert article.state == "in_review"
+    statuses = list(Review.objects.filter(article=article).values_list("status", flat=True))
+    assert sorted(statuses) == ["pending", "withdrawn"]
+    entry = AuditEntry.objects.filter(article=article).first()
+    assert (entry.action, entry.user) == ("withdrawn", editor)
+    assert "Struck off the register." in entry.comment
+    assert reviewer2.email in {address for message in mailoutbox for address in message.to}
+    assert client_for(reviewer2).act(article, "approve").status_code == 200
+
+
+def test_publishing_refuses_an_approval_by_a_reviewer_no_longer_verified(approved, editor):
+    """Whatever path cleared the verification, the approval cannot be published."""
+    reviewer = Review.objects.get(article=approved).reviewer
+    type(reviewer.reviewer_profile).objects.filter(user=reviewer).update(
+        credentials_verified_at=None
+    )
+    response = client_for(editor).act(approved, "publish")
+    assert response.status_code == 409
+    assert "no longer has verified credentials" in response.json()["detail"]
