@@ -42,12 +42,13 @@ def review_status(
 
 
 def overdue_unpublish_cutoff(today: datetime.date | None = None) -> datetime.date | None:
-    """With ``OVERDUE_UNPUBLISH_DAYS`` = N, a live page due for review before this date (more
-    than N days ago) is taken down; None when the setting is unset."""
+    """With ``OVERDUE_UNPUBLISH_DAYS`` = N, a live page due for review before this date is
+    taken down: one N days overdue (due N days ago; with N = 0, as soon as it is overdue, the
+    day after its due date). None when the setting is unset."""
     days = settings.OVERDUE_UNPUBLISH_DAYS
     if days is None:
         return None
-    return (today or timezone.localdate()) - datetime.timedelta(days=days)
+    return (today or timezone.localdate()) - datetime.timedelta(days=max(days, 1) - 1)
 
 
 def live_articles() -> QuerySet[PublishedArticle]:

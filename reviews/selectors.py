@@ -106,14 +106,15 @@ def open_review(article: Article) -> Review | None:
 
 
 def reviewer_of_record(article: Article) -> AbstractBaseUser | None:
-    """The clinician who signed off what readers see now or saw last: the reviewer of the
-    newest published approval or confirmation of the article (None if never published)."""
-    review = (
-        article.reviews.filter(status__in=SIGNED_OFF)
-        .select_related("reviewer")
-        .order_by("-decided_at", "-pk")
-        .first()
-    )
+    """The clinician who signed off what readers see now (or, if nothing is live, saw last):
+    the reviewer of the newest approval or confirmation of the live version, else of the
+    newest published one (None if never published). A version scheduled to replace the live
+    page is not what readers see yet."""
+    reviews = article.reviews.filter(status__in=SIGNED_OFF).select_related("reviewer")
+    live = live_snapshot(article)
+    if live is not None:
+        reviews = reviews.filter(version=live.version)
+    review = reviews.order_by("-decided_at", "-pk").first()
     return review.reviewer if review is not None else None
 
 

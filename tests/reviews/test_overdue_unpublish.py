@@ -91,15 +91,15 @@ def test_a_read_past_the_limit_unpublishes_once(
     writer,
     reviewer,
 ):
-    """At exactly the limit the page is still served; the day after, the first read takes it
-    off the page and the API and records it once (audit, partners' event, e-mails); more
-    reads change nothing."""
-    travel(days_after(due, LIMIT))
+    """The day before the limit the page is still served; on the day it is LIMIT days overdue,
+    the first read takes it off the page and the API and records it once (audit, partners'
+    event, e-mails); more reads change nothing."""
+    travel(days_after(due, LIMIT - 1))
     with django_capture_on_commit_callbacks(execute=True):
         assert reader_sees(client, live_article) == SEEN
     assert not unpublications(live_article).exists()
 
-    travel(days_after(due, LIMIT + 1))
+    travel(days_after(due, LIMIT))
     with django_capture_on_commit_callbacks(execute=True):
         assert reader_sees(client, live_article) == GONE
         assert reader_sees(client, live_article) == GONE
@@ -107,7 +107,7 @@ def test_a_read_past_the_limit_unpublishes_once(
     (entry,) = unpublications(live_article)
     assert entry.user is None
     assert entry.comment == (
-        f"Unpublished automatically: {LIMIT + 1} days past its clinical review date "
+        f"Unpublished automatically: {LIMIT} days past its clinical review date "
         f"(due {due:%Y-%m-%d})."
     )
     assert unpublished_deliveries(live_article).count() == 1
@@ -118,7 +118,7 @@ def test_a_read_past_the_limit_unpublishes_once(
         reviewer.email,
     }
     body = mailoutbox[0].body
-    assert f"{LIMIT + 1} days overdue" in body and "publish it again" in body
+    assert f"{LIMIT} days overdue" in body and "publish it again" in body
 
     mailoutbox.clear()
     travel(days_after(due, LIMIT + 2))
@@ -209,11 +209,24 @@ def test_review_due_command_sweeps_too(live_article, due, limit, travel, mailout
     assert workflow.unpublish_overdue() == []
 
 
+@pytest.mark.parametrize(("days", "served_until"), [(0, 0), (1, 0), (3, 2)])
+def test_a_page_goes_on_the_day_it_is_that_many_days_overdue(
+    client, live_article, due, travel, settings, days, served_until
+):
+    """N = 0 and N = 1 both take a page down the day after its due date (its first day
+    overdue); N = 3 on its third day overdue."""
+    settings.OVERDUE_UNPUBLISH_DAYS = days
+    travel(days_after(due, served_until))
+    assert reader_sees(client, live_article) == SEEN
+    travel(days_after(due, served_until + 1))
+    assert reader_sees(client, live_article) == GONE
+
+
 def test_cached_hits_run_no_sweep(
     client, live_article, due, limit, travel, django_assert_max_num_queries
 ):
     """With the setting on, a page served from the cache still costs no query."""
-    travel(days_after(due, LIMIT))
+    travel(days_after(due, LIMIT - 1))
     url = f"/articles/{live_article.slug}/"
     assert client.get(url).status_code == 200
     with django_assert_max_num_queries(0):
