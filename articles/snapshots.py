@@ -16,6 +16,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from reviews.readability import analyse
@@ -128,6 +129,13 @@ def article_digest(article: Article) -> str:
     return content_digest(reader_content(article))
 
 
+def reading_grade(body: str) -> float | None:
+    """The Flesch-Kincaid grade of a body, or None when it is too short for the formula to
+    mean anything (``READABILITY_MIN_WORDS``, the plain-language warning's own limit)."""
+    scores = analyse(body)
+    return scores.flesch_kincaid_grade if scores.words >= settings.READABILITY_MIN_WORDS else None
+
+
 def new_snapshot(
     *,
     article: Article,
@@ -146,7 +154,7 @@ def new_snapshot(
         version=article.version,
         slug=article.slug,
         **snapshot_fields(content),
-        reading_grade=analyse(article.body).flesch_kincaid_grade,
+        reading_grade=reading_grade(article.body),
         reviewed_by=byline,
         reviewed_at=approved_at,
         last_reviewed=article.last_reviewed,

@@ -25,8 +25,9 @@ from django.conf import settings
 from articles.choices import Audience
 from articles.models import Article, Topic
 from articles.rendering import CITATION_RE, link_targets
+from articles.snapshots import reading_grade
 
-from .readability import analyse, plain_text_from_markdown
+from .readability import plain_text_from_markdown
 from .readability.sentences import WORD_RE, split_sentences
 
 # Addresses that are not web links, or are on this site, and so need no https.
@@ -142,9 +143,8 @@ def grade_warning(article: Article) -> str | None:
     if article.audience != Audience.PATIENT:
         return None
     limit = settings.READABILITY_MAX_GRADE
-    scores = analyse(article.body)
-    grade = scores.flesch_kincaid_grade
-    if grade <= limit or scores.words < settings.READABILITY_MIN_WORDS:
+    grade = reading_grade(article.body)
+    if grade is None or grade <= limit:
         return None
     return (
         f"Reading grade {grade:.1f} is above the grade {limit:g} target for patient pages: "

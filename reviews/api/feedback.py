@@ -105,13 +105,30 @@ class FeedbackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StrictIdMixin:
+    """An id is a JSON integer: 2.5, "2" or true are refused, not read as 2 or 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError("Give the id as a whole number.")
+        return super().to_internal_value(data)
+
+
+class UserIdField(StrictIdMixin, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class StrictIdField(StrictIdMixin, serializers.IntegerField):
+    pass
+
+
 class FeedbackChangeSerializer(StrictInputMixin, serializers.Serializer):
     """What an editor may change; what the reader sent is read-only."""
 
     status = serializers.ChoiceField(
         choices=Feedback.Status.choices, required=False, help_text="Handling status."
     )
-    assignee = serializers.PrimaryKeyRelatedField(
+    assignee = UserIdField(
         queryset=get_user_model().objects.all(),
         allow_null=True,
         required=False,
@@ -149,7 +166,7 @@ class FeedbackChangeSerializer(StrictInputMixin, serializers.Serializer):
 class FeedbackBulkItemSerializer(FeedbackChangeSerializer):
     """One item of a bulk change: the feedback's id and what to change on it."""
 
-    id = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The feedback's id.")
+    id = StrictIdField(min_value=1, max_value=ID_MAX, help_text="The feedback's id.")
 
 
 class FeedbackBulkSerializer(AlignedListSerializer):

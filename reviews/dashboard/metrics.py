@@ -35,7 +35,11 @@ MONTHS = 12
 LIST_LIMIT = 25
 # Turnaround is measured from the request to the clinician's approval. Confirmations that live
 # content is still accurate and requests for changes are not approvals.
-APPROVALS = (Review.Status.APPROVED, Review.Status.PUBLISHED)
+# An approval later withdrawn by an edit (or a revoked verification) was still an approval;
+# a withdrawn request that was never decided has no reviewer.
+APPROVALS = Q(status__in=(Review.Status.APPROVED, Review.Status.PUBLISHED)) | Q(
+    status=Review.Status.WITHDRAWN, reviewer__isnull=False
+)
 # Feedback the team has not closed yet.
 OPEN_FEEDBACK = (Feedback.Status.NEW, Feedback.Status.TRIAGED)
 # Reading-grade buckets of live patient pages: (label, lowest grade excluded, highest included).
@@ -245,9 +249,11 @@ def review_turnaround(*, now: datetime.datetime, months: int = MONTHS) -> list[M
     month_list = last_months(now=now, months=months)
     start, end = _window(month_list)
     durations: dict[datetime.date, list[float]] = {month: [] for month in month_list}
-    decided = Review.objects.filter(
-        status__in=APPROVALS, decided_at__gte=start, decided_at__lt=end
-    ).values_list("submitted_at", "decided_at")
+    decided = (
+        Review.objects.filter(APPROVALS)
+        .filter(decided_at__gte=start, decided_at__lt=end)
+        .values_list("submitted_at", "decided_at")
+    )
     for submitted_at, decided_at in decided:
         month = _month_start(timezone.localdate(decided_at))
         days = (decided_at - submitted_at).total_seconds() / 86400

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import reversion
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import (
@@ -65,8 +67,10 @@ def _carry_over_workflow_fields(article: Article, expected_version: int | None) 
 
 
 def _withdraw_open_review(article: Article, user: AbstractBaseUser | None, from_state: str) -> None:
+    # An approval keeps the time it was given (the dashboard's turnaround counts it); a
+    # request still pending is closed now.
     withdrawn = article.reviews.filter(status__in=Review.OPEN_STATUSES).update(
-        status=Review.Status.WITHDRAWN, decided_at=timezone.now()
+        status=Review.Status.WITHDRAWN, decided_at=Coalesce("decided_at", Value(timezone.now()))
     )
     if withdrawn:
         audit(

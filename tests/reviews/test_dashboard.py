@@ -605,3 +605,17 @@ def test_review_log_streams_in_bounded_queries(
     with django_assert_max_num_queries(2):
         rows = read_csv(response)
     assert len(rows) == 5
+
+
+def test_an_approval_withdrawn_by_an_edit_still_counts_in_the_turnaround(in_review, reviewer):
+    """Editing after the approval withdraws it, but the approval was given: it keeps its time
+    and stays in the month's turnaround."""
+    from tests.reviews.workflow_scenarios import edit
+
+    workflow.approve(article=in_review, user=reviewer)
+    approved_at = Review.objects.get(article=in_review).decided_at
+    edit(in_review, in_review.created_by)
+    review = Review.objects.get(article=in_review)
+    assert (review.status, review.decided_at) == (Review.Status.WITHDRAWN, approved_at)
+    this_month = metrics.review_turnaround(now=approved_at)[-1]
+    assert this_month.approvals == 1

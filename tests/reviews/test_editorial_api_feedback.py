@@ -175,6 +175,8 @@ def test_editor_triages_one_item(items, editor, reviewer):
         ({"assignee": 999999}, "assignee"),
         ({"assignee": "editor"}, "assignee"),
         ({"assignee": "writer"}, "assignee"),
+        ({"assignee": "editor+0.5"}, "assignee"),
+        ({"assignee": True}, "assignee"),
         ({"clinical_concern": "perhaps"}, "clinical_concern"),
         ({"notes": "x" * 10_001}, "notes"),
         ({"comment": "rewritten"}, "comment"),
@@ -190,6 +192,8 @@ def test_bad_change_is_a_400_naming_the_field(items, editor, writer, body, field
     """Invalid, read-only, unknown or missing fields are a 400 naming them; nothing changes."""
     if body.get("assignee") == "writer":
         body = {"assignee": writer.pk}
+    if body.get("assignee") == "editor+0.5":
+        body = {"assignee": editor.pk + 0.5}  # not read as the editor's id
     target = items["bone"]
     response = client_for(editor).patch(item_url(target), body, format="json")
     assert response.status_code == 400 and field in response.json(), response.json()

@@ -477,3 +477,26 @@ def test_publishing_refuses_an_approval_by_a_reviewer_no_longer_verified(approve
     response = client_for(editor).act(approved, "publish")
     assert response.status_code == 409
     assert "no longer has verified credentials" in response.json()["detail"]
+
+
+def test_reviewer_of_record_is_the_clinician_of_the_page_readers_see(
+    live_article, writer, reviewer, reviewer2, editor
+):
+    """A version approved by someone else and scheduled to replace the page is not what
+    readers see yet: clinical concerns go to the live page's reviewer until it goes live."""
+    from reviews.selectors import reviewer_of_record
+
+    edit(live_article, writer)
+    article = fresh(live_article)
+    workflow.submit(article=article, user=writer)
+    workflow.approve(article=article, user=reviewer2)
+    workflow.publish(
+        article=article,
+        user=editor,
+        publish_at=timezone.now() + datetime.timedelta(days=3),
+        change_note="Scheduled update.",
+    )
+    assert reviewer_of_record(article) == reviewer
+    PublishedArticle.objects.filter(article=article, version=1).update(live_until=timezone.now())
+    PublishedArticle.objects.filter(article=article, version=2).update(go_live_at=timezone.now())
+    assert reviewer_of_record(article) == reviewer2
