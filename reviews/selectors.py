@@ -81,6 +81,12 @@ def needs_review_by(user: AbstractBaseUser | None, queryset: models.QuerySet) ->
     )
 
 
+def awaiting_publication(queryset: models.QuerySet) -> models.QuerySet:
+    """Articles in ``queryset`` whose current version is approved and not yet published
+    (publishing marks the approval published, so live articles stay out)."""
+    return queryset.filter(state=State.APPROVED, reviews__status=Review.Status.APPROVED)
+
+
 def review_baseline_version(article: Article) -> int | None:
     """What a reviewer compares against: the live version, else the last approved one."""
     snapshot = live_snapshot(article)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from reviews import workflow
+from reviews.selectors import awaiting_publication
 
 from ..models import ARTICLE_CONTENT_FIELDS, Article, Reference
 
@@ -90,17 +91,23 @@ class ArchiveFilter(admin.SimpleListFilter):
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
-    """The clinical reviewer's queue: articles in review that they did not write."""
+    """The queues: for a clinical reviewer, articles in review that they did not write; for an
+    editor, approved versions not yet published."""
 
     title = "review queue"
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
+        queues = []
         if workflow.is_clinical_reviewer(request.user):
-            return [("mine", "Needs my review")]
-        return []
+            queues.append(("mine", "Needs my review"))
+        if workflow.is_editor(request.user):
+            queues.append(("to_publish", "Approved, not yet published"))
+        return queues
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
             return workflow.needs_review_by(request.user, queryset)
+        if self.value() == "to_publish":
+            return awaiting_publication(queryset)
         return queryset

@@ -20,6 +20,7 @@ from django.utils import timezone
 from articles.choices import DUE_SOON_DAYS, Audience
 from articles.models import Article, Feedback, PublishedArticle
 
+from .. import selectors
 from ..models import Review
 from ..roles import is_clinical_reviewer, is_editor
 from ..selectors import needs_review_by
@@ -170,16 +171,8 @@ def _first(queryset: QuerySet) -> ArticleList:
 
 
 def awaiting_publication() -> QuerySet:
-    """Articles in use whose current version is approved and not yet published: the editors'
-    queue (publishing marks the approval published)."""
-    return (
-        Article.objects.active()
-        .filter(
-            state=State.APPROVED,
-            reviews__status=Review.Status.APPROVED,
-        )
-        .order_by("title", "pk")
-    )
+    """The editors' queue: articles in use whose approved version is not published yet."""
+    return selectors.awaiting_publication(Article.objects.active()).order_by("title", "pk")
 
 
 def my_queues(user: AbstractBaseUser) -> list[Queue]:
@@ -203,7 +196,7 @@ def my_queues(user: AbstractBaseUser) -> list[Queue]:
                 title="Approved, ready to publish",
                 description="Versions a clinician approved that are not published yet.",
                 items=_first(awaiting_publication()),
-                changelist_query="state__exact=approved",
+                changelist_query="queue=to_publish",
             )
         )
     return queues

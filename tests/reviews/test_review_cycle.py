@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleRevision, PublishedArticle, Reference, Topic, WebhookEndpoint
@@ -500,3 +501,17 @@ def test_reviewer_of_record_is_the_clinician_of_the_page_readers_see(
     PublishedArticle.objects.filter(article=article, version=1).update(live_until=timezone.now())
     PublishedArticle.objects.filter(article=article, version=2).update(go_live_at=timezone.now())
     assert reviewer_of_record(article) == reviewer2
+
+
+def test_editors_queue_lists_approved_versions_not_yet_published(
+    approved, live_article, editor, make_article, writer, reviewer
+):
+    """The admin's "Approved, ready to publish" lists what awaits publication, not every live
+    article (whose state stays approved)."""
+    session = AdminBrowser(editor)
+    page = session.client.get(
+        reverse("admin:articles_article_changelist"), {"queue": "to_publish"}
+    ).text
+    assert f"/admin/articles/article/{approved.pk}/change/" in page
+    assert f"/admin/articles/article/{live_article.pk}/change/" not in page
+    assert "?queue=to_publish" in session.client.get("/admin/").text
