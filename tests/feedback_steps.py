@@ -1,5 +1,7 @@
 """Reader feedback as the public form sends it, and as the service stores it."""
 
+import uuid
+
 from django.urls import reverse
 
 from articles.models import Feedback, PublishedArticle
@@ -12,8 +14,10 @@ def send_feedback(client, article, **fields):
     return client.post(reverse("articles:feedback", args=[article.slug]), data)
 
 
-def stored_feedback(article, *, helpful=True, comment="", clinical_concern=False, client_key="x"):
-    """Feedback on ``article``'s live version, stored by the service as the form would."""
+def stored_feedback(article, *, helpful=True, comment="", clinical_concern=False, client_key=None):
+    """Feedback on ``article``'s live version, stored by the service as the form would (from
+    a client of its own unless ``client_key`` says, so the rate limit does not interfere)."""
+    client_key = client_key or f"client-{uuid.uuid4()}"
     snapshot = PublishedArticle.objects.live().get(article=article)
     return record_feedback(
         snapshot=snapshot,
