@@ -34,6 +34,12 @@ class TrialStatus(models.TextChoices):
     COMPLETED = "COMPLETED", "Completed"
     WITHDRAWN = "WITHDRAWN", "Withdrawn"
     UNKNOWN = "UNKNOWN", "Unknown status"
+    # Expanded access records use these.
+    AVAILABLE = "AVAILABLE", "Available"
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available"
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available"
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
+    WITHHELD = "WITHHELD", "Withheld"
 
 
 class TrialPhase(models.TextChoices):

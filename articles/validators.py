@@ -108,6 +108,27 @@ def validate_string_list(value: list) -> None:
         )
 
 
+LOCATION_KEYS = ("facility", "city", "country", "status")
+
+
+def validate_locations(value: list) -> None:
+    """A JSON list of study sites as ClinicalTrials.gov lists them: objects with text values
+    for ``facility``, ``city``, ``country`` and ``status`` (any may be empty, not all)."""
+    if not isinstance(value, list) or not all(
+        isinstance(item, dict)
+        and set(item) <= set(LOCATION_KEYS)
+        and all(isinstance(text, str) for text in item.values())
+        and any(str(text).strip() for text in item.values())
+        for item in value
+    ):
+        raise ValidationError(
+            "Enter the sites as a list of objects with facility, city, country and status, "
+            'for example [{"facility": "Royal Marsden Hospital", "city": "London", '
+            '"country": "United Kingdom", "status": "RECRUITING"}].',
+            code="invalid_locations",
+        )
+
+
 def validate_interventions(value: list) -> None:
     """A JSON list of ``{"type": ..., "name": ...}`` objects, as in ClinicalTrials.gov."""
     if not isinstance(value, list) or not all(

@@ -235,3 +235,47 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.review}"
+
+
+class EvidenceFlag(models.Model):
+    """An article cites a trial that changed (``articles.TrialChange``): it is flagged
+    "evidence changed" until a clinical reviewer approves a new version or confirms the
+    article is still accurate, which clears the flag with that review."""
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="evidence_flags",
+    )
+    change = models.ForeignKey(
+        "articles.TrialChange",
+        verbose_name="trial change",
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    flagged_at = models.DateTimeField("flagged at", db_index=True)
+    cleared_at = models.DateTimeField("cleared at", null=True, blank=True, db_index=True)
+    cleared_by_review = models.ForeignKey(
+        Review,
+        verbose_name="cleared by review",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cleared_flags",
+        help_text="The approval or confirmation that considered the change.",
+    )
+
+    class Meta:
+        ordering = ["-flagged_at", "-pk"]
+        verbose_name = "evidence flag"
+        verbose_name_plural = "evidence flags"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "change"], name="one_flag_per_article_and_change"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "cleared" if self.cleared_at else "open"
+        return f"{self.article}: {self.change} ({state})"

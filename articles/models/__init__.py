@@ -1,7 +1,7 @@
 """Content models, one module per concern, all importable from ``articles.models``.
 
 - ``topics``: :class:`Topic`.
-- ``trials``: :class:`ClinicalTrial`.
+- ``trials``: :class:`ClinicalTrial` and the :class:`TrialChange` records a sync makes.
 - ``articles``: the working copy :class:`Article`, its :class:`Reference` list, the numbering of
   its versions (:class:`ArticleRevision`) and the one list of its content fields.
 - ``snapshots``: :class:`PublishedArticle`, what readers see.
@@ -33,7 +33,7 @@ from .base import TimeStampedModel
 from .feedback import Feedback
 from .snapshots import PublishedArticle, PublishedArticleQuerySet
 from .topics import Topic
-from .trials import ClinicalTrial
+from .trials import ClinicalTrial, TrialChange
 from .webhooks import (
     WebhookAttempt,
     WebhookDelivery,
@@ -60,6 +60,7 @@ __all__ = [
     "Reference",
     "TimeStampedModel",
     "Topic",
+    "TrialChange",
     "TrialPhase",
     "TrialStatus",
     "WebhookAttempt",

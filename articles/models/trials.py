@@ -8,6 +8,7 @@ from ..choices import TrialStatus
 from ..validators import (
     normalise_nct_id,
     validate_interventions,
+    validate_locations,
     validate_nct_id,
     validate_phases,
     validate_string_list,
@@ -64,11 +65,63 @@ class ClinicalTrial(TimeStampedModel):
         "locations",
         default=list,
         blank=True,
-        validators=[validate_string_list],
-        help_text='Sites, e.g. ["London, United Kingdom"].',
+        validators=[validate_locations],
+        help_text='Sites: [{"facility": …, "city": …, "country": …, "status": "RECRUITING"}].',
     )
     last_verified = models.DateField(
         "last verified", null=True, blank=True, help_text="When the registry record was checked."
+    )
+    # From the ClinicalTrials.gov API v2 (manage.py sync_trials); dates are kept as the
+    # registry gives them ("2024-03" or "2024-03-15").
+    official_title = models.TextField("official title", blank=True)
+    acronym = models.CharField("acronym", max_length=100, blank=True)
+    why_stopped = models.TextField("why stopped", blank=True)
+    start_date = models.CharField("start date", max_length=10, blank=True)
+    primary_completion_date = models.CharField("primary completion date", max_length=10, blank=True)
+    completion_date = models.CharField("completion date", max_length=10, blank=True)
+    last_update_posted = models.DateField(
+        "last update posted",
+        null=True,
+        blank=True,
+        help_text="When ClinicalTrials.gov last posted a change to the record.",
+    )
+    sponsor = models.CharField("lead sponsor", max_length=300, blank=True)
+    sponsor_class = models.CharField(
+        "sponsor class", max_length=40, blank=True, help_text="e.g. INDUSTRY, NIH, OTHER."
+    )
+    keywords = models.JSONField(
+        "keywords", default=list, blank=True, validators=[validate_string_list]
+    )
+    study_type = models.CharField(
+        "study type", max_length=40, blank=True, help_text="e.g. INTERVENTIONAL."
+    )
+    enrollment = models.PositiveIntegerField("enrollment", null=True, blank=True)
+    enrollment_type = models.CharField(
+        "enrollment type", max_length=20, blank=True, help_text="ACTUAL or ESTIMATED."
+    )
+    eligibility_criteria = models.TextField(
+        "eligibility criteria", blank=True, help_text="The registry's inclusion and exclusion text."
+    )
+    sex = models.CharField("sex", max_length=10, blank=True, help_text="ALL, FEMALE or MALE.")
+    minimum_age = models.CharField("minimum age", max_length=30, blank=True)
+    maximum_age = models.CharField("maximum age", max_length=30, blank=True)
+    healthy_volunteers = models.BooleanField("healthy volunteers", null=True, blank=True)
+    has_results = models.BooleanField(
+        "results posted", default=False, help_text="Whether results are posted on the registry."
+    )
+    synced_at = models.DateTimeField(
+        "synced",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the record was last read from ClinicalTrials.gov.",
+    )
+    sync_warnings = models.JSONField(
+        "sync warnings",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="What the last sync could not map as expected (e.g. unknown values).",
     )
 
     class Meta:
@@ -91,3 +144,35 @@ class ClinicalTrial(TimeStampedModel):
         # Normalise before the format validators run, so " nct01234567 " is accepted.
         self.nct_id = normalise_nct_id(self.nct_id)
         super().clean_fields(exclude=exclude)
+
+
+class TrialChange(models.Model):
+    """A change to a trial that matters to the articles citing it, recorded by a sync."""
+
+    # The fields whose change flags the citing articles for clinical re-review.
+    TRACKED_FIELDS = (
+        "overall_status",
+        "phases",
+        "eligibility_criteria",
+        "completion_date",
+        "has_results",
+    )
+
+    trial = models.ForeignKey(
+        ClinicalTrial,
+        verbose_name="trial",
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    field = models.CharField("field", max_length=40)
+    old_value = models.JSONField("old value", null=True, blank=True)
+    new_value = models.JSONField("new value", null=True, blank=True)
+    changed_at = models.DateTimeField("recorded at", db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = "trial change"
+        verbose_name_plural = "trial changes"
+
+    def __str__(self) -> str:
+        return f"{self.trial.nct_id} {self.field}: {self.old_value!r} → {self.new_value!r}"
