@@ -48,14 +48,19 @@ class RegistryCodeField(forms.CharField):
     """A ClinicalTrials.gov code (``RECRUITING``, ``PHASE3``; any case): one we know, or one a
     stored trial holds (a value the registry added since). Anything else is refused."""
 
-    def __init__(self, *, what: str, example: str, is_known, **kwargs) -> None:
+    what = "code"
+    example = ""
+
+    def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
-        self.what, self.example, self.is_known = what, example, is_known
 
     def to_python(self, value) -> str:
         return super().to_python(value).upper()
+
+    def is_known(self, value: str) -> bool:
+        raise NotImplementedError
 
     def validate(self, value: str) -> None:
         super().validate(value)
@@ -64,38 +69,43 @@ class RegistryCodeField(forms.CharField):
                 "Unknown %(what)s %(value)s: use a ClinicalTrials.gov %(what)s such as "
                 "%(example)s, or leave it empty for any.",
                 code="unknown_code",
-                params={"what": self.what, "value": value[:40], "example": self.example},
+                params={"what": self.what, "value": value, "example": self.example},
             )
 
 
-def trial_status_field(**kwargs) -> RegistryCodeField:
-    return RegistryCodeField(
-        what="status", example="RECRUITING", is_known=trials.status_is_known, **kwargs
-    )
+class TrialStatusField(RegistryCodeField):
+    what, example = "status", "RECRUITING"
+
+    def is_known(self, value: str) -> bool:
+        return trials.status_is_known(value)
 
 
-def trial_phase_field(**kwargs) -> RegistryCodeField:
-    return RegistryCodeField(
-        what="phase", example="PHASE3", is_known=trials.phase_is_known, **kwargs
-    )
+class TrialPhaseField(RegistryCodeField):
+    what, example = "phase", "PHASE3"
+
+    def is_known(self, value: str) -> bool:
+        return trials.phase_is_known(value)
 
 
-def trial_text_field(**kwargs) -> forms.CharField:
-    return forms.CharField(required=False, max_length=trials.FILTER_TEXT_MAX, **kwargs)
+class TrialTextField(forms.CharField):
+    """Free text to look for in a trial's lists (conditions, interventions, sites)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", trials.FILTER_TEXT_MAX)
+        super().__init__(**kwargs)
 
 
 class TrialFilterForm(forms.Form):
     """The filters of /trials/ (GET), each offered from the stored trials where it is a list."""
 
-    status = trial_status_field(label="Status")
-    phase = trial_phase_field(label="Phase")
-    condition = trial_text_field(
-        label="Condition", help_text="A word or phrase, e.g. HER2-positive."
-    )
-    intervention = trial_text_field(
+    status = TrialStatusField(label="Status")
+    phase = TrialPhaseField(label="Phase")
+    condition = TrialTextField(label="Condition", help_text="A word or phrase, e.g. HER2-positive.")
+    intervention = TrialTextField(
         label="Treatment or intervention", help_text="A name, e.g. palbociclib."
     )
-    country = trial_text_field(label="Country where it has a site")
+    country = TrialTextField(label="Country where it has a site")
 
     def __init__(self, *args, choices: trials.FilterChoices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
