@@ -243,7 +243,7 @@ def test_trial_page_sections(client, synced_trial):
         "United Kingdom",
         "Country not given",
     ]
-    spain = text[text.index("Spain") : text.index("United Kingdom")]
+    spain = text[text.index("Where it takes place") : text.index("United Kingdom Royal")]
     assert spain.index("Clinic A, Barcelona · Active, not recruiting") < spain.index(
         "Hospital B, Madrid"
     )
@@ -281,7 +281,7 @@ def test_trial_page_with_unknown_codes_and_little_data(client):
         (
             "A Phase 3, Multicenter, Randomized, Open-Label, Active-Controlled Study of "
             "Trastuzumab Deruxtecan (DS-8201a) Versus Trastuzumab Emtansine (T-DM1)",
-            "NCT03529110: A Phase 3, Multicenter, Randomized, Open-Label,… · MBC Info",
+            "NCT03529110: A Phase 3, Multicenter, Randomized… · MBC Info",
         ),
     ],
 )
@@ -310,7 +310,7 @@ def test_home_and_article_pages_use_status_words(client, make_article, writer, r
     trial = make_trial("NCT00000002", brief_title="Odd trial", overall_status="NEW_CODE")
     article = publish_citing(make_article, writer, reviewer, editor, "Trial news", [trial])
     for path in ("/", f"/articles/{article.slug}/", "/trials/"):
-        page = client.get(path).text
+        page = text_of(client.get(path).text)
         assert "New code" in page and "NEW_CODE" not in page, path
 
 
@@ -440,11 +440,12 @@ def test_trial_list_form_offers_the_values_the_trials_hold(client, listed):
     """The filter form is labelled, submits by GET, and offers the statuses, phases and
     countries the trials hold, in words, with the current choice kept."""
     html = client.get("/trials/", {"country": "France", "condition": "HER2"}).text
-    form = html[html.index('<form class="trial-filters"') : html.index("</form>")]
+    start = html.index('<form class="trial-filters"')
+    form = html[start : html.index("</form>", start)]
     assert 'method="get"' in form and '<button type="submit">' in form
     for name in ("status", "phase", "condition", "intervention", "country"):
         assert f'<label for="id_{name}">' in form, name
-    statuses = re.findall(r'<option value="([A-Z_]+)">([^<]+)</option>', form)
+    statuses = re.findall(r'<option value="([A-Z0-9_]+)">([^<]+)</option>', form)
     assert ("RECRUITING", "Recruiting") in statuses
     assert ("SOME_NEW_STATUS", "Some new status") in statuses
     assert ("SUSPENDED", "Suspended") not in statuses  # no trial holds it
@@ -560,7 +561,11 @@ def test_api_trial_list_queries_do_not_grow(
     cited = [make_trial(f"NCT4000{number:04d}") for number in range(12)]
     for trial in cited:
         TrialChange.objects.create(
-            trial=trial, field="phases", old_value=[], new_value=["PHASE3"], changed_at=timezone.now()
+            trial=trial,
+            field="phases",
+            old_value=[],
+            new_value=["PHASE3"],
+            changed_at=timezone.now(),
         )
     publish_citing(make_article, writer, reviewer, editor, "Cites them all", cited)
     client = APIClient()
