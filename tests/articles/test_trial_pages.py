@@ -6,12 +6,14 @@ import re
 from html import unescape
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles import trials
 from articles.models import ClinicalTrial, TrialChange
 from reviews import workflow
+from tests.admin_client import AdminSession
 from tests.articles.test_public_site import json_ld
 
 pytestmark = pytest.mark.django_db
@@ -703,3 +705,67 @@ def test_trial_json_ld_leaves_out_what_has_no_schema_org_value(client):
     single = json_ld(client.get("/trials/NCT00000004/").text)
     assert single["status"] == "https://schema.org/Recruiting"
     assert single["trialDesign"] == ["https://schema.org/SingleCenterTrial"]
+
+
+# --- The trial admin -----------------------------------------------------------------------
+
+
+def trial_admin_url(trial: ClinicalTrial) -> str:
+    return reverse("admin:articles_clinicaltrial_change", args=[trial.pk])
+
+
+def trial_admin_form(trial: ClinicalTrial, **overrides) -> dict:
+    """The change form as the browser sends it: our texts, and the (view-only) changes."""
+    rows = trial.changes.count()
+    return {
+        "summary": trial.summary,
+        "eligibility_summary": trial.eligibility_summary,
+        "last_verified": "",
+        "changes-TOTAL_FORMS": rows,
+        "changes-INITIAL_FORMS": rows,
+        "changes-MIN_NUM_FORMS": 0,
+        "changes-MAX_NUM_FORMS": 1000,
+        **overrides,
+    }
+
+
+def test_admin_shows_a_synced_trial_read_only_with_warnings_and_changes(editor, synced_trial):
+    """Once synced, the registry's fields are shown, not editable; the sync warnings, the time
+    of the sync and the recorded changes are on the page."""
+    synced_trial.synced_at = timezone.now()
+    synced_trial.sync_warnings = ["Unknown phase <PHASE_FIVE> kept as is"]
+    synced_trial.overall_status = "SOME_NEW_STATUS"
+    synced_trial.save()
+    TrialChange.objects.create(
+        trial=synced_trial,
+        field="overall_status",
+        old_value="RECRUITING",
+        new_value="SOME_NEW_STATUS",
+        changed_at=timezone.now(),
+    )
+    session = AdminSession(editor)
+    page = session.get(trial_admin_url(synced_trial)).text
+    assert 'name="sponsor"' not in page and 'name="overall_status"' not in page
+    assert "Hoffmann-La Roche" in page
+    assert 'name="summary"' in page and 'name="eligibility_summary"' in page
+    assert "<li>Unknown phase &lt;PHASE_FIVE&gt; kept as is</li>" in page
+    assert "changes recorded by the sync" in page.lower() and "SOME_NEW_STATUS" in page
+    assert 'name="changes-0-field"' not in page  # the change rows cannot be edited
+    changelist = session.get(reverse("admin:articles_clinicaltrial_changelist")).text
+    assert "Some new status" in changelist and "Phase 2/3" in changelist
+
+    form = trial_admin_form(
+        synced_trial, summary="Our plain words.", sponsor="Someone else", nct_id="NCT09999999"
+    )
+    response = session.post(trial_admin_url(synced_trial), form)
+    assert response.status_code == 302, response.text[:2000]
+    synced_trial.refresh_from_db()
+    assert synced_trial.summary == "Our plain words."
+    assert synced_trial.sponsor == "Hoffmann-La Roche" and synced_trial.nct_id == "NCT04191499"
+    assert synced_trial.changes.count() == 1
+
+
+def test_admin_keeps_a_never_synced_trial_editable(editor, synced_trial):
+    """A trial typed in by hand (never synced) can still be corrected in the admin."""
+    page = AdminSession(editor).get(trial_admin_url(synced_trial)).text
+    assert 'name="sponsor"' in page and 'name="overall_status"' in page
