@@ -55,8 +55,19 @@ NONCE_PLACEHOLDER = "__MBC_CSP_NONCE__"
 CSRF_PLACEHOLDER = "__MBC_CSRF_TOKEN__"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language")
-# The query parameters public pages read: search terms, page numbers, the feedback thanks.
-PAGE_PARAMETERS = ("q", "page", "p", "feedback")
+# The query parameters public pages read: search terms, page numbers, the feedback thanks,
+# the trial list's filters.
+PAGE_PARAMETERS = (
+    "q",
+    "page",
+    "p",
+    "feedback",
+    "status",
+    "phase",
+    "condition",
+    "intervention",
+    "country",
+)
 
 
 # --- The generation of public content ----------------------------------------------------

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from . import trials
+
 # The honeypot's name: a field people skip and form-filling robots fill in.
 HONEYPOT_FIELD = "website"
 
@@ -40,3 +42,80 @@ class FeedbackForm(forms.Form):
     def is_trapped(self) -> bool:
         """True when the honeypot was filled in: a robot, answered as if it had succeeded."""
         return bool(str(self.data.get(HONEYPOT_FIELD) or "").strip())
+
+
+class RegistryCodeField(forms.CharField):
+    """A ClinicalTrials.gov code (``RECRUITING``, ``PHASE3``; any case): one we know, or one a
+    stored trial holds (a value the registry added since). Anything else is refused."""
+
+    what = "code"
+    example = ""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        return super().to_python(value).upper()
+
+    def is_known(self, value: str) -> bool:
+        raise NotImplementedError
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and not (trials.CODE.match(value) and self.is_known(value)):
+            raise forms.ValidationError(
+                "Unknown %(what)s %(value)s: use a ClinicalTrials.gov %(what)s such as "
+                "%(example)s, or leave it empty for any.",
+                code="unknown_code",
+                params={"what": self.what, "value": value, "example": self.example},
+            )
+
+
+class TrialStatusField(RegistryCodeField):
+    what, example = "status", "RECRUITING"
+
+    def is_known(self, value: str) -> bool:
+        return trials.status_is_known(value)
+
+
+class TrialPhaseField(RegistryCodeField):
+    what, example = "phase", "PHASE3"
+
+    def is_known(self, value: str) -> bool:
+        return trials.phase_is_known(value)
+
+
+class TrialTextField(forms.CharField):
+    """Free text to look for in a trial's lists (conditions, interventions, sites)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", trials.FILTER_TEXT_MAX)
+        super().__init__(**kwargs)
+
+
+class TrialFilterForm(forms.Form):
+    """The filters of /trials/ (GET), each offered from the stored trials where it is a list."""
+
+    status = TrialStatusField(label="Status")
+    phase = TrialPhaseField(label="Phase")
+    condition = TrialTextField(label="Condition", help_text="A word or phrase, e.g. HER2-positive.")
+    intervention = TrialTextField(
+        label="Treatment or intervention", help_text="A name, e.g. palbociclib."
+    )
+    country = TrialTextField(label="Country where it has a site")
+
+    def __init__(self, *args, choices: trials.FilterChoices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        anything = [("", "Any")]
+        self.fields["status"].widget = forms.Select(choices=anything + choices.statuses)
+        self.fields["phase"].widget = forms.Select(choices=anything + choices.phases)
+        self.fields["country"].widget = forms.Select(
+            choices=anything + [(name, name) for name in choices.countries]
+        )
+
+    def filters(self) -> trials.TrialFilters:
+        """The valid filters (call after ``is_valid()``)."""
+        return trials.TrialFilters(**self.cleaned_data)

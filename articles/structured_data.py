@@ -4,7 +4,9 @@ import json
 
 from django.utils.safestring import SafeString, mark_safe
 
+from .choices import TrialStatus
 from .models import ClinicalTrial, PublishedArticle
+from .trials import UNNAMED_COUNTRY, locations_by_country
 
 AUDIENCE_TYPES = {"patient": "Patient", "professional": "Clinician"}
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -85,24 +87,85 @@ def medical_web_page(snapshot: PublishedArticle, url: str, date_published) -> di
     return data
 
 
+# ClinicalTrials.gov overallStatus → schema.org MedicalStudyStatus; other statuses (unknown,
+# expanded access) have no equivalent and are left out.
+STUDY_STATUSES = {
+    TrialStatus.RECRUITING: "Recruiting",
+    TrialStatus.NOT_YET_RECRUITING: "NotYetRecruiting",
+    TrialStatus.ENROLLING_BY_INVITATION: "EnrollingByInvitation",
+    TrialStatus.ACTIVE_NOT_RECRUITING: "ActiveNotRecruiting",
+    TrialStatus.SUSPENDED: "Suspended",
+    TrialStatus.TERMINATED: "Terminated",
+    TrialStatus.COMPLETED: "Completed",
+    TrialStatus.WITHDRAWN: "Withdrawn",
+}
+# ClinicalTrials.gov intervention types → the schema.org MedicalEntity type that says what
+# the trial studies; the rest are plain MedicalEntity.
+SUBJECT_TYPES = {
+    "DRUG": "Drug",
+    "BIOLOGICAL": "Drug",
+    "DEVICE": "MedicalDevice",
+    "PROCEDURE": "MedicalProcedure",
+    "RADIATION": "RadiationTherapy",
+}
+
+
+def _trial_designs(trial: ClinicalTrial) -> list[str]:
+    """The MedicalTrialDesign values the registry's sites show for certain: international (sites
+    in more than one country), multi-centre or single-centre. Blinding, randomisation and
+    placebo are not in the fields we keep, so they are never claimed."""
+    sites = [place for place in trial.locations if isinstance(place, dict)]
+    countries = {str(place.get("country", "")).strip().casefold() for place in sites} - {""}
+    designs = []
+    if len(countries) > 1:
+        designs.append("InternationalTrial")
+    if len(sites) > 1:
+        designs.append("MultiCenterTrial")
+    elif len(sites) == 1:
+        designs.append("SingleCenterTrial")
+    return [f"https://schema.org/{design}" for design in designs]
+
+
 def medical_trial(trial: ClinicalTrial, url: str) -> dict:
-    """The MedicalTrial description of a clinical trial."""
+    """The MedicalTrial description of a clinical trial, using only properties schema.org
+    defines for MedicalTrial, MedicalStudy, MedicalEntity and Thing."""
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalTrial",
         "name": trial.brief_title,
         "url": url,
-        "description": trial.summary,
+        "sameAs": trial.registry_url,
+        "identifier": trial.nct_id,
         "code": {
             "@type": "MedicalCode",
             "codeValue": trial.nct_id,
             "codingSystem": "ClinicalTrials.gov",
         },
-        "identifier": trial.nct_id,
-        "status": trial.get_overall_status_display(),
+        "description": trial.summary or trial.brief_title,
         "healthCondition": [{"@type": "MedicalCondition", "name": c} for c in trial.conditions],
-        "sameAs": trial.registry_url,
     }
-    if trial.phases:
-        data["phase"] = ", ".join(trial.phases)
+    alternate_names = [name for name in (trial.acronym, trial.official_title) if name]
+    if alternate_names:
+        data["alternateName"] = alternate_names
+    if trial.overall_status in STUDY_STATUSES:
+        data["status"] = f"https://schema.org/{STUDY_STATUSES[trial.overall_status]}"
+    if trial.sponsor:
+        data["sponsor"] = {"@type": "Organization", "name": trial.sponsor}
+    designs = _trial_designs(trial)
+    if designs:
+        data["trialDesign"] = designs
+    countries = [
+        {"@type": "AdministrativeArea", "name": country.name}
+        for country in locations_by_country(trial.locations)
+        if country.name != UNNAMED_COUNTRY
+    ]
+    if countries:
+        data["studyLocation"] = countries
+    subjects = [
+        {"@type": SUBJECT_TYPES.get(item.get("type", ""), "MedicalEntity"), "name": item["name"]}
+        for item in trial.interventions
+        if isinstance(item, dict) and item.get("name")
+    ]
+    if subjects:
+        data["studySubject"] = subjects
     return data

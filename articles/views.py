@@ -1,6 +1,7 @@
 """Public reading pages. They read live snapshots only (``articles.public``), never drafts."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -12,10 +13,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import ReviewerProfile
 
-from . import public, ratelimit
+from . import public, ratelimit, trials
 from .caching import cached_page
 from .choices import ReviewStatus
-from .forms import FeedbackForm
+from .forms import FeedbackForm, TrialFilterForm
 from .models import Article, ClinicalTrial, Topic
 from .previews import PreviewExpired, read_preview_token
 from .rendering import render_markdown
@@ -120,15 +121,25 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @cached_page
 def trial_list(request: HttpRequest) -> HttpResponse:
-    """Template ``articles/trial_list.html``: every clinical trial, paginated."""
-    page = paginate(request, ClinicalTrial.objects.all())
-    return render(request, "articles/trial_list.html", {"page": page})
+    """Template ``articles/trial_list.html``: the clinical trials, filtered by the GET form
+    ``filter_form`` (status, phase, condition, intervention, country) and paginated. Invalid
+    filters answer 400 with the form's errors and no trials."""
+    form = TrialFilterForm(request.GET, choices=trials.filter_choices())
+    if not form.is_valid():
+        context = {"form": form, "page": None}
+        return render(request, "articles/trial_list.html", context, status=400)
+    filters = form.filters()
+    page = paginate(request, trials.filter_trials(ClinicalTrial.objects.all(), filters))
+    kept = [(name, getattr(filters, name)) for name in filters.names() if getattr(filters, name)]
+    context = {"form": form, "page": page, "filtered": bool(filters), "page_query": urlencode(kept)}
+    return render(request, "articles/trial_list.html", context)
 
 
 @require_safe
 @cached_page
 def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
-    """Template ``articles/trial_detail.html``: one trial and the live articles citing it."""
+    """Template ``articles/trial_detail.html``: one trial (``page_title`` within 70 characters
+    with the site name, ``countries``: its sites by country) and the live articles citing it."""
     trial = get_object_or_404(ClinicalTrial, nct_id=nct_id.upper())
     if trial.nct_id != nct_id:
         return redirect(trial, permanent=True)
@@ -141,6 +152,8 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     url = public.site_url(trial.get_absolute_url(), request)
     context = {
         "trial": trial,
+        "page_title": trials.page_title(trial),
+        "countries": trials.locations_by_country(trial.locations),
         "articles": articles,
         "json_ld": to_json_ld(medical_trial(trial, url)),
     }

@@ -6,12 +6,13 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from mbc_cms.admin_mixins import ReadOnlyAdminMixin
 from mbc_cms.version_admin import SafeVersionAdmin
 
-from .. import services
-from ..models import ClinicalTrial, Feedback, PublishedArticle, Topic
+from .. import services, trials
+from ..models import ClinicalTrial, Feedback, PublishedArticle, Topic, TrialChange
 from ..selectors import feedback_assignees
 
 
@@ -24,15 +25,102 @@ class TopicAdmin(SafeVersionAdmin):
     list_select_related = ["parent"]
 
 
+class TrialChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """What the syncs from ClinicalTrials.gov recorded as changed, newest first."""
+
+    model = TrialChange
+    fields = ["changed_at", "field", "old_value", "new_value"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "changes recorded by the sync (newest first)"
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Part of the trial's record: whoever may see the trial sees its changes.
+        return request.user.has_perm("articles.view_clinicaltrial") or request.user.has_perm(
+            "articles.change_clinicaltrial"
+        )
+
+
+# The registry's fields: written by ``manage.py sync_trials``, read-only once a trial is synced.
+REGISTRY_FIELDS = [
+    "brief_title",
+    "official_title",
+    "acronym",
+    "overall_status",
+    "why_stopped",
+    "phases",
+    "study_type",
+    "conditions",
+    "keywords",
+    "interventions",
+    "sponsor",
+    "sponsor_class",
+    "enrollment",
+    "enrollment_type",
+    "start_date",
+    "primary_completion_date",
+    "completion_date",
+    "last_update_posted",
+    "has_results",
+    "eligibility_criteria",
+    "sex",
+    "minimum_age",
+    "maximum_age",
+    "healthy_volunteers",
+    "locations",
+]
+
+
 @admin.register(ClinicalTrial)
 class ClinicalTrialAdmin(SafeVersionAdmin):
-    list_display = ["nct_id", "brief_title", "overall_status", "phase_list", "last_verified"]
-    list_filter = ["overall_status"]
-    search_fields = ["nct_id", "brief_title", "summary"]
+    """Trials come from ClinicalTrials.gov: once synced, the registry's fields are shown
+    read-only (the next sync would overwrite an edit); the plain-language texts stay ours."""
+
+    list_display = ["nct_id", "brief_title", "status_label", "phase_list", "synced_at", "warned"]
+    list_filter = ["overall_status", "has_results"]
+    search_fields = ["nct_id", "brief_title", "acronym", "sponsor", "summary"]
+    inlines = [TrialChangeInline]
+    fieldsets = [
+        (None, {"fields": ["nct_id"]}),
+        (
+            "Plain-language texts (written by us, shown to readers)",
+            {"fields": ["summary", "eligibility_summary", "last_verified"]},
+        ),
+        (
+            "Registry record (ClinicalTrials.gov)",
+            {
+                "fields": REGISTRY_FIELDS,
+                "description": "Filled by manage.py sync_trials; read-only once synced.",
+            },
+        ),
+        ("Sync", {"fields": ["synced_at", "warnings"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ClinicalTrial | None = None):
+        synced = obj is not None and obj.synced_at is not None
+        return ["synced_at", "warnings"] + (["nct_id", *REGISTRY_FIELDS] if synced else [])
+
+    @admin.display(description="status", ordering="overall_status")
+    def status_label(self, obj: ClinicalTrial) -> str:
+        return trials.status_label(obj.overall_status)
 
     @admin.display(description="phases")
     def phase_list(self, obj: ClinicalTrial) -> str:
-        return ", ".join(obj.phases)
+        return trials.phase_label(obj.phases)
+
+    @admin.display(description="sync warnings", boolean=True)
+    def warned(self, obj: ClinicalTrial) -> bool:
+        return bool(obj.sync_warnings)
+
+    @admin.display(description="sync warnings")
+    def warnings(self, obj: ClinicalTrial) -> str:
+        if not obj.sync_warnings:
+            return "None"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((str(item),) for item in obj.sync_warnings)),
+        )
 
 
 @admin.register(PublishedArticle)

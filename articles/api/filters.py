@@ -10,7 +10,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from articles import public
+from articles import public, trials
+from articles.forms import TrialPhaseField, TrialStatusField, TrialTextField
 from articles.models import (
     Audience,
     ClinicalTrial,
@@ -95,16 +96,46 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(last_reviewed__gte=moment.date())
 
 
+@extend_schema_field(
+    {"type": "string", "enum": TrialStatus.values, "description": "e.g. RECRUITING"}
+)
+class TrialStatusFilter(django_filters.Filter):
+    field_class = TrialStatusField
+
+
+@extend_schema_field({"type": "string", "enum": TrialPhase.values})
+class TrialPhaseFilter(django_filters.Filter):
+    field_class = TrialPhaseField
+
+
+@extend_schema_field({"type": "string", "maxLength": trials.FILTER_TEXT_MAX})
+class TrialTextFilter(django_filters.Filter):
+    field_class = TrialTextField
+
+
 class TrialFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(field_name="overall_status", choices=TrialStatus.choices)
-    phase = django_filters.ChoiceFilter(
-        choices=TrialPhase.choices, method="filter_phase", help_text="e.g. PHASE3."
+    """The filters of the trial list page (``articles.trials.filter_trials``)."""
+
+    status = TrialStatusFilter(
+        help_text="ClinicalTrials.gov overallStatus, e.g. RECRUITING (any case). A status a "
+        "stored trial holds is accepted too.",
+    )
+    phase = TrialPhaseFilter(
+        help_text="e.g. PHASE3; a phase 2/3 trial matches PHASE2 and PHASE3.",
+    )
+    condition = TrialTextFilter(
+        help_text="Part of a condition studied, any case, e.g. her2-positive.",
+    )
+    intervention = TrialTextFilter(help_text="Part of an intervention's name, e.g. palbociclib.")
+    country = TrialTextFilter(
+        help_text="A country where the trial has a site, whole, any case, e.g. United Kingdom.",
     )
 
     class Meta:
         model = ClinicalTrial
-        fields = ["status", "phase"]
+        fields = ["status", "phase", "condition", "intervention", "country"]
 
-    def filter_phase(self, queryset, name, value: str):
-        # Phases are a JSON list; matching the quoted name works on SQLite and PostgreSQL.
-        return queryset.filter(phases__icontains=f'"{value}"')
+    def filter_queryset(self, queryset):
+        """All the filters at once (the JSON lists are read in one pass)."""
+        given = {name: value for name, value in self.form.cleaned_data.items() if value}
+        return trials.filter_trials(queryset, trials.TrialFilters(**given))

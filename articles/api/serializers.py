@@ -4,8 +4,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles import trials
 from articles.choices import ReviewStatus
-from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialPhase
+from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialChange, TrialPhase
 from articles.public import review_status, site_url
 
 
@@ -183,15 +184,82 @@ class TopicSerializer(serializers.ModelSerializer):
 
 
 class InterventionSerializer(serializers.Serializer):
-    type = serializers.CharField(required=False)
+    type = serializers.CharField(required=False, help_text="ClinicalTrials.gov code, e.g. DRUG.")
+    type_label = serializers.SerializerMethodField(help_text='In words, e.g. "Drug".')
     name = serializers.CharField()
+
+    def get_type_label(self, item: dict) -> str:
+        return trials.intervention_type_label(item.get("type", ""))
+
+
+class LocationSerializer(serializers.Serializer):
+    """A study site as ClinicalTrials.gov lists it."""
+
+    facility = serializers.CharField(default="")
+    city = serializers.CharField(default="")
+    country = serializers.CharField(default="")
+    status = serializers.CharField(
+        default="", help_text="The site's recruitment status code, e.g. RECRUITING; may be empty."
+    )
+    status_label = serializers.SerializerMethodField(help_text='In words, e.g. "Recruiting".')
+
+    def get_status_label(self, place: dict) -> str:
+        return trials.status_label(place["status"]) if place.get("status") else ""
+
+
+class TrialChangeSerializer(serializers.ModelSerializer):
+    """A change of a tracked registry field, recorded by a sync from ClinicalTrials.gov."""
+
+    field = serializers.CharField(
+        help_text="The field that changed: " + ", ".join(TrialChange.TRACKED_FIELDS) + "."
+    )
+    old_value = serializers.JSONField(help_text="The value before (as the field holds it).")
+    new_value = serializers.JSONField(help_text="The value after.")
+
+    class Meta:
+        model = TrialChange
+        fields = ["field", "old_value", "new_value", "changed_at"]
+        read_only_fields = fields
 
 
 class TrialSerializer(serializers.ModelSerializer):
-    phases = serializers.ListField(child=serializers.ChoiceField(TrialPhase.choices))
+    """A clinical trial: the ClinicalTrials.gov record (codes as the registry gives them, with
+    ``*_label`` fields in words), our plain-language texts, its change history and the live
+    articles citing it."""
+
+    overall_status = serializers.CharField(
+        help_text="ClinicalTrials.gov overallStatus, e.g. RECRUITING. A code the registry adds "
+        "later is passed on as it comes."
+    )
+    overall_status_label = serializers.SerializerMethodField(
+        help_text='The status in words, e.g. "Active, not recruiting".'
+    )
+    phases = serializers.ListField(
+        child=serializers.CharField(), help_text='e.g. ["PHASE2", "PHASE3"] for a phase 2/3 trial.'
+    )
+    phase_label = serializers.SerializerMethodField(
+        help_text='The phases in words, e.g. "Phase 2/3"; empty when none is given.'
+    )
     conditions = serializers.ListField(child=serializers.CharField())
-    locations = serializers.ListField(child=serializers.CharField())
+    keywords = serializers.ListField(child=serializers.CharField())
     interventions = InterventionSerializer(many=True)
+    locations = LocationSerializer(many=True)
+    sex_label = serializers.SerializerMethodField(help_text='"All", "Female" or "Male"; or empty.')
+    age_range = serializers.SerializerMethodField(
+        help_text='The age limits in words, e.g. "18 years and over".'
+    )
+    start_date = serializers.CharField(
+        help_text='As the registry gives it: "2024-03" or "2024-03-15".'
+    )
+    primary_completion_date = serializers.CharField(help_text="As the registry gives it.")
+    completion_date = serializers.CharField(help_text="As the registry gives it.")
+    healthy_volunteers = serializers.BooleanField(allow_null=True)
+    changes = TrialChangeSerializer(
+        many=True, help_text="Changes of tracked registry fields, newest first."
+    )
+    cited_by = serializers.SerializerMethodField(
+        help_text="Slugs of the live articles that list this trial among their related trials."
+    )
     url = PageURLField(help_text="The trial's page on this site.")
     clinicaltrials_url = serializers.URLField(source="registry_url")
 
@@ -200,16 +268,59 @@ class TrialSerializer(serializers.ModelSerializer):
         fields = [
             "nct_id",
             "brief_title",
+            "official_title",
+            "acronym",
             "overall_status",
+            "overall_status_label",
+            "why_stopped",
             "phases",
+            "phase_label",
+            "study_type",
             "conditions",
+            "keywords",
             "interventions",
             "summary",
             "eligibility_summary",
+            "eligibility_criteria",
+            "sex",
+            "sex_label",
+            "minimum_age",
+            "maximum_age",
+            "age_range",
+            "healthy_volunteers",
             "locations",
+            "sponsor",
+            "sponsor_class",
+            "enrollment",
+            "enrollment_type",
+            "start_date",
+            "primary_completion_date",
+            "completion_date",
+            "has_results",
+            "last_update_posted",
             "last_verified",
+            "synced_at",
+            "changes",
+            "cited_by",
             "url",
             "clinicaltrials_url",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_overall_status_label(self, trial: ClinicalTrial) -> str:
+        return trials.status_label(trial.overall_status)
+
+    def get_phase_label(self, trial: ClinicalTrial) -> str:
+        return trials.phase_label(trial.phases)
+
+    def get_sex_label(self, trial: ClinicalTrial) -> str:
+        return trials.sex_label(trial.sex)
+
+    def get_age_range(self, trial: ClinicalTrial) -> str:
+        return trials.age_range(trial.minimum_age, trial.maximum_age)
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_cited_by(self, trial: ClinicalTrial) -> list[str]:
+        # Prefetched by the view (``live_citing``): one query for the whole page.
+        return sorted({snapshot.slug for snapshot in trial.live_citing})

@@ -10,6 +10,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
@@ -28,7 +29,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from articles import caching, public, ratelimit
-from articles.models import ClinicalTrial, Topic
+from articles.models import ClinicalTrial, Topic, TrialChange
 
 from . import serializers
 from .filters import ArticleFilter, TrialFilter
@@ -38,6 +39,9 @@ MAX_PAGE_SIZE = 100
 # The query parameters any public API view reads; cache keys use these and ignore the rest.
 API_PARAMETERS = (
     "audience",
+    "condition",
+    "country",
+    "intervention",
     "ordering",
     "page",
     "page_size",
@@ -342,7 +346,16 @@ class TrialViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "nct_id"
     serializer_class = serializers.TrialSerializer
     filterset_class = TrialFilter
-    queryset = ClinicalTrial.objects.all()
+
+    def get_queryset(self):
+        return ClinicalTrial.objects.prefetch_related(
+            Prefetch("changes", queryset=TrialChange.objects.order_by("-changed_at", "-pk")),
+            Prefetch(
+                "snapshots",
+                queryset=public.live_articles().only("pk", "slug"),
+                to_attr="live_citing",
+            ),
+        )
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), nct_id=self.kwargs["nct_id"].upper())

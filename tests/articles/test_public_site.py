@@ -169,7 +169,7 @@ def test_trial_pages_and_json_ld(client, rich_article):
     """Trial pages show status, phases, interventions, the registry link and citing articles."""
     assert "DESTINY-Breast03" in client.get("/trials/").text
     page = client.get("/trials/NCT03529110/").text
-    assert "Active, not recruiting" in page and "PHASE3" in page
+    assert "Active, not recruiting" in page and "Phase 3" in page and "PHASE3" not in page
     assert "Trastuzumab deruxtecan" in page
     assert "https://clinicaltrials.gov/study/NCT03529110" in page
     assert rich_article.title in page

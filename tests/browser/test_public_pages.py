@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles import caching
-from articles.models import PublishedArticle
+from articles.models import ClinicalTrial, PublishedArticle
 from tests.browser.conftest import serious_violations
 
 pytestmark = [
@@ -104,3 +104,49 @@ def test_no_console_errors_or_csp_violations(demo_site, page):
     for path in (PAGES["home"], PAGES["article"], PAGES["trial"]):
         page.goto(demo_site.url + path)
     assert not errors
+
+
+@pytest.fixture
+def synced_trial_page(demo_site) -> str:
+    """A demo trial with every registry field the sync fills (set before the browser starts)."""
+    ClinicalTrial.objects.filter(nct_id="NCT03529110").update(
+        overall_status="TERMINATED",
+        why_stopped="The sponsor ended the study early.",
+        phases=["PHASE2", "PHASE3"],
+        sponsor="Daiichi Sankyo",
+        sponsor_class="INDUSTRY",
+        sex="FEMALE",
+        minimum_age="18 Years",
+        healthy_volunteers=False,
+        start_date="2018-07",
+        completion_date="2024-05-31",
+        enrollment=524,
+        enrollment_type="ACTUAL",
+        has_results=True,
+        last_update_posted=datetime.date(2025, 2, 1),
+        eligibility_criteria="Inclusion Criteria:\n\n* Adults",
+        locations=[
+            {"facility": "Hospital", "city": "Seoul", "country": "South Korea", "status": ""},
+            {"facility": "Clinic", "city": "Madrid", "country": "Spain", "status": "RECRUITING"},
+        ],
+    )
+    caching.invalidate()
+    return "/trials/NCT03529110/"
+
+
+def test_trial_page_and_filters_are_accessible(synced_trial_page, demo_site, page):
+    """A fully synced trial page, a filtered list and a list with a refused filter have no
+    serious axe-core violation; the status badge shows its words."""
+    page.goto(demo_site.url + synced_trial_page)
+    assert page.locator(".status-badge").first.inner_text() == "Terminated"
+    problems = serious_violations(page, "synced trial")
+    page.goto(demo_site.url + "/trials/")
+    page.select_option("#id_phase", "PHASE3")
+    page.click(".trial-filters button[type=submit]")
+    assert "phase=PHASE3" in page.url
+    problems += serious_violations(page, "filtered trials")
+    response = page.goto(demo_site.url + "/trials/?status=OPEN")
+    assert response.status == 400
+    assert "Unknown status OPEN" in page.locator("[role=alert]").inner_text()
+    problems += serious_violations(page, "refused filter")
+    assert not problems, "\n".join(problems)
