@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from articles import trials
 from articles.choices import ReviewStatus
-from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialChange, TrialPhase
+from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialChange
 from articles.public import review_status, site_url
 
 
@@ -75,7 +75,12 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class TrialRefSerializer(serializers.ModelSerializer):
-    phases = serializers.ListField(child=serializers.ChoiceField(TrialPhase.choices))
+    # Registry codes as ClinicalTrials.gov gives them: a code new to us is kept as it comes
+    # (the sync warns), so these are text, not closed enumerations.
+    overall_status = serializers.CharField(help_text="e.g. RECRUITING, COMPLETED.")
+    phases = serializers.ListField(
+        child=serializers.CharField(), help_text='e.g. ["PHASE2", "PHASE3"].'
+    )
     url = PageURLField()
 
     class Meta:
