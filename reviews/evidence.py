@@ -80,15 +80,21 @@ def citing_articles(trial: ClinicalTrial) -> models.QuerySet[Article]:
     )
 
 
-def with_open_flags(queryset: models.QuerySet[Article]) -> models.QuerySet[Article]:
-    """``queryset`` with each article's open flags, their changes and trials, prefetched in one
-    query (read them with ``open_flags``)."""
-    flags = (
+def _open_flags_in_order() -> models.QuerySet[EvidenceFlag]:
+    """Open flags with their changes and trials, the oldest change first."""
+    return (
         EvidenceFlag.objects.filter(cleared_at__isnull=True)
         .select_related("change__trial")
         .order_by("change__changed_at", "change__pk")
     )
-    return queryset.prefetch_related(Prefetch("evidence_flags", flags, to_attr=OPEN_FLAGS_ATTR))
+
+
+def with_open_flags(queryset: models.QuerySet[Article]) -> models.QuerySet[Article]:
+    """``queryset`` with each article's open flags, their changes and trials, prefetched in one
+    query (read them with ``open_flags``)."""
+    return queryset.prefetch_related(
+        Prefetch("evidence_flags", _open_flags_in_order(), to_attr=OPEN_FLAGS_ATTR)
+    )
 
 
 def with_evidence_changed(queryset: models.QuerySet[Article]) -> models.QuerySet[Article]:
@@ -112,7 +118,7 @@ def open_flags(article: Article) -> list[EvidenceFlag]:
     prefetched = getattr(article, OPEN_FLAGS_ATTR, None)
     if prefetched is not None:
         return prefetched
-    return list(with_open_flags(Article.objects.filter(pk=article.pk)).get().open_evidence_flags)
+    return list(_open_flags_in_order().filter(article=article))
 
 
 # How a change reads -------------------------------------------------------------------------
@@ -264,11 +270,7 @@ def clear_flags(article: Article, review: Review) -> str:
     """Clear the article's open flags with ``review`` (an approval or a confirmation, just
     recorded in the caller's transaction); returns the note for the audit entry naming the
     changes considered, or "" if there was none."""
-    flags = list(
-        _open_flags_of(article.pk)
-        .select_related("change__trial")
-        .order_by("change__changed_at", "change__pk")
-    )
+    flags = list(_open_flags_in_order().filter(article=article))
     if not flags:
         return ""
     EvidenceFlag.objects.filter(pk__in=[flag.pk for flag in flags]).update(

@@ -7,7 +7,13 @@ Each view validates its input with a form and calls ``reviews.workflow``; the ru
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -159,6 +165,8 @@ class ArticleViews:
         (anyone the admin lets see articles)."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         flagged = evidence.with_open_flags(
             evidence.flagged_articles(Article.objects.active())
         ).order_by("title", "pk")

@@ -40,7 +40,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         "version",
         "live_version",
         "next_review_due",
-        "evidence",
+        "evidence_flag",
         "updated_at",
     ]
     list_filter = [
@@ -73,7 +73,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         return evidence.with_evidence_changed(super().get_queryset(request))
 
     @admin.display(description="evidence", ordering="evidence_changed")
-    def evidence(self, obj: Article) -> str:
+    def evidence_flag(self, obj: Article) -> str:
         if not getattr(obj, "evidence_changed", False):
             return "—"
         return format_html(
@@ -154,7 +154,8 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
             )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = Article.objects.filter(pk=object_id).first()
+        # get_object answers None for an id that is not a number, as for an unknown one.
+        article = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if article is not None:
             context.update(self._workflow_context(request, article))

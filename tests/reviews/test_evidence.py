@@ -322,7 +322,13 @@ def test_evidence_page_refuses_staff_without_article_access(people):
     assert AdminSession(people["no_group"]).get(EVIDENCE_PAGE).status_code == 403
 
 
+def test_evidence_page_is_read_only(editor):
+    """The queue only lists: a POST changes nothing and is refused."""
+    assert AdminSession(editor).post(EVIDENCE_PAGE, {}).status_code == 405
+
+
 def test_evidence_page_says_when_nothing_is_flagged(editor, live_citing):
+    """An empty queue says so."""
     page = AdminSession(editor).get(EVIDENCE_PAGE).text
     assert "No article is flagged" in page and live_citing.title not in page
 
