@@ -229,6 +229,7 @@ def flag_citing_articles(trial: ClinicalTrial, changes: Sequence[TrialChange]) -
 
 
 def _last_decided_reviewer(article: Article) -> AbstractBaseUser | None:
+    """Who decided last on the article (for one never published: no reviewer of record)."""
     review = (
         article.reviews.filter(decided_at__isnull=False, reviewer__isnull=False)
         .select_related("reviewer")
@@ -255,9 +256,7 @@ def _tell_reviewers_and_authors(
                 by_person[person.pk].append(article)
             people[person.pk] = person
     for pk, their_articles in by_person.items():
-        changes: list[TrialChange] = []
-        for article in their_articles:
-            changes.extend(c for c in flagged[article.pk] if c not in changes)
+        changes = dict.fromkeys(c for article in their_articles for c in flagged[article.pk])
         notifications.evidence_changed(
             people[pk],
             trial,
