@@ -107,6 +107,31 @@ def overdue_unpublished(article, *, due, days_overdue: int, reviewer) -> None:
     )
 
 
+def evidence_changed(person, trial, articles, changes: list[str]) -> None:
+    """Tell one author or reviewer that a trial their articles cite changed on
+    ClinicalTrials.gov (``changes``: one line each, "overall status Recruiting → Completed"),
+    and which of their articles are flagged for clinical re-review."""
+    site = settings.SITE_URL.rstrip("/")
+    change_lines = "\n".join(f"- {change}" for change in changes)
+    article_lines = "\n".join(
+        f"- {article.title}\n  {_admin_link(article)}\n  Review page: "
+        + site
+        + reverse("admin:articles_article_review", args=[article.pk])
+        for article in articles
+    )
+    _send(
+        f"Evidence changed: {trial.nct_id} is cited by {len(articles)} of your article(s)",
+        f"ClinicalTrials.gov reports changes to trial {trial.nct_id} ({trial.brief_title}), "
+        f"{trial.registry_url}:\n\n{change_lines}\n\n"
+        f"These articles you wrote or reviewed cite it and are flagged “evidence changed”:"
+        f"\n\n{article_lines}\n\n"
+        "The flag clears when a clinical reviewer approves a new version of the article, or "
+        "confirms that it is still accurate, having considered the change. Every flagged "
+        f"article: {site}{reverse('admin:articles_article_evidence')}",
+        _addresses([person]),
+    )
+
+
 def _feedback_link(feedback) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "admin:articles_feedback_change", args=[feedback.pk]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from reviews import workflow
+from reviews import evidence, workflow
 from reviews.selectors import awaiting_publication
 
 from ..models import ARTICLE_CONTENT_FIELDS, Article, Reference
@@ -110,4 +110,21 @@ class ReviewQueueFilter(admin.SimpleListFilter):
             return workflow.needs_review_by(request.user, queryset)
         if self.value() == "to_publish":
             return awaiting_publication(queryset)
+        return queryset
+
+
+class EvidenceChangedFilter(admin.SimpleListFilter):
+    """Articles citing a trial that changed since a clinician last signed them off."""
+
+    title = "evidence changed"
+    parameter_name = "evidence_changed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: a cited trial changed"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return evidence.flagged_articles(queryset)
+        if self.value() == "no":
+            return evidence.unflagged_articles(queryset)
         return queryset

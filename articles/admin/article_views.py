@@ -7,13 +7,19 @@ Each view validates its input with a form and calls ``reviews.workflow``; the ru
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from reviews import quality, workflow
+from reviews import evidence, quality, workflow
 from reviews.forms import form_for
 from reviews.readability import analyse
 from reviews.roles import CREDENTIALS_NOT_VERIFIED, has_verified_credentials
@@ -84,6 +90,8 @@ class ArticleViews:
                 )
             ),
             "live_snapshot": workflow.live_snapshot(article),
+            # Trials the article cites that changed since a clinician last signed it off.
+            "evidence_changes": evidence.change_rows(evidence.open_flags(article)),
             "scheduled_snapshot": article.snapshots.filter(go_live_at__gt=timezone.now())
             .filter(live_until__isnull=True)
             .first(),
@@ -151,6 +159,27 @@ class ArticleViews:
         }
         return TemplateResponse(request, "admin/articles/article/review.html", context)
 
+    def evidence_view(self, request: HttpRequest) -> HttpResponse:
+        """Template ``admin/articles/article/evidence.html``: the articles in use flagged
+        "evidence changed", each with its trial changes, for editors and clinical reviewers
+        (anyone the admin lets see articles)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        flagged = evidence.with_open_flags(
+            evidence.flagged_articles(Article.objects.active())
+        ).order_by("title", "pk")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Evidence changed",
+            "flagged": [
+                (article, evidence.change_rows(evidence.open_flags(article))) for article in flagged
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/article/evidence.html", context)
+
     def review_comment_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """POST only: add a message to the review discussion."""
         article = self._article_or_403(request, object_id)
@@ -168,6 +197,7 @@ class ArticleViews:
     def get_urls(self):
         views = [
             ("preview/", self.preview_view, "preview"),
+            ("evidence/", self.evidence_view, "evidence"),
             ("<int:object_id>/workflow/<str:action>/", self.workflow_view, "workflow"),
             ("<int:object_id>/archive/", self.archive_view, "archive"),
             ("<int:object_id>/review/", self.review_view, "review"),

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from mbc_cms.version_admin import SafeVersionAdmin
-from reviews import quality, workflow
+from reviews import evidence, quality, workflow
 from reviews.readability import analyse
 
 from ..models import Article, ArticleRevision
@@ -18,6 +18,7 @@ from ..validators import doi_warning
 from .article_form import (
     ArchiveFilter,
     ArticleAdminForm,
+    EvidenceChangedFilter,
     ReferenceInline,
     ReviewDueFilter,
     ReviewQueueFilter,
@@ -39,10 +40,12 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         "version",
         "live_version",
         "next_review_due",
+        "evidence_flag",
         "updated_at",
     ]
     list_filter = [
         ReviewQueueFilter,
+        EvidenceChangedFilter,
         "state",
         "audience",
         "topics",
@@ -65,6 +68,19 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     class Media:
         js = ["admin/article_preview.js"]
         css = {"all": ["admin/article_admin.css"]}
+
+    def get_queryset(self, request):
+        return evidence.with_evidence_changed(super().get_queryset(request))
+
+    @admin.display(description="evidence", ordering="evidence_changed")
+    def evidence_flag(self, obj: Article) -> str:
+        if not getattr(obj, "evidence_changed", False):
+            return "—"
+        return format_html(
+            '<a href="{}#article-{}" class="evidence-changed">Evidence changed</a>',
+            reverse("admin:articles_article_evidence"),
+            obj.pk,
+        )
 
     @admin.display(description="live version")
     def live_version(self, obj: Article) -> str:
@@ -138,7 +154,8 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
             )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = Article.objects.filter(pk=object_id).first()
+        # get_object answers None for an id that is not a number, as for an unknown one.
+        article = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if article is not None:
             context.update(self._workflow_context(request, article))

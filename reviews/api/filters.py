@@ -3,6 +3,7 @@
 import django_filters
 
 from articles.models import Article, Audience
+from reviews import evidence
 from reviews.states import State
 
 
@@ -15,7 +16,18 @@ class ArticleFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         field_name="title", lookup_expr="icontains", help_text="Part of the title."
     )
+    evidence_changed = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_evidence_changed",
+        help_text="true: only articles citing a trial that changed since their last clinical "
+        "sign-off; false: only the others.",
+    )
 
     class Meta:
         model = Article
-        fields = ["state", "audience", "topic", "search"]
+        fields = ["state", "audience", "topic", "search", "evidence_changed"]
+
+    def filter_evidence_changed(self, queryset, name: str, value: str):
+        if value == "true":
+            return evidence.flagged_articles(queryset)
+        return evidence.unflagged_articles(queryset)

@@ -19,7 +19,7 @@ from articles.models import (
     Reference,
 )
 from articles.validators import doi_warning
-from reviews import quality, workflow
+from reviews import evidence, quality, workflow
 from reviews.readability import analyse
 
 from .inputs import (
@@ -28,6 +28,11 @@ from .inputs import (
     StrictInputMixin,
     TopicField,
     TrialField,
+)
+
+EVIDENCE_CHANGED_HELP = (
+    "Whether a trial the article cites changed on ClinicalTrials.gov since a clinical reviewer "
+    "last approved or confirmed it; cleared by the next approval or confirmation."
 )
 
 # Concrete Article fields an API client may write; the rest of the input is related rows.
@@ -79,6 +84,16 @@ def _live_snapshot(article: Article) -> PublishedArticle | None:
     return prefetched[0] if prefetched else None
 
 
+class EvidenceChangeSerializer(serializers.Serializer):
+    """A change to a cited trial that no clinical reviewer has considered yet."""
+
+    nct_id = serializers.CharField(source="trial.nct_id", help_text="The trial, e.g. NCT02819518.")
+    field = serializers.CharField(help_text="The trial field, e.g. overall_status or phases.")
+    old_value = serializers.JSONField(help_text="As ClinicalTrials.gov gave it before.")
+    new_value = serializers.JSONField(help_text="As ClinicalTrials.gov gives it now.")
+    changed_at = serializers.DateTimeField(help_text="When the sync recorded the change.")
+
+
 class ArticleSummarySerializer(serializers.ModelSerializer):
     """An article in the editorial list."""
 
@@ -87,6 +102,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         many=True, read_only=True, slug_field=get_user_model().USERNAME_FIELD
     )
     live_version = serializers.SerializerMethodField()
+    evidence_changed = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
@@ -104,12 +120,18 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
             "last_reviewed",
             "next_review_due",
             "updated_at",
+            "evidence_changed",
         ]
         read_only_fields = fields
 
     def get_live_version(self, article: Article) -> int | None:
         snapshot = _live_snapshot(article)
         return snapshot.version if snapshot else None
+
+    @extend_schema_field(serializers.BooleanField(help_text=EVIDENCE_CHANGED_HELP))
+    def get_evidence_changed(self, article: Article) -> bool:
+        annotated = getattr(article, "evidence_changed", None)
+        return bool(evidence.open_flags(article)) if annotated is None else annotated
 
 
 class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -146,6 +168,8 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
     allowed_actions = serializers.SerializerMethodField()
     readability = serializers.SerializerMethodField()
     warnings = serializers.SerializerMethodField()
+    evidence_changed = serializers.SerializerMethodField()
+    evidence_changes = serializers.SerializerMethodField()
     comment = serializers.CharField(
         write_only=True,
         required=False,
@@ -180,6 +204,8 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
             "allowed_actions",
             "readability",
             "warnings",
+            "evidence_changed",
+            "evidence_changes",
             "comment",
         ]
         read_only_fields = ["state", "version", "last_reviewed", "next_review_due"]
@@ -234,6 +260,16 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
             "words": scores.words,
             "warning": quality.grade_warning(article),
         }
+
+    @extend_schema_field(serializers.BooleanField(help_text=EVIDENCE_CHANGED_HELP))
+    def get_evidence_changed(self, article: Article) -> bool:
+        return bool(evidence.open_flags(article))
+
+    @extend_schema_field(EvidenceChangeSerializer(many=True))
+    def get_evidence_changes(self, article: Article) -> list[dict]:
+        """The trial changes behind ``evidence_changed``, oldest first."""
+        flags = evidence.open_flags(article)
+        return EvidenceChangeSerializer([flag.change for flag in flags], many=True).data
 
     def get_warnings(self, article: Article) -> list[str]:
         """Things worth checking that were not errors, such as a DOI of unusual shape."""

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from articles.diff import diff_text_unified
 from articles.models import Article, PublishedArticle, Reference
 from articles.selectors import article_versions, compare_versions
-from reviews import workflow
+from reviews import evidence, workflow
 
 from . import inputs
 from . import serializers as api_serializers
@@ -63,12 +63,14 @@ def _live_snapshots() -> Prefetch:
 
 def _with_related(articles):
     """Everything the full article representation reads, in a fixed number of queries."""
-    return articles.select_related("counterpart").prefetch_related(
-        "topics",
-        "authors",
-        "related_trials",
-        Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
-        _live_snapshots(),
+    return evidence.with_open_flags(
+        articles.select_related("counterpart").prefetch_related(
+            "topics",
+            "authors",
+            "related_trials",
+            Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
+            _live_snapshots(),
+        )
     )
 
 
@@ -153,7 +155,9 @@ class EditorialArticleViewSet(
     def get_queryset(self):
         articles = Article.objects.active().order_by("title", "pk")
         if self.action == "list":
-            return articles.prefetch_related("topics", "authors", _live_snapshots())
+            return evidence.with_evidence_changed(
+                articles.prefetch_related("topics", "authors", _live_snapshots())
+            )
         if self.action == "retrieve":
             return _with_related(articles)
         # Writes get an instance without prefetched rows, so that nothing cached before the save

@@ -12,7 +12,7 @@ from articles.choices import WebhookEventType
 from articles.models import Article
 from articles.snapshots import article_digest
 
-from .. import notifications, quality
+from .. import evidence, notifications, quality
 from ..models import Review, ReviewComment
 from ..selectors import contributors_since_last_live, latest_review, live_snapshot, open_review
 from ..states import TRANSITIONS, Action, State
@@ -47,10 +47,10 @@ def submit(
     return article
 
 
-def _audit_comment(comment: str, override_reason: str) -> str:
-    if not override_reason:
-        return comment
-    return f"{comment}\nOverride of plain-language warnings: {override_reason}".strip()
+def _audit_comment(comment: str, override_reason: str, considered: str = "") -> str:
+    """The decision's comment, then the override reason and the trial changes considered."""
+    override = f"Override of plain-language warnings: {override_reason}" if override_reason else ""
+    return "\n".join(line for line in (comment, override, considered) if line)
 
 
 def _decide(
@@ -88,12 +88,14 @@ def _decide(
         review.save()
         article.state = TRANSITIONS[action].target
         article.save(update_fields=["state", "updated_at"])
+        # An approval clears the "evidence changed" flags; a request for changes keeps them.
+        considered = evidence.clear_flags(article, review) if action == Action.APPROVE else ""
         audit(
             article,
             action=action,
             user=user,
             from_state=from_state,
-            comment=_audit_comment(comment, review.override_reason),
+            comment=_audit_comment(comment, review.override_reason, considered),
             at=now,
             digest=digest,
         )
@@ -189,12 +191,13 @@ def confirm_current(
         snapshots.sign_live_snapshot(live, byline=byline, reviewed_at=now, article=article)
         webhooks.enqueue(WebhookEventType.UPDATED, article, deliver_after=now)
         caching.invalidate()
+        considered = evidence.clear_flags(article, review)
         audit(
             article,
             action=Action.CONFIRM_CURRENT,
             user=user,
             from_state=article.state,
-            comment=_audit_comment(comment, review.override_reason),
+            comment=_audit_comment(comment, review.override_reason, considered),
             at=now,
             digest=digest,
         )

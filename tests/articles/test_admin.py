@@ -198,3 +198,12 @@ def test_articles_cannot_be_deleted_in_admin(writer_client, make_article, writer
     )
     assert response.status_code == 403
     assert Article.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "3/change/widgets.css"])
+def test_change_page_of_a_malformed_id_is_not_a_server_error(writer_client, object_id):
+    """A change page address whose id is not a number (a crafted link, or a style sheet's
+    relative import) answers as for an unknown article, never a 500."""
+    response = writer_client.get(f"/admin/articles/article/{object_id}/change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")

@@ -34,6 +34,8 @@ EXPECTED_FIELDS = {
     "allowed_actions",
     "readability",
     "warnings",
+    "evidence_changed",
+    "evidence_changes",
 }
 
 
