@@ -11,6 +11,7 @@ from mbc_cms.admin_mixins import ReadOnlyAdminMixin
 from mbc_cms.version_admin import SafeVersionAdmin
 
 from .. import services
+from ..choices import TrialStatus
 from ..models import ClinicalTrial, Feedback, PublishedArticle, Topic
 from ..selectors import feedback_assignees
 
@@ -24,11 +25,29 @@ class TopicAdmin(SafeVersionAdmin):
     list_select_related = ["parent"]
 
 
+class ClinicalTrialForm(forms.ModelForm):
+    """A trial's form: a status the registry sent that we do not know yet (kept by
+    ``manage.py sync_trials``) stays choosable, so that saving another change keeps it."""
+
+    class Meta:
+        model = ClinicalTrial
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.instance.overall_status
+        field = self.fields.get("overall_status")
+        if field is not None and status and status not in TrialStatus.values:
+            field.choices = [*field.choices, (status, status)]
+
+
 @admin.register(ClinicalTrial)
 class ClinicalTrialAdmin(SafeVersionAdmin):
+    form = ClinicalTrialForm
     list_display = ["nct_id", "brief_title", "overall_status", "phase_list", "last_verified"]
     list_filter = ["overall_status"]
     search_fields = ["nct_id", "brief_title", "summary"]
+    readonly_fields = ["synced_at", "sync_warnings"]
 
     @admin.display(description="phases")
     def phase_list(self, obj: ClinicalTrial) -> str:

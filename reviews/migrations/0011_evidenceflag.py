@@ -5,28 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0011_trials_from_clinicaltrials_gov'),
-        ('reviews', '0010_feedback_triage_permissions'),
+        ("articles", "0011_trials_from_clinicaltrials_gov"),
+        ("reviews", "0010_feedback_triage_permissions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceFlag',
+            name="EvidenceFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('flagged_at', models.DateTimeField(db_index=True, verbose_name='flagged at')),
-                ('cleared_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='cleared at')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_flags', to='articles.article', verbose_name='article')),
-                ('change', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='articles.trialchange', verbose_name='trial change')),
-                ('cleared_by_review', models.ForeignKey(blank=True, help_text='The approval or confirmation that considered the change.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cleared_flags', to='reviews.review', verbose_name='cleared by review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("flagged_at", models.DateTimeField(db_index=True, verbose_name="flagged at")),
+                (
+                    "cleared_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="cleared at"
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_flags",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="articles.trialchange",
+                        verbose_name="trial change",
+                    ),
+                ),
+                (
+                    "cleared_by_review",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The approval or confirmation that considered the change.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cleared_flags",
+                        to="reviews.review",
+                        verbose_name="cleared by review",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence flag',
-                'verbose_name_plural': 'evidence flags',
-                'ordering': ['-flagged_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'change'), name='one_flag_per_article_and_change')],
+                "verbose_name": "evidence flag",
+                "verbose_name_plural": "evidence flags",
+                "ordering": ["-flagged_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "change"), name="one_flag_per_article_and_change"
+                    )
+                ],
             },
         ),
     ]
