@@ -25,29 +25,21 @@ class TopicAdmin(SafeVersionAdmin):
     list_select_related = ["parent"]
 
 
-class ClinicalTrialForm(forms.ModelForm):
-    """A trial's form: a status the registry sent that we do not know yet (kept by
-    ``manage.py sync_trials``) stays choosable, so that saving another change keeps it."""
-
-    class Meta:
-        model = ClinicalTrial
-        fields = "__all__"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        status = self.instance.overall_status
-        field = self.fields.get("overall_status")
-        if field is not None and status and status not in TrialStatus.values:
-            field.choices = [*field.choices, (status, status)]
-
-
 @admin.register(ClinicalTrial)
 class ClinicalTrialAdmin(SafeVersionAdmin):
-    form = ClinicalTrialForm
     list_display = ["nct_id", "brief_title", "overall_status", "phase_list", "last_verified"]
     list_filter = ["overall_status"]
     search_fields = ["nct_id", "brief_title", "summary"]
     readonly_fields = ["synced_at", "sync_warnings"]
+
+    def get_form(self, request: HttpRequest, obj: ClinicalTrial | None = None, **kwargs):
+        """A status the registry sent that we do not know yet (kept by ``sync_trials``)
+        stays choosable, so that saving another change keeps it."""
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("overall_status")
+        if obj is not None and field is not None and obj.overall_status not in TrialStatus.values:
+            field.choices = [*field.choices, (obj.overall_status, obj.overall_status)]
+        return form
 
     @admin.display(description="phases")
     def phase_list(self, obj: ClinicalTrial) -> str:
