@@ -131,6 +131,7 @@ def _store(nct_id: str, values: dict[str, Any], warnings: list[str]) -> SyncResu
     if not created and not changed_fields:
         # Nothing a reader or an editor sees moved: no new version, just the bookkeeping.
         ClinicalTrial.objects.filter(pk=trial.pk).update(synced_at=now, sync_warnings=warnings)
+        trial.synced_at, trial.sync_warnings = now, warnings
         return SyncResult(nct_id=nct_id, outcome="unchanged", warnings=warnings, trial=trial)
 
     changes = [] if created else _tracked_changes(trial, values, now)
