@@ -1,4 +1,5 @@
-"""Webhook test doubles: a real HTTP(S) receiver on loopback and a DNS whose answers tests set."""
+"""Webhook test doubles: a real HTTP(S) receiver on loopback (also standing in for
+ClinicalTrials.gov) and a DNS whose answers tests set."""
 
 import json
 import socket
@@ -57,6 +58,9 @@ class Receiver:
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
+
+            # The ClinicalTrials.gov sync's tests use the same scripted answers for GET.
+            do_GET = do_POST
 
             def log_message(self, *args) -> None:
                 pass
