@@ -180,5 +180,7 @@ def test_a_record_for_another_study_than_asked_is_refused():
     """The NCT number of the record must be the one asked for."""
     with pytest.raises(InvalidStudy) as info:
         map_study(study(FULL), expected_nct_id="NCT05500009")
-    assert info.value.message == "asked for NCT05500009 but the record is NCT05500001; nothing stored."
+    assert (
+        info.value.message == "asked for NCT05500009 but the record is NCT05500001; nothing stored."
+    )
     assert info.value.study == "NCT05500009"
