@@ -4,8 +4,8 @@ Idempotent: running it again changes nothing that is already there. Trials are l
 ClinicalTrials.gov v2 study records in ``articles/demo_trials/`` by the importer of
 ``sync_trials``. Demo articles go through the real workflow (a writer writes, a clinical
 reviewer approves, an editor publishes); two published articles are then revised and left in
-review, so the demo shows a live version alongside a pending update. ``--extra N`` bulk-loads N synthetic published articles for
-benchmarks.
+review, so the demo shows a live version alongside a pending update. ``--extra N`` bulk-loads
+N synthetic published articles for benchmarks.
 """
 
 from pathlib import Path
