@@ -2,6 +2,7 @@
 answers, unknown studies, rate limiting, server errors, timeouts and what it says about itself."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -50,7 +51,10 @@ def test_a_study_is_fetched_with_a_descriptive_user_agent(registry, client_for, 
     assert data["protocolSection"]["identificationModule"]["nctId"] == FULL
     [request] = registry.requests
     assert request.path == f"/api/v2/studies/{FULL}"
-    assert request.headers["User-Agent"] == "mbc_cms/0.1.0 (+https://cms.example.org) trial sync"
+    assert re.fullmatch(
+        r"mbc_cms/\d+\.\d+\.\d+ \(\+https://cms\.example\.org\) trial sync",
+        request.headers["User-Agent"],
+    )
     assert request.headers["Accept"] == "application/json"
 
 
