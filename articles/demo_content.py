@@ -1,7 +1,7 @@
 """Demo content for the ``seed_demo`` management command.
 
-Plain Python data only (no Django imports): topics, clinical trials and articles about
-metastatic breast cancer. All article text was written for this project.
+Plain Python data only (no Django imports): topics, the trials' plain-language eligibility and
+articles about metastatic breast cancer. All article text was written for this project.
 
 Conventions
 -----------
@@ -13,8 +13,8 @@ Conventions
   A1 = randomised trial with overall survival as the main or a formally tested end point,
   A2 = randomised trial judged mainly on progression-free survival or time to progression,
   A3 = randomised trial judged on symptoms, quality of life or skeletal events.
-* Trial data follow ClinicalTrials.gov API v2 names. Locations are a small sample of sites
-  (based on the lead investigators' centres or public site lists), not a full list.
+* Trials are ClinicalTrials.gov API v2 study records in ``articles/demo_trials/`` (written for
+  this project); their locations are a small sample of plausible sites, not a full list.
 """
 
 # ---------------------------------------------------------------------------
@@ -114,119 +114,19 @@ TOPICS = [
 ]
 
 # ---------------------------------------------------------------------------
-# Clinical trials (ClinicalTrials.gov API v2 vocabulary)
+# Clinical trials
 # ---------------------------------------------------------------------------
 
-TRIALS = [
-    {
-        "nct_id": "NCT03529110",
-        "brief_title": "DS-8201a Versus T-DM1 for Human Epidermal Growth Factor Receptor 2 (HER2)-Positive, Unresectable and/or Metastatic Breast Cancer Previously Treated With Trastuzumab and Taxane [DESTINY-Breast03]",
-        "overall_status": "ACTIVE_NOT_RECRUITING",
-        "phases": ["PHASE3"],
-        "conditions": ["Breast Cancer", "HER2-positive Metastatic Breast Cancer"],
-        "interventions": [
-            {"type": "DRUG", "name": "Trastuzumab deruxtecan (T-DXd)"},
-            {"type": "DRUG", "name": "Ado-trastuzumab emtansine (T-DM1)"},
-        ],
-        "summary": "A randomised, open-label study comparing two HER2-directed antibody-drug conjugates, trastuzumab deruxtecan and trastuzumab emtansine, in HER2-positive breast cancer that had spread or could not be removed by surgery. The main measure was how long the cancer was kept from growing.",
-        "eligibility_summary": "Adults with HER2-positive breast cancer that was metastatic or unresectable and had progressed after trastuzumab and a taxane. People who had already received an anti-HER2 antibody-drug conjugate for advanced disease, or who had significant heart problems, could not take part.",
-        "locations": [
-            {"facility": "", "city": "San Francisco", "country": "United States", "status": ""},
-            {"facility": "", "city": "Los Angeles", "country": "United States", "status": ""},
-            {"facility": "", "city": "Seoul", "country": "South Korea", "status": ""},
-            {"facility": "", "city": "Taipei", "country": "Taiwan", "status": ""},
-            {"facility": "", "city": "Barcelona", "country": "Spain", "status": ""},
-        ],
-        "last_verified": "2025-10-21",
-    },
-    {
-        "nct_id": "NCT02819518",
-        "brief_title": "Study of Pembrolizumab (MK-3475) Plus Chemotherapy vs. Placebo Plus Chemotherapy for Previously Untreated Locally Recurrent Inoperable or Metastatic Triple-Negative Breast Cancer (MK-3475-355/KEYNOTE-355)",
-        "overall_status": "COMPLETED",
-        "phases": ["PHASE3"],
-        "conditions": ["Triple-Negative Breast Cancer"],
-        "interventions": [
-            {"type": "BIOLOGICAL", "name": "Pembrolizumab"},
-            {"type": "DRUG", "name": "Nab-paclitaxel"},
-            {"type": "DRUG", "name": "Paclitaxel"},
-            {"type": "DRUG", "name": "Gemcitabine"},
-            {"type": "DRUG", "name": "Carboplatin"},
-            {"type": "DRUG", "name": "Placebo (normal saline)"},
-        ],
-        "summary": "A double-blind study testing whether adding the checkpoint inhibitor pembrolizumab to chemotherapy helps people with triple-negative breast cancer that has come back and cannot be operated on, or has spread. Results were analysed by how much PD-L1 the tumours made.",
-        "eligibility_summary": "Adults with triple-negative breast cancer, confirmed centrally, that was inoperable locally recurrent or metastatic and had not been treated with chemotherapy in that setting. At least six months had to have passed since any curative treatment. Tumours had to be measurable on scans.",
-        "locations": [
-            {"facility": "", "city": "Toronto", "country": "Canada", "status": ""},
-            {"facility": "", "city": "San Francisco", "country": "United States", "status": ""},
-            {"facility": "", "city": "Melbourne", "country": "Australia", "status": ""},
-            {"facility": "", "city": "London", "country": "United Kingdom", "status": ""},
-        ],
-        "last_verified": "2024-11-27",
-    },
-    {
-        "nct_id": "NCT04191499",
-        "brief_title": "A Study Evaluating the Efficacy and Safety of Inavolisib + Palbociclib + Fulvestrant vs Placebo + Palbociclib + Fulvestrant in Patients With PIK3CA-Mutant, Hormone Receptor-Positive, Her2-Negative, Locally Advanced or Metastatic Breast Cancer (INAVO120)",
-        "overall_status": "ACTIVE_NOT_RECRUITING",
-        "phases": ["PHASE3"],
-        "conditions": ["Breast Cancer", "PIK3CA-mutated, HR-positive, HER2-negative breast cancer"],
-        "interventions": [
-            {"type": "DRUG", "name": "Inavolisib"},
-            {"type": "DRUG", "name": "Palbociclib"},
-            {"type": "DRUG", "name": "Fulvestrant"},
-            {"type": "DRUG", "name": "Placebo"},
-        ],
-        "summary": "A placebo-controlled study of the PI3K-alpha inhibitor inavolisib added to palbociclib and fulvestrant, compared with palbociclib and fulvestrant alone, as a first treatment for advanced breast cancer with a PIK3CA mutation.",
-        "eligibility_summary": "Adults with hormone-receptor-positive, HER2-negative breast cancer carrying a PIK3CA mutation, whose cancer had come back during or within a year of finishing adjuvant endocrine therapy and who had not yet had treatment for advanced disease.",
-        "locations": [
-            {"facility": "", "city": "Boston", "country": "United States", "status": ""},
-            {"facility": "", "city": "New York", "country": "United States", "status": ""},
-            {"facility": "", "city": "Atlanta", "country": "United States", "status": ""},
-            {"facility": "", "city": "Nashville", "country": "United States", "status": ""},
-        ],
-        "last_verified": "2025-06-01",
-    },
-    {
-        "nct_id": "NCT00567190",
-        "brief_title": "A Study to Evaluate Pertuzumab + Trastuzumab + Docetaxel vs. Placebo + Trastuzumab + Docetaxel in Previously Untreated HER2-Positive Metastatic Breast Cancer (CLEOPATRA)",
-        "overall_status": "COMPLETED",
-        "phases": ["PHASE3"],
-        "conditions": ["Metastatic Breast Cancer"],
-        "interventions": [
-            {"type": "DRUG", "name": "Pertuzumab"},
-            {"type": "DRUG", "name": "Trastuzumab"},
-            {"type": "DRUG", "name": "Docetaxel"},
-            {"type": "DRUG", "name": "Placebo"},
-        ],
-        "summary": "A double-blind study that added pertuzumab or placebo to trastuzumab and docetaxel as the first treatment for HER2-positive metastatic breast cancer. It measured how long the cancer was controlled and how long people lived.",
-        "eligibility_summary": "Adults with HER2-positive breast cancer that had spread or come back and could not be operated on, who had not had chemotherapy or HER2-targeted treatment for metastatic disease. Heart function had to be normal at the start.",
-        "locations": [
-            {"facility": "", "city": "Washington", "country": "United States", "status": ""},
-            {"facility": "", "city": "Barcelona", "country": "Spain", "status": ""},
-            {"facility": "", "city": "Seoul", "country": "South Korea", "status": ""},
-        ],
-        "last_verified": "2019-12-13",
-    },
-    {
-        "nct_id": "NCT01740427",
-        "brief_title": "A Study of Palbociclib (PD-0332991) + Letrozole vs. Letrozole For 1st Line Treatment Of Postmenopausal Women With ER+/HER2- Advanced Breast Cancer (PALOMA-2)",
-        "overall_status": "ACTIVE_NOT_RECRUITING",
-        "phases": ["PHASE3"],
-        "conditions": ["Breast Neoplasms"],
-        "interventions": [
-            {"type": "DRUG", "name": "Palbociclib (PD-0332991)"},
-            {"type": "DRUG", "name": "Letrozole"},
-            {"type": "DRUG", "name": "Placebo"},
-        ],
-        "summary": "A double-blind study comparing the CDK4/6 inhibitor palbociclib plus letrozole with placebo plus letrozole as the first treatment for advanced ER-positive, HER2-negative breast cancer after menopause. The main measure was progression-free survival.",
-        "eligibility_summary": "Postmenopausal women with ER-positive, HER2-negative breast cancer that had spread or come back, who had not had any systemic treatment for advanced disease.",
-        "locations": [
-            {"facility": "", "city": "Los Angeles", "country": "United States", "status": ""},
-            {"facility": "", "city": "Madrid", "country": "Spain", "status": ""},
-            {"facility": "", "city": "Seoul", "country": "South Korea", "status": ""},
-        ],
-        "last_verified": "2020-02-24",
-    },
-]
+# Plain-language "who can take part" of each demo trial, written by the editors (a sync from
+# ClinicalTrials.gov never touches it). The trials themselves are loaded from the v2 study
+# records in articles/demo_trials/ by the same importer as manage.py sync_trials.
+TRIAL_ELIGIBILITY_SUMMARIES = {
+    "NCT03529110": "Adults with HER2-positive breast cancer that was metastatic or unresectable and had progressed after trastuzumab and a taxane. People who had already received an anti-HER2 antibody-drug conjugate for advanced disease, or who had significant heart problems, could not take part.",
+    "NCT02819518": "Adults with triple-negative breast cancer, confirmed centrally, that was inoperable locally recurrent or metastatic and had not been treated with chemotherapy in that setting. At least six months had to have passed since any curative treatment. Tumours had to be measurable on scans.",
+    "NCT04191499": "Adults with hormone-receptor-positive, HER2-negative breast cancer carrying a PIK3CA mutation, whose cancer had come back during or within a year of finishing adjuvant endocrine therapy and who had not yet had treatment for advanced disease.",
+    "NCT00567190": "Adults with HER2-positive breast cancer that had spread or come back and could not be operated on, who had not had chemotherapy or HER2-targeted treatment for metastatic disease. Heart function had to be normal at the start.",
+    "NCT01740427": "Postmenopausal women with ER-positive, HER2-negative breast cancer that had spread or come back, who had not had any systemic treatment for advanced disease.",
+}
 
 # ---------------------------------------------------------------------------
 # References, shared between articles (each article takes a copy with {**REF})

@@ -83,18 +83,36 @@ def validate_publication_year(value: int) -> None:
 # JSON fields of trials and webhook endpoints ---------------------------------------------
 
 
+REGISTRY_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def validate_registry_code(value: str) -> None:
+    """A ClinicalTrials.gov code such as ``PHASE2`` or ``RECRUITING``: the registry adds codes
+    now and then, so any upper-case identifier is accepted, not only the ones we know."""
+    if not isinstance(value, str) or not REGISTRY_CODE_RE.match(value):
+        raise ValidationError(
+            "“%(value)s” is not a ClinicalTrials.gov code: use upper-case letters, digits and "
+            "underscores, for example PHASE2 or RECRUITING.",
+            code="invalid_registry_code",
+            params={"value": value},
+        )
+
+
 def validate_phases(value: list) -> None:
-    """Phases must be a list of ClinicalTrials.gov phase names."""
+    """Phases must be a list of ClinicalTrials.gov phase codes (``PHASE2``, ``NA``…); a code
+    we do not know yet is kept, as a sync keeps what the registry sends."""
     if not isinstance(value, list):
         raise ValidationError('Enter the phases as a list, for example ["PHASE2", "PHASE3"].')
-    unknown = [item for item in value if item not in TrialPhase.values]
-    if unknown:
+    invalid = [
+        item for item in value if not isinstance(item, str) or not REGISTRY_CODE_RE.match(item)
+    ]
+    if invalid:
         raise ValidationError(
-            "Unknown phase %(unknown)s: use %(allowed)s.",
+            "Invalid phase %(invalid)s: use ClinicalTrials.gov codes such as %(known)s.",
             code="invalid_phase",
             params={
-                "unknown": ", ".join(map(str, unknown)),
-                "allowed": ", ".join(TrialPhase.values),
+                "invalid": ", ".join(map(str, invalid)),
+                "known": ", ".join(TrialPhase.values),
             },
         )
 

@@ -343,6 +343,11 @@ OVERDUE_UNPUBLISH_DAYS = env_optional_days("DJANGO_OVERDUE_UNPUBLISH_DAYS")
 # The public address, for links in e-mails and feeds.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
+# Trials come from the ClinicalTrials.gov API v2 (manage.py sync_trials): its base URL, and
+# how long to wait for one answer (seconds) before retrying.
+CTGOV_BASE_URL = os.environ.get("DJANGO_CTGOV_BASE_URL", "https://clinicaltrials.gov/api/v2")
+CTGOV_TIMEOUT = env_number("DJANGO_CTGOV_TIMEOUT", 15)
+
 # Webhooks go to public internet addresses only (articles/outbound.py). Development and tests
 # may allow loopback and private addresses, for a receiver on the same machine or network.
 WEBHOOK_ALLOW_PRIVATE = env_bool("DJANGO_WEBHOOK_ALLOW_PRIVATE", default=False)

@@ -9,6 +9,8 @@ production settings, with what a test run needs instead of the production defaul
 - django-axes off (the test client's ``login()`` bypasses requests; tests that check lock-out
   switch it on), plain-HTTP redirects and cookies off, static files served from the sources:
   each unless the environment says otherwise.
+- ClinicalTrials.gov on a closed loopback port: a test that forgot to start its own local
+  server fails at once instead of reaching the internet.
 """
 
 import os
@@ -26,6 +28,7 @@ finally:
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CTGOV_BASE_URL = "http://127.0.0.1:9/api/v2"
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,8 +2,10 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from reversion.models import Version
@@ -179,3 +181,27 @@ def test_extra_adds_synthetic_published_articles():
     assert synthetic.topics.count() == 1
     seed("--extra", "5")
     assert Article.objects.filter(slug="synthetic-article-30").exists()
+
+
+def test_demo_trials_are_loaded_by_the_clinicaltrials_gov_importer():
+    """The demo's trials come from the bundled v2 study records through the sync (its version
+    comment, registry fields filled in), carry the editors' plain-language eligibility, and
+    stay linked from the articles that discuss them."""
+    seed()
+    trials = ClinicalTrial.objects.all()
+    assert {trial.nct_id for trial in trials} == {
+        path.stem for path in (Path(settings.BASE_DIR) / "articles" / "demo_trials").glob("*.json")
+    }
+    for trial in trials:
+        assert trial.synced_at is not None and trial.sync_warnings == []
+        assert trial.sponsor and trial.eligibility_criteria and trial.locations
+        assert trial.eligibility_summary
+        comments = [v.revision.comment for v in Version.objects.get_for_object(trial)]
+        assert "Synced from ClinicalTrials.gov" in comments
+    destiny = ClinicalTrial.objects.get(nct_id="NCT03529110")
+    assert (destiny.acronym, destiny.overall_status, destiny.phases) == (
+        "DESTINY-Breast03",
+        "ACTIVE_NOT_RECRUITING",
+        ["PHASE3"],
+    )
+    assert Article.objects.filter(related_trials=destiny).exists()

@@ -1,6 +1,7 @@
 """Clinical trials, named by their ClinicalTrials.gov NCT numbers."""
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from ..validators import (
     validate_locations,
     validate_nct_id,
     validate_phases,
+    validate_registry_code,
     validate_string_list,
 )
 from .base import TimeStampedModel
@@ -143,7 +145,22 @@ class ClinicalTrial(TimeStampedModel):
     def clean_fields(self, exclude=None) -> None:
         # Normalise before the format validators run, so " nct01234567 " is accepted.
         self.nct_id = normalise_nct_id(self.nct_id)
-        super().clean_fields(exclude=exclude)
+        exclude = set(exclude or ())
+        errors: dict = {}
+        if "overall_status" not in exclude and self.overall_status not in TrialStatus.values:
+            # The registry adds statuses now and then; a sync keeps one we do not know yet
+            # (with a warning), so any registry code is valid, not only our choices.
+            exclude.add("overall_status")
+            try:
+                validate_registry_code(self.overall_status)
+            except ValidationError as error:
+                errors["overall_status"] = error.error_list
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class TrialChange(models.Model):

@@ -72,13 +72,26 @@ def test_implausible_year_rejected():
 
 
 def test_trial_nct_and_phases_validated():
-    """Trials need a valid NCT number and ClinicalTrials.gov phase names."""
-    trial = ClinicalTrial(nct_id="NCT123", brief_title="X", phases=["PHASE5"])
+    """Trials need a valid NCT number and phases written as ClinicalTrials.gov codes."""
+    trial = ClinicalTrial(nct_id="NCT123", brief_title="X", phases=["phase 2"])
     with pytest.raises(ValidationError) as info:
         trial.full_clean()
     errors = info.value.message_dict
     assert "8 digits" in errors["nct_id"][0]
-    assert "Unknown phase PHASE5" in errors["phases"][0]
+    assert "Invalid phase phase 2" in errors["phases"][0]
+
+
+def test_trial_keeps_registry_codes_it_does_not_know():
+    """A phase or status code the registry added after us is accepted as it comes."""
+    trial = ClinicalTrial(
+        nct_id="NCT01234567", brief_title="X", phases=["PHASE5"], overall_status="PAUSED"
+    )
+    trial.full_clean()
+    assert trial.get_overall_status_display() == "PAUSED"
+    trial.overall_status = "not a code"
+    with pytest.raises(ValidationError) as info:
+        trial.full_clean()
+    assert "not a ClinicalTrials.gov code" in info.value.message_dict["overall_status"][0]
 
 
 def test_trial_nct_unique():

@@ -1,8 +1,10 @@
-"""Webhook test doubles: a real HTTP(S) receiver on loopback and a DNS whose answers tests set."""
+"""Webhook test doubles: a real HTTP(S) receiver on loopback (also standing in for
+ClinicalTrials.gov) and a DNS whose answers tests set."""
 
 import json
 import socket
 import ssl
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -58,6 +60,9 @@ class Receiver:
                 self.end_headers()
                 self.wfile.write(reply.body)
 
+            # The ClinicalTrials.gov sync's tests use the same scripted answers for GET.
+            do_GET = do_POST
+
             def log_message(self, *args) -> None:
                 pass
 
@@ -66,6 +71,11 @@ class Receiver:
                 with receiver._lock:
                     receiver.connections += 1
                 return True
+
+            def handle_error(self, request, client_address) -> None:
+                # A client that gave up on a slow reply (a timeout test) is expected.
+                if not isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+                    super().handle_error(request, client_address)
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.scheme = "http"

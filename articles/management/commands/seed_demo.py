@@ -1,23 +1,26 @@
 """``python manage.py seed_demo [--extra N]``: demo users, topics, trials and articles.
 
-Idempotent: running it again changes nothing that is already there. Demo articles go through
-the real workflow (a writer writes, a clinical reviewer approves, an editor publishes); two
-published articles are then revised and left in review, so the demo shows a live version
-alongside a pending update. ``--extra N`` bulk-loads N synthetic published articles for
-benchmarks.
+Idempotent: running it again changes nothing that is already there. Trials are loaded from
+ClinicalTrials.gov v2 study records in ``articles/demo_trials/`` by the importer of
+``sync_trials``. Demo articles go through the real workflow (a writer writes, a clinical
+reviewer approves, an editor publishes); two published articles are then revised and left in
+review, so the demo shows a live version alongside a pending update. ``--extra N`` bulk-loads
+N synthetic published articles for benchmarks.
 """
 
-from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 from tqdm import tqdm
 
 from articles import demo_content
+from articles.ctgov.sources import studies_from_path
+from articles.ctgov.sync import sync_many
 from articles.demo_synthetic import SyntheticBatch
 from articles.models import (
     Article,
@@ -59,6 +62,8 @@ REVIEWER_PROFILES = {
         "practise; on the specialist register for clinical oncology.",
     },
 }
+# The demo trials' ClinicalTrials.gov v2 study records, loaded as sync_trials --from-file would.
+DEMO_TRIALS = Path(demo_content.__file__).resolve().parent / "demo_trials"
 REVISED_IN_REVIEW = 2
 REVISION_NOTE = (
     "\n\n## Questions to ask your care team\n\n"
@@ -176,14 +181,18 @@ class Command(BaseCommand):
         return topics
 
     def seed_trials(self, user) -> dict[str, ClinicalTrial]:
+        """The demo trials, from their v2 study records by the importer of ``sync_trials``,
+        with the editors' plain-language eligibility added once."""
         trials: dict[str, ClinicalTrial] = {}
-        for data in demo_content.TRIALS:
-            trial = ClinicalTrial.objects.filter(nct_id=data["nct_id"]).first()
-            if trial is None:
-                values = dict(data)
-                values["last_verified"] = date.fromisoformat(values["last_verified"])
+        for result in sync_many(studies_from_path(DEMO_TRIALS)):
+            if result.failed:
+                raise CommandError(f"Demo trial {result.describe()}")
+            trial = result.trial
+            summary = demo_content.TRIAL_ELIGIBILITY_SUMMARIES.get(trial.nct_id, "")
+            if summary and not trial.eligibility_summary:
+                trial.eligibility_summary = summary
                 trial = save_trial(
-                    trial=ClinicalTrial(**values), user=user, comment="Created by seed_demo."
+                    trial=trial, user=user, comment="Plain-language eligibility by seed_demo."
                 )
             trials[trial.nct_id] = trial
         return trials
