@@ -12,7 +12,6 @@ from mbc_cms.admin_mixins import ReadOnlyAdminMixin
 from mbc_cms.version_admin import SafeVersionAdmin
 
 from .. import services, trials
-from ..choices import TrialStatus
 from ..models import ClinicalTrial, Feedback, PublishedArticle, Topic, TrialChange
 from ..selectors import feedback_assignees
 
@@ -105,15 +104,6 @@ class ClinicalTrialAdmin(SafeVersionAdmin):
     @admin.display(description="status", ordering="overall_status")
     def status_label(self, obj: ClinicalTrial) -> str:
         return trials.status_label(obj.overall_status)
-
-    def get_form(self, request: HttpRequest, obj: ClinicalTrial | None = None, **kwargs):
-        """A status the registry sent that we do not know yet (kept by ``sync_trials``)
-        stays choosable, so that saving another change keeps it."""
-        form = super().get_form(request, obj, **kwargs)
-        field = form.base_fields.get("overall_status")
-        if obj is not None and field is not None and obj.overall_status not in TrialStatus.values:
-            field.choices = [*field.choices, (obj.overall_status, obj.overall_status)]
-        return form
 
     @admin.display(description="phases")
     def phase_list(self, obj: ClinicalTrial) -> str:

@@ -167,27 +167,22 @@ def test_readers_see_a_synced_change_at_once(client):
 
 
 def test_the_admin_keeps_a_status_it_does_not_know(editor):
-    """A trial the sync stored with a status we do not know yet opens in the admin with that
-    status selected, and saving another change keeps it."""
+    """A trial the sync stored with a status we do not know yet shows it in the admin (the
+    registry's fields are read-only once synced), and saving our own texts keeps it; a crafted
+    status in the POST is ignored."""
     sync_study(study(NEW_CODES))
     trial = ClinicalTrial.objects.get(nct_id=NEW_CODES)
     session = AdminSession(editor)
     url = reverse("admin:articles_clinicaltrial_change", args=[trial.pk])
     page = session.get(url).text
-    assert '<option value="PAUSED_FOR_SAFETY_REVIEW" selected>' in page
+    assert "Paused for safety review" in page or "PAUSED_FOR_SAFETY_REVIEW" in page
     form = {
-        "nct_id": trial.nct_id,
-        "brief_title": trial.brief_title,
-        "overall_status": trial.overall_status,
-        "phases": json.dumps(trial.phases),
-        "conditions": "[]",
-        "interventions": json.dumps(trial.interventions),
-        "locations": json.dumps(trial.locations),
-        "keywords": "[]",
-        "study_type": trial.study_type,
-        "sex": trial.sex,
-        "healthy_volunteers": "unknown",
+        "summary": trial.summary,
         "eligibility_summary": "Adults using a smartphone.",
+        "last_verified": "",
+        "overall_status": "SOMETHING_ELSE",
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
     }
     response = session.post(url, form)
     assert response.status_code == 302, response.text
@@ -195,5 +190,3 @@ def test_the_admin_keeps_a_status_it_does_not_know(editor):
     assert trial.overall_status == "PAUSED_FOR_SAFETY_REVIEW"
     assert trial.phases == ["PHASE2", "PHASE5"]
     assert trial.eligibility_summary == "Adults using a smartphone."
-    crafted = session.post(url, {**form, "overall_status": "SOMETHING_ELSE"})
-    assert crafted.status_code == 200 and "Select a valid choice" in crafted.text
