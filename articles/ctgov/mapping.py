@@ -138,29 +138,26 @@ class _Reader:
             self.warn(f"unknown {label} {value!r} kept as is")
         return value
 
-    def strings(self, parent: dict, key: str) -> list[str]:
+    def _items(self, parent: dict, key: str, kind: type, what: str) -> list:
+        """The items of the list at ``key`` that are of ``kind``; the rest left out, with a
+        warning."""
         value = parent.get(key)
         if value is None:
             return []
         if not isinstance(value, list):
             self.warn(f"{key} is not a list; left out")
             return []
-        items = [item.replace("\x00", "").strip() for item in value if isinstance(item, str)]
+        items = [item for item in value if isinstance(item, kind)]
         if len(items) != len(value):
-            self.warn(f"{key}: items that are not text left out")
+            self.warn(f"{key}: items that are not {what} left out")
+        return items
+
+    def strings(self, parent: dict, key: str) -> list[str]:
+        items = (item.replace("\x00", "").strip() for item in self._items(parent, key, str, "text"))
         return [item for item in items if item]
 
     def objects(self, parent: dict, key: str) -> list[dict]:
-        value = parent.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.warn(f"{key} is not a list; left out")
-            return []
-        items = [item for item in value if isinstance(item, dict)]
-        if len(items) != len(value):
-            self.warn(f"{key}: items that are not objects left out")
-        return items
+        return self._items(parent, key, dict, "objects")
 
     def registry_date(self, module: dict, key: str) -> str:
         struct = self.module(module, key)
