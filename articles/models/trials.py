@@ -171,14 +171,21 @@ class TrialChange(models.Model):
         "overall_status",
         "phases",
         "eligibility_criteria",
+        "primary_completion_date",
         "completion_date",
         "has_results",
+        "sex",
+        "minimum_age",
+        "maximum_age",
+        "healthy_volunteers",
     )
 
+    # A trial with a recorded change cannot be deleted: the change is the evidence behind
+    # the flags of the articles citing it, and their reviewers' notes refer to it.
     trial = models.ForeignKey(
         ClinicalTrial,
         verbose_name="trial",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="changes",
     )
     field = models.CharField("field", max_length=40)
