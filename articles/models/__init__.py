@@ -5,6 +5,7 @@
 - ``articles``: the working copy :class:`Article`, its :class:`Reference` list, the numbering of
   its versions (:class:`ArticleRevision`) and the one list of its content fields.
 - ``snapshots``: :class:`PublishedArticle`, what readers see.
+- ``images``: :class:`Image` of the media library.
 - ``feedback``: :class:`Feedback` from readers.
 - ``webhooks``: partner endpoints and the event outbox.
 
@@ -31,6 +32,7 @@ from .articles import (
 )
 from .base import TimeStampedModel
 from .feedback import Feedback
+from .images import Image, ImageLicense, ImageQuerySet
 from .snapshots import PublishedArticle, PublishedArticleQuerySet
 from .topics import Topic
 from .trials import ClinicalTrial, TrialChange
@@ -55,6 +57,9 @@ __all__ = [
     "ContentField",
     "EvidenceLevel",
     "Feedback",
+    "Image",
+    "ImageLicense",
+    "ImageQuerySet",
     "PublishedArticle",
     "PublishedArticleQuerySet",
     "Reference",

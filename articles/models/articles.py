@@ -26,6 +26,7 @@ from ..validators import (
     validate_publication_year,
 )
 from .base import TimeStampedModel
+from .images import Image
 from .topics import Topic
 from .trials import ClinicalTrial
 
@@ -131,6 +132,15 @@ class Article(TimeStampedModel):
         related_name="articles",
         blank=True,
         help_text="Clinical trials the article discusses.",
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name="lead image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+        help_text="Shown at the top of the page and when the page is shared.",
     )
     review_interval_months = models.PositiveSmallIntegerField(
         "review interval (months)",

@@ -73,6 +73,16 @@ class PublishedArticle(models.Model):
     )
     authors = models.JSONField("authors", default=list, help_text="Byline names.")
     references = models.JSONField("references", default=list, help_text="Structured citations.")
+    images = models.JSONField(
+        "images",
+        default=list,
+        blank=True,
+        help_text="The images the page shows as approved: id, alt text, caption, credit, "
+        "licence, file digest and renditions.",
+    )
+    lead_image = models.JSONField(
+        "lead image", null=True, blank=True, help_text="As ``images``, for the lead image."
+    )
     reading_grade = models.FloatField(
         "reading grade",
         null=True,
