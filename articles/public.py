@@ -9,18 +9,20 @@ shown at all (``live_articles``), from the first read of the day it falls due, e
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .choices import DUE_SOON_DAYS, ReviewStatus
-from .models import PublishedArticle, Topic
+from .models import ClinicalTrial, PublishedArticle, Topic
+from .selectors import cites_by_reference, snapshots_citing_by_reference
 
 SNIPPET_WORDS = 30
 MAX_QUERY_TERMS = 8
@@ -220,3 +222,34 @@ def site_url(path: str, request=None) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.SITE_URL.rstrip("/") + path
+
+
+def live_articles_citing(trial: ClinicalTrial) -> list[PublishedArticle]:
+    """The live articles citing ``trial``, among their related trials or by its NCT number in
+    their references, by title; one query."""
+    names_it = PublishedArticle.related_trials.through.objects.filter(
+        publishedarticle=OuterRef("pk"), clinicaltrial=trial
+    )
+    candidates = (
+        live_articles()
+        .filter(Q(Exists(names_it)) | Q(references__icontains=trial.nct_id))
+        .annotate(names_it=Exists(names_it))
+        .only("slug", "title", "summary", "references")
+        .order_by("title")
+    )
+    return [
+        snapshot
+        for snapshot in candidates
+        if snapshot.names_it or cites_by_reference(snapshot, [trial.nct_id])
+    ]
+
+
+def add_live_reference_citers(trials: Iterable[ClinicalTrial]) -> None:
+    """Set ``live_citing_by_reference`` on each trial: the slugs of the live articles giving
+    its NCT number in their references (one query for them all)."""
+    trials = list(trials)
+    found = snapshots_citing_by_reference(
+        live_articles().only("slug", "references"), [trial.nct_id for trial in trials]
+    )
+    for trial in trials:
+        trial.live_citing_by_reference = [snapshot.slug for snapshot in found.get(trial.nct_id, [])]

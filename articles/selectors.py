@@ -1,13 +1,16 @@
 """Reads: an article's version history, the content of any version, comparisons, and reader
 feedback for the editorial team."""
 
+import operator
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from reversion.models import Version
 
@@ -19,6 +22,7 @@ from .models import (
     ArticleRevision,
     ClinicalTrial,
     Feedback,
+    PublishedArticle,
     Reference,
     Topic,
 )
@@ -170,3 +174,42 @@ def feedback_assignees():
 def feedback_for_triage():
     """Reader feedback with what its lists show (article, assignee), newest first."""
     return Feedback.objects.select_related("article", "assignee").order_by("-created_at", "-pk")
+
+
+def articles_naming_trials(trial_ids: list[int]) -> list[str]:
+    """Titles of the articles whose working copy or any published version names one of the
+    trials among its related trials (archived ones included: their history is kept)."""
+    return list(
+        Article.objects.filter(
+            Q(related_trials__in=trial_ids) | Q(snapshots__related_trials__in=trial_ids)
+        )
+        .order_by("title")
+        .values_list("title", flat=True)
+        .distinct()
+    )
+
+
+def cites_by_reference(snapshot: PublishedArticle, nct_ids: Collection[str]) -> set[str]:
+    """Which of ``nct_ids`` the snapshot's references give."""
+    given = {
+        reference.get("nct_id")
+        for reference in snapshot.references or []
+        if isinstance(reference, dict)
+    }
+    return given & set(nct_ids)
+
+
+def snapshots_citing_by_reference(
+    snapshots: QuerySet[PublishedArticle], nct_ids: Collection[str]
+) -> dict[str, list[PublishedArticle]]:
+    """The snapshots among ``snapshots`` whose references give one of ``nct_ids``, by NCT
+    number, in one query: the JSON text is searched first (any database can), then each
+    candidate's references are read (``snapshots`` must load ``references``)."""
+    found: dict[str, list[PublishedArticle]] = {}
+    if not nct_ids:
+        return found
+    mentions = reduce(operator.or_, (Q(references__icontains=nct_id) for nct_id in nct_ids))
+    for snapshot in snapshots.filter(mentions):
+        for nct_id in cites_by_reference(snapshot, nct_ids):
+            found.setdefault(nct_id, []).append(snapshot)
+    return found

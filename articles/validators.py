@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from .choices import TrialPhase, WebhookEventType
 
-NCT_RE = re.compile(r"^NCT\d{8}$")
+NCT_RE = re.compile(r"^NCT[0-9]{8}\Z")  # ASCII digits only: ``\d`` matches any script's
 PMID_RE = re.compile(r"^[1-9]\d{0,7}$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
@@ -83,7 +83,7 @@ def validate_publication_year(value: int) -> None:
 # JSON fields of trials and webhook endpoints ---------------------------------------------
 
 
-REGISTRY_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+REGISTRY_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*\Z")
 
 
 def validate_registry_code(value: str) -> None:

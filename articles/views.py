@@ -143,12 +143,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = get_object_or_404(ClinicalTrial, nct_id=nct_id.upper())
     if trial.nct_id != nct_id:
         return redirect(trial, permanent=True)
-    articles = (
-        public.live_articles()
-        .filter(related_trials=trial)
-        .only("slug", "title", "summary")
-        .order_by("title")
-    )
+    articles = public.live_articles_citing(trial)
     url = public.site_url(trial.get_absolute_url(), request)
     context = {
         "trial": trial,

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from articles.choices import TrialPhase, TrialStatus
 from articles.models import Article, ClinicalTrial, PublishedArticle, Reference, TrialChange
+from articles.selectors import snapshots_citing_by_reference
 
 from . import notifications
 from .models import EvidenceFlag, Review
@@ -44,21 +45,10 @@ def _open_flags_of(article: int | models.Expression) -> models.QuerySet:
 
 
 def _snapshot_reference_citers(nct_id: str) -> set[int]:
-    """Articles whose live or scheduled snapshot lists ``nct_id`` in its references. The JSON
-    text is searched first (any database can), then each candidate's references are read."""
-    candidates = (
-        PublishedArticle.objects.open_at()
-        .filter(references__icontains=nct_id)
-        .values_list("article_id", "references")
-    )
-    return {
-        article_id
-        for article_id, references in candidates
-        if any(
-            isinstance(reference, dict) and reference.get("nct_id") == nct_id
-            for reference in references or []
-        )
-    }
+    """Articles whose live or scheduled snapshot lists ``nct_id`` in its references."""
+    snapshots = PublishedArticle.objects.open_at().only("article_id", "references")
+    found = snapshots_citing_by_reference(snapshots, [nct_id])
+    return {snapshot.article_id for snapshot in found.get(nct_id, [])}
 
 
 def citing_articles(trial: ClinicalTrial) -> models.QuerySet[Article]:

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from mbc_cms.admin_mixins import ReadOnlyAdminMixin
 from mbc_cms.version_admin import SafeVersionAdmin
 
-from .. import services, trials
+from .. import selectors, services, trials
 from ..models import ClinicalTrial, Feedback, PublishedArticle, Topic, TrialChange
 from ..selectors import feedback_assignees
 
@@ -96,6 +96,15 @@ class ClinicalTrialAdmin(SafeVersionAdmin):
         ),
         ("Sync", {"fields": ["synced_at", "warnings"]}),
     ]
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """A trial an article names (its working copy or any published version) is protected
+        like one with recorded changes: deleting it would change approved, published content
+        behind its sign-off."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        citing = selectors.articles_naming_trials([trial.pk for trial in objs])
+        protected = [*protected, *(f"Article citing it: {title}" for title in citing)]
+        return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request: HttpRequest, obj: ClinicalTrial | None = None):
         synced = obj is not None and obj.synced_at is not None

@@ -263,7 +263,8 @@ class TrialSerializer(serializers.ModelSerializer):
         many=True, help_text="Changes of tracked registry fields, newest first."
     )
     cited_by = serializers.SerializerMethodField(
-        help_text="Slugs of the live articles that list this trial among their related trials."
+        help_text="Slugs of the live articles that cite this trial: among their related trials "
+        "or by its NCT number in their references."
     )
     url = PageURLField(help_text="The trial's page on this site.")
     clinicaltrials_url = serializers.URLField(source="registry_url")
@@ -327,5 +328,7 @@ class TrialSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_cited_by(self, trial: ClinicalTrial) -> list[str]:
-        # Prefetched by the view (``live_citing``): one query for the whole page.
-        return sorted({snapshot.slug for snapshot in trial.live_citing})
+        # Read by the view for the whole page: ``live_citing`` (related trials, prefetched)
+        # and ``live_citing_by_reference`` (``public.add_live_reference_citers``).
+        slugs = {snapshot.slug for snapshot in trial.live_citing}
+        return sorted(slugs.union(getattr(trial, "live_citing_by_reference", ())))

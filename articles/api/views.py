@@ -357,5 +357,12 @@ class TrialViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
             ),
         )
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        public.add_live_reference_citers(page)
+        return page
+
     def get_object(self):
-        return get_object_or_404(self.get_queryset(), nct_id=self.kwargs["nct_id"].upper())
+        trial = get_object_or_404(self.get_queryset(), nct_id=self.kwargs["nct_id"].upper())
+        public.add_live_reference_citers([trial])
+        return trial

@@ -14,6 +14,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import re
 import threading
 import time
 import tomllib
@@ -56,7 +57,7 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]+", value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -115,6 +116,10 @@ class CtgovClient:
             raise MalformedStudy(
                 f"ClinicalTrials.gov answered with something that is not JSON ({error}).",
                 study=nct_id,
+            ) from error
+        except RecursionError as error:
+            raise MalformedStudy(
+                "ClinicalTrials.gov answered with JSON nested too deeply to read.", study=nct_id
             ) from error
 
     def _get(self, url: str, *, study: str) -> bytes:

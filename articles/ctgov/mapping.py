@@ -68,7 +68,17 @@ LOCATION_STATUSES = frozenset(
         "AVAILABLE",
     }
 )
-REGISTRY_DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+REGISTRY_DATE_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?\Z")
+# What no text column should hold: control characters (but tab and line breaks) and the lone
+# surrogates JSON can encode (``\ud800``), which no database can store as text.
+UNSTORABLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The largest enrollment a PositiveIntegerField holds on every database.
+MAX_ENROLLMENT = 2**31 - 1
+
+
+def clean_text(value: str) -> str:
+    """``value`` without unstorable characters, trimmed."""
+    return UNSTORABLE_RE.sub("", value).strip()
 
 
 @dataclass
@@ -107,7 +117,7 @@ class _Reader:
         if not isinstance(value, str):
             self.warn(f"{name or key} is not text; left out")
             return ""
-        value = value.replace("\x00", "").strip()
+        value = clean_text(value)
         if max_length and len(value) > max_length:
             self.warn(f"{name or key} is longer than {max_length} characters; shortened")
             value = value[: max_length - 1].rstrip() + "…"
@@ -153,7 +163,7 @@ class _Reader:
         return items
 
     def strings(self, parent: dict, key: str) -> list[str]:
-        items = (item.replace("\x00", "").strip() for item in self._items(parent, key, str, "text"))
+        items = (clean_text(item) for item in self._items(parent, key, str, "text"))
         return [item for item in items if item]
 
     def objects(self, parent: dict, key: str) -> list[dict]:
@@ -258,13 +268,15 @@ def map_study(data: Any, *, expected_nct_id: str | None = None) -> MappedStudy:
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
         read.warn(f"enrollmentInfo.count {count!r} is not a whole number; left out")
         count = None
+    elif count is not None and count > MAX_ENROLLMENT:
+        read.warn(f"enrollmentInfo.count {count!r} is not a whole number we can store; left out")
+        count = None
     has_results = read.boolean(data, "hasResults")
 
     values: dict[str, Any] = {
         "brief_title": brief_title,
         "official_title": official_title,
         "acronym": read.text(identification, "acronym", max_length=_max_length("acronym")),
-        "overall_status": overall_status or TrialStatus.UNKNOWN,
         "why_stopped": read.text(status, "whyStopped"),
         "start_date": read.registry_date(status, "startDateStruct"),
         "primary_completion_date": read.registry_date(status, "primaryCompletionDateStruct"),
@@ -311,8 +323,13 @@ def map_study(data: Any, *, expected_nct_id: str | None = None) -> MappedStudy:
         "maximum_age": read.text(eligibility, "maximumAge", max_length=_max_length("maximum_age")),
         "healthy_volunteers": read.boolean(eligibility, "healthyVolunteers"),
         "locations": _locations(read, contacts),
-        "has_results": bool(has_results),
     }
+    # A record silent about the status or the results says nothing new: the stored values
+    # are kept (a new trial starts Unknown, without results), and no change is recorded.
+    if overall_status:
+        values["overall_status"] = overall_status
+    if has_results is not None:
+        values["has_results"] = has_results
     summary = read.text(description, "briefSummary")
     if summary:
         values["summary"] = summary

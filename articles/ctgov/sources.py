@@ -12,9 +12,12 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .client import CtgovClient
+from .client import MAX_RESPONSE_BYTES, CtgovClient
 from .errors import MalformedStudy, SyncError
 from .sync import StudyInput
+
+# A study file is read whole, so it gets the same cap as an answer from the registry.
+MAX_FILE_BYTES = MAX_RESPONSE_BYTES
 
 
 class NoStudyFiles(ValueError):
@@ -43,6 +46,11 @@ def studies_from_path(path: Path) -> Iterator[StudyInput]:
 
 def studies_from_file(file: Path) -> Iterator[StudyInput]:
     try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            yield _failed(
+                file, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB; nothing read."
+            )
+            return
         document = json.loads(file.read_bytes())
     except OSError as error:
         yield _failed(file, f"cannot read the file ({error.strerror or error}).")
@@ -54,6 +62,9 @@ def studies_from_file(file: Path) -> Iterator[StudyInput]:
         yield _failed(
             file, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})."
         )
+        return
+    except RecursionError:
+        yield _failed(file, "not valid JSON: nested too deeply.")
         return
     if isinstance(document, dict) and "studies" in document:
         studies = document["studies"]

@@ -15,6 +15,7 @@ only ``synced_at`` and ``sync_warnings`` move.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,8 @@ from ..models import ClinicalTrial, TrialChange
 from ..services import save_trial
 from .errors import InvalidStudy, SyncError
 from .mapping import map_study, study_nct_id
+
+logger = logging.getLogger(__name__)
 
 SYNC_COMMENT = "Synced from ClinicalTrials.gov"
 
@@ -193,4 +196,12 @@ def sync_many(studies: Iterable[StudyInput]) -> Iterator[SyncResult]:
                 error=study.error.message,
             )
             continue
-        yield sync_study(study.data, expected_nct_id=study.expected_nct_id, source=study.source)
+        try:
+            yield sync_study(study.data, expected_nct_id=study.expected_nct_id, source=study.source)
+        except Exception as error:  # one study's surprise must not stop the run
+            logger.exception("Syncing %s failed unexpectedly.", study.source)
+            yield SyncResult(
+                nct_id=study_nct_id(study.data) or study.expected_nct_id or study.source,
+                outcome="failed",
+                error=f"unexpected error ({type(error).__name__}: {error}); nothing stored.",
+            )

@@ -93,7 +93,7 @@ PUBLIC_PATHS = [
     ("api list", "/api/v1/articles/", 10),
     ("api detail", "/api/v1/articles/bone-metastases/", 11),
     ("api topics", "/api/v1/topics/", 10),
-    ("api trials", "/api/v1/trials/", 11),  # + change histories and citing articles
+    ("api trials", "/api/v1/trials/", 12),  # + change histories, citing articles, references
 ]
 
 

@@ -80,17 +80,18 @@ def test_full_study_maps_every_listed_field():
 
 
 def test_missing_modules_give_blank_values_and_no_summary():
-    """A record with only its identification maps to blank values (status UNKNOWN), without
-    warnings, and leaves the summary alone."""
+    """A record with only its identification maps to blank values, without warnings, and
+    leaves the summary, the status and the results flag alone (a new trial gets the defaults:
+    status Unknown, no results)."""
     mapped = map_study(study(BARE))
     assert mapped.warnings == []
     values = mapped.values
     assert values["brief_title"] == "Registry Record With Only Its Identification"
-    assert values["overall_status"] == "UNKNOWN"
+    assert "overall_status" not in values and "has_results" not in values
     assert values["phases"] == values["locations"] == values["interventions"] == []
     assert values["start_date"] == values["sponsor"] == values["eligibility_criteria"] == ""
     assert values["last_update_posted"] is None and values["enrollment"] is None
-    assert values["healthy_volunteers"] is None and values["has_results"] is False
+    assert values["healthy_volunteers"] is None
     assert "summary" not in values
     ClinicalTrial(nct_id=BARE, **values).full_clean()
 
@@ -139,12 +140,12 @@ def test_values_of_the_wrong_shape_are_left_out_with_warnings():
     mapped = map_study(data)
     values = mapped.values
     assert len(values["brief_title"]) == 300 and values["brief_title"].endswith("…")
-    assert values["overall_status"] == "UNKNOWN"
+    assert "overall_status" not in values  # the stored status is kept
     assert values["completion_date"] == "" and values["last_update_posted"] is None
     assert values["phases"] == ["PHASE2"]
     assert values["enrollment"] is None and values["healthy_volunteers"] is None
     assert values["conditions"] == [] and len(values["locations"]) == 3
-    assert values["has_results"] is False
+    assert "has_results" not in values
     assert len(mapped.warnings) == 11, mapped.warnings
     assert "briefTitle is longer than 300 characters; shortened" in mapped.warnings
     assert "overallStatus 'recruiting soon' is not a registry code; left out" in mapped.warnings

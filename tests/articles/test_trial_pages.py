@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles import trials
-from articles.models import ClinicalTrial, TrialChange
+from articles.models import ClinicalTrial, Reference, TrialChange
 from reviews import workflow
 from tests.admin_client import AdminSession
 from tests.articles.test_public_site import json_ld
@@ -86,10 +86,17 @@ def synced_trial(db):
     )
 
 
-def publish_citing(make_article, writer, reviewer, editor, title, cited, publish=True):
-    """An article whose related trials are ``cited``, approved and (by default) published."""
+def publish_citing(
+    make_article, writer, reviewer, editor, title, cited, publish=True, referenced=()
+):
+    """An article whose related trials are ``cited`` and whose references give the NCT
+    numbers ``referenced``, approved and (by default) published."""
     article = make_article(writer, title=title)
     article.related_trials.set(cited)
+    for position, nct_id in enumerate(referenced, start=article.references.count() + 1):
+        Reference.objects.create(
+            article=article, position=position, title=f"Trial {nct_id}", nct_id=nct_id
+        )
     workflow.save_working_copy(article=article, user=writer, comment="Trials added.")
     workflow.submit(article=article, user=writer)
     workflow.approve(article=article, user=reviewer, comment="Accurate.")
@@ -305,6 +312,34 @@ def test_citing_articles_listed_on_the_trial_page(
     text = text_of(client.get("/trials/NCT04191499/").text)
     assert "Articles that discuss this trial Targeted therapy" in text
     assert "Draft page" not in text
+
+
+def test_articles_citing_by_a_reference_are_listed_too(
+    client, synced_trial, make_article, writer, reviewer, editor
+):
+    """An NCT number in a live page's references cites the trial as much as a related trial;
+    a look-alike number does not."""
+    publish_citing(
+        make_article,
+        writer,
+        reviewer,
+        editor,
+        "Cited in references",
+        [],
+        referenced=["NCT04191499"],
+    )
+    publish_citing(
+        make_article, writer, reviewer, editor, "Look-alike", [], referenced=["NCT04191490"]
+    )
+    text = text_of(client.get("/trials/NCT04191499/").text)
+    assert "Articles that discuss this trial Cited in references" in text
+    assert "Look-alike" not in text
+    data = client.get("/api/v1/trials/NCT04191499/").json()
+    assert data["cited_by"] == ["cited-in-references"]
+    listed = client.get("/api/v1/trials/").json()["results"]
+    assert {item["nct_id"]: item["cited_by"] for item in listed}["NCT04191499"] == [
+        "cited-in-references"
+    ]
 
 
 def test_home_and_article_pages_use_status_words(client, make_article, writer, reviewer, editor):
@@ -572,7 +607,7 @@ def test_api_trial_list_queries_do_not_grow(
     publish_citing(make_article, writer, reviewer, editor, "Cites them all", cited)
     client = APIClient()
     client.get("/api/v1/topics/")  # works out the cache generation
-    with django_assert_max_num_queries(4):  # count, page, changes, citing snapshots
+    with django_assert_max_num_queries(5):  # count, page, changes, citing snapshots, references
         results = client.get("/api/v1/trials/", {"page_size": 100}).json()["results"]
     assert len(results) == 12 and all(len(item["cited_by"]) == 1 for item in results)
 

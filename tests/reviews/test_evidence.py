@@ -436,3 +436,37 @@ def test_schema_documents_the_flag(client):
     parameters = schema["paths"][ARTICLES]["get"]["parameters"]
     (flag,) = [p for p in parameters if p["name"] == "evidence_changed"]
     assert flag["schema"]["enum"] == ["false", "true"]
+
+
+# Deleting a trial -----------------------------------------------------------------------------
+
+
+def delete_trial(user, trial):
+    session = AdminSession(user)
+    url = reverse("admin:articles_clinicaltrial_delete", args=[trial.pk])
+    return session.get(url), session.post(url, {"post": "yes"})
+
+
+def test_a_trial_with_recorded_changes_cannot_be_deleted(editor, trial):
+    """The changes are the evidence behind flags and reviewers' notes: the trial stays."""
+    record_change(trial)
+    page, posted = delete_trial(editor, trial)
+    assert "would require deleting the following protected related objects" in page.text
+    assert "Trial change: NCT03734029 overall_status" in page.text
+    assert posted.status_code == 200  # the same refusal, nothing deleted
+    assert ClinicalTrial.objects.filter(pk=trial.pk).exists()
+    assert TrialChange.objects.filter(trial=trial).count() == 1
+
+
+def test_a_trial_cited_by_an_article_cannot_be_deleted(live_citing, make_article, editor, trial):
+    """Deleting it would silently drop it from the live page and the working copy."""
+    page, posted = delete_trial(editor, trial)
+    assert f"Article citing it: {live_citing.title}" in page.text
+    assert ClinicalTrial.objects.filter(pk=trial.pk).exists()
+    assert live_citing.related_trials.filter(pk=trial.pk).exists()
+
+
+def test_an_uncited_trial_without_changes_can_be_deleted(editor, trial):
+    _, posted = delete_trial(editor, trial)
+    assert posted.status_code == 302
+    assert not ClinicalTrial.objects.filter(pk=trial.pk).exists()

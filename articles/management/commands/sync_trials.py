@@ -49,6 +49,8 @@ class Command(BaseCommand):
                 "Give NCT numbers, or --all, or --from-file PATH (exactly one of them)."
             )
         if from_file is not None:
+            if not from_file.strip():
+                raise CommandError("--from-file needs a path to a study file or a directory.")
             try:
                 studies = studies_from_path(Path(from_file))
             except NoStudyFiles as error:
