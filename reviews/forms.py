@@ -37,11 +37,15 @@ class WorkflowActionForm(forms.Form):
         error_messages={"invalid": "The content digest sent with the form is not valid."},
     )
 
+    evidence = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
     input_names: tuple[str, ...] = ()
 
     def seen(self) -> Seen:
         return Seen(
-            version=self.cleaned_data["version"], digest=self.cleaned_data.get("digest") or None
+            version=self.cleaned_data["version"],
+            digest=self.cleaned_data.get("digest") or None,
+            evidence=self.cleaned_data.get("evidence"),
         )
 
     def inputs(self) -> dict[str, Any]:

@@ -63,6 +63,7 @@ class ArticleViews:
 
     def _workflow_context(self, request: HttpRequest, article: Article) -> dict:
         review = latest_review(article)
+        flags = evidence.open_flags(article)
         actions = workflow.allowed_actions(request.user, article, workflow.REVIEW_ACTIONS)
         signs_off = {
             workflow.Action.APPROVE,
@@ -90,8 +91,10 @@ class ArticleViews:
                 )
             ),
             "live_snapshot": workflow.live_snapshot(article),
-            # Trials the article cites that changed since a clinician last signed it off.
-            "evidence_changes": evidence.change_rows(evidence.open_flags(article)),
+            # Trials the article cites that changed since a clinician last signed it off; the
+            # decision forms send back the newest one shown (a decision clears them).
+            "evidence_changes": evidence.change_rows(flags),
+            "evidence_seen": max((flag.pk for flag in flags), default=0),
             "scheduled_snapshot": article.snapshots.filter(go_live_at__gt=timezone.now())
             .filter(live_until__isnull=True)
             .first(),

@@ -7,13 +7,14 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Max
 from django.utils import timezone
 
 from articles.models import Article
 from articles.snapshots import article_digest
 
 from .. import quality
-from ..models import AuditEntry
+from ..models import AuditEntry, EvidenceFlag
 from ..states import State
 from .errors import InvalidInput, StaleVersion
 
@@ -30,6 +31,9 @@ class Seen:
     version: int
     state: str | None = None
     digest: str | None = None
+    # The newest open "evidence changed" flag shown (0: none): a decision clears the flags as
+    # considered, so one recorded after the page was opened must be shown first.
+    evidence: int | None = None
 
 
 def lock(article: Article) -> Article:
@@ -56,6 +60,21 @@ def ensure_seen(article: Article, seen: Seen | None, *, current_digest: str | No
             seen_version=seen.version,
             current_version=article.version,
         )
+    if seen.evidence is not None and newest_open_flag(article) > seen.evidence:
+        raise StaleVersion(
+            "Nothing was done: new trial changes were recorded for this article since you "
+            "opened it. Look at them and act again.",
+            seen_version=seen.version,
+            current_version=article.version,
+        )
+
+
+def newest_open_flag(article: Article) -> int:
+    """The id of the article's newest open "evidence changed" flag, 0 if none."""
+    newest = EvidenceFlag.objects.filter(article=article, cleared_at__isnull=True).aggregate(
+        newest=Max("pk")
+    )["newest"]
+    return newest or 0
 
 
 def stale_message(

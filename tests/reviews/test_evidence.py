@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import ClinicalTrial, Reference, TrialChange
 from reviews import evidence, workflow
 from reviews.models import AuditEntry, EvidenceFlag, Review
-from tests.admin_client import AdminSession
+from tests.admin_client import AdminBrowser, AdminSession, messages_in
 from tests.reviews.editorial_client import ARTICLES, client_for, detail_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
@@ -360,6 +360,32 @@ def test_reviewer_sees_the_changes_before_deciding(live_citing, reviewer2, trial
     assert "overall status Recruiting → Completed" in text
 
 
+@pytest.mark.parametrize("action", ["approve", "confirm_current"])
+def test_a_change_recorded_after_the_page_was_opened_is_not_cleared_unseen(
+    live_citing, writer, reviewer2, trial, action
+):
+    """The reviewer's form says which changes it showed; one recorded since refuses the
+    decision with a message, so that nothing is marked considered that was never shown."""
+    evidence.flag_citing_articles(trial, [record_change(trial)])
+    if action == "approve":
+        article = cite_in_references(live_citing, writer, NCT)
+        workflow.submit(article=article, user=writer)
+    browser = AdminBrowser(reviewer2)
+    form = browser.action_form(live_citing, action)
+    assert form["evidence"] == str(EvidenceFlag.objects.get().pk)
+    evidence.flag_citing_articles(trial, [record_change(trial, "has_results", False, True)])
+    decided = Review.objects.filter(decided_at__isnull=False).count()
+    response = browser.act(live_citing, action, form, comment="Checked.")
+    assert messages_in(response) == [
+        "Nothing was done: new trial changes were recorded for this article since you opened "
+        "it. Look at them and act again."
+    ]
+    assert open_flag_count(live_citing) == 2
+    assert Review.objects.filter(decided_at__isnull=False).count() == decided
+    again = browser.act(live_citing, action, browser.action_form(live_citing, action))
+    assert open_flag_count(live_citing) == 0, messages_in(again)
+
+
 # The editorial API ----------------------------------------------------------------------------
 
 
@@ -462,6 +488,7 @@ def test_a_trial_cited_by_an_article_cannot_be_deleted(live_citing, make_article
     """Deleting it would silently drop it from the live page and the working copy."""
     page, posted = delete_trial(editor, trial)
     assert f"Article citing it: {live_citing.title}" in page.text
+    assert posted.status_code == 200
     assert ClinicalTrial.objects.filter(pk=trial.pk).exists()
     assert live_citing.related_trials.filter(pk=trial.pk).exists()
 
