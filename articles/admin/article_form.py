@@ -11,7 +11,7 @@ from django.utils import timezone
 from reviews import evidence, workflow
 from reviews.selectors import awaiting_publication
 
-from ..models import ARTICLE_CONTENT_FIELDS, Article, Reference
+from ..models import ARTICLE_EDITED_FIELDS, Article, Reference
 
 
 class ReferenceInline(admin.StackedInline):
@@ -33,7 +33,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ARTICLE_CONTENT_FIELDS
+        fields = ARTICLE_EDITED_FIELDS
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "markdown-body vLargeTextField"}),

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import (
-    ARTICLE_CONTENT_FIELDS,
+    ARTICLE_EDITED_FIELDS,
     REFERENCE_CONTENT_FIELDS,
     Article,
     PublishedArticle,
@@ -37,7 +37,7 @@ EVIDENCE_CHANGED_HELP = (
 
 # Concrete Article fields an API client may write; the rest of the input is related rows.
 ARTICLE_INPUT_FIELDS = tuple(
-    name for name in ARTICLE_CONTENT_FIELDS if not Article._meta.get_field(name).many_to_many
+    name for name in ARTICLE_EDITED_FIELDS if not Article._meta.get_field(name).many_to_many
 )
 
 
