@@ -13,6 +13,7 @@ once written never changes, so old snapshots keep their files when an image is r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -72,11 +73,11 @@ def _renditions(renditions: list[dict], image_format: str) -> list[dict]:
     )
 
 
-def srcset(renditions: list[dict], image_format: str) -> str:
+def srcset(renditions: list[dict], image_format: str, absolute: Callable[[str], str] = str) -> str:
     """The ``srcset`` of the renditions in ``image_format``, narrowest first:
-    ``"<url> 320w, <url> 640w, …"``."""
+    ``"<url> 320w, <url> 640w, …"`` (each URL made absolute by ``absolute``)."""
     return ", ".join(
-        f"{file_url(item['name'])} {item['width']}w"
+        f"{absolute(file_url(item['name']))} {item['width']}w"
         for item in _renditions(renditions, image_format)
     )
 
@@ -188,17 +189,17 @@ def figure_html(data: dict, *, lead: bool = False) -> str:
     )
 
 
-def api_image(data: dict) -> dict[str, Any]:
-    """One image as the public API gives it."""
+def api_image(data: dict, absolute: Callable[[str], str] = str) -> dict[str, Any]:
+    """One image as the public API gives it (URLs made absolute by ``absolute``)."""
     return {
-        "url": main_url(data),
+        "url": absolute(main_url(data)),
         "width": data["width"],
         "height": data["height"],
         "alt": data.get("alt", ""),
         "caption": data.get("caption", ""),
         "credit": data.get("credit", ""),
         "license": data.get("license", ""),
-        "srcset": srcset(data.get("renditions") or [], data["format"]),
+        "srcset": srcset(data.get("renditions") or [], data["format"], absolute),
     }
 
 
