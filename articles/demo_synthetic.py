@@ -50,6 +50,8 @@ class SyntheticBatch:
             "counterpart_id": None,
             "authors": [person_name(self.writer)],
             "related_trials": [],
+            "images": [],
+            "lead_image": None,
         }
 
     def insert(self, numbers: range) -> None:

@@ -5,9 +5,15 @@ Where a page stands in its review cycle is read from its live snapshot's ``next_
 ``DJANGO_OVERDUE_UNPUBLISH_DAYS`` set, a page that many days past its review date is no longer
 shown at all (``live_articles``), from the first read of the day it falls due, even before
 ``reviews.workflow.overdue`` records its unpublication.
+
+Images are shown as approved (the snapshot's ``images`` and ``lead_image``), except those
+whose rights have expired since: ``page_images`` takes them off the page, the API, the
+structured data and the sharing tags at read time, in one query (the public cache starts a
+new generation at local midnight, when rights run out).
 """
 
 import datetime
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .choices import DUE_SOON_DAYS, ReviewStatus
-from .models import ClinicalTrial, PublishedArticle, Topic
+from .models import ClinicalTrial, Image, PublishedArticle, Topic
 from .selectors import cites_by_reference, snapshots_citing_by_reference
 
 SNIPPET_WORDS = 30
@@ -117,6 +123,69 @@ def topic_articles(topic: Topic) -> QuerySet[PublishedArticle]:
         .filter(pk__in=filed)
         .only("slug", "title", "summary", "audience", "go_live_at", "last_reviewed")
         .order_by("title")
+    )
+
+
+# Images ---------------------------------------------------------------------------------------
+
+FIGURE_RE = re.compile(r'<figure class="article-image" data-image="(\d+)">.*?</figure>', re.S)
+
+
+@dataclass(frozen=True)
+class PageImages:
+    """What a live page shows of its images today: the body (figures of images whose rights
+    expired replaced by their caption as plain text, or by nothing), the images and the lead
+    image still shown (their approved data)."""
+
+    body_html: str
+    images: list[dict]
+    lead_image: dict | None
+
+    @property
+    def share_image(self) -> dict | None:
+        """The image that stands for the page when shared: the lead image, else the first."""
+        return self.lead_image or (self.images[0] if self.images else None)
+
+    @property
+    def all_images(self) -> list[dict]:
+        """The lead image, then the images of the body, each image once."""
+        shown = [self.lead_image, *self.images] if self.lead_image else self.images
+        return list({data["id"]: data for data in reversed(shown)}.values())[::-1]
+
+
+def _withdraw_figures(body_html: str, images: list[dict], withdrawn: set[int]) -> str:
+    """``body_html`` without the figures of ``withdrawn`` images; the i-th figure of the body
+    is the i-th entry of ``images`` (one rendering made both)."""
+    position = itertools.count()
+
+    def replace(match: re.Match) -> str:
+        index = next(position)
+        if int(match.group(1)) not in withdrawn:
+            return match.group(0)
+        data = images[index] if index < len(images) else {}
+        caption = data.get("caption") if data.get("id") == int(match.group(1)) else ""
+        return f'<p class="article-image-withdrawn">{escape(caption)}</p>' if caption else ""
+
+    return FIGURE_RE.sub(replace, body_html)
+
+
+def page_images(snapshot: PublishedArticle, today: datetime.date | None = None) -> PageImages:
+    """The images ``snapshot`` shows today: its approved images less those whose rights
+    expired (one query, none for a page without images)."""
+    images = list(snapshot.images or [])
+    lead = snapshot.lead_image
+    ids = {data["id"] for data in images} | ({lead["id"]} if lead else set())
+    if not ids:
+        return PageImages(body_html=snapshot.body_html, images=images, lead_image=lead)
+    withdrawn = set(
+        Image.objects.rights_expired(today).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    return PageImages(
+        body_html=_withdraw_figures(snapshot.body_html, images, withdrawn)
+        if withdrawn
+        else snapshot.body_html,
+        images=[data for data in images if data["id"] not in withdrawn],
+        lead_image=lead if lead and lead["id"] not in withdrawn else None,
     )
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from reversion.models import Version
 
 from .diff import FieldChange, compare_dicts
+from .images.delivery import describe
 from .models import (
     ARTICLE_CONTENT,
     ARTICLE_CONTENT_FIELDS,
@@ -22,6 +23,7 @@ from .models import (
     ArticleRevision,
     ClinicalTrial,
     Feedback,
+    Image,
     PublishedArticle,
     Reference,
     Topic,
@@ -120,6 +122,8 @@ def _names(model, ids: list) -> dict:
     rows = model.objects.filter(pk__in=ids)
     if model is get_user_model():
         return {user.pk: person_name(user) for user in rows}
+    if model is Image:
+        return {pk: f"Image {pk}: {title}" for pk, title in rows.values_list("pk", "title")}
     attribute = {Topic: "name", ClinicalTrial: "nct_id", Article: "title"}[model]
     return dict(rows.values_list("pk", attribute))
 
@@ -130,7 +134,10 @@ def _display_content(content: VersionContent) -> dict:
     shown: dict = {}
     for name in ARTICLE_CONTENT_FIELDS:
         field = Article._meta.get_field(name)
-        if field.many_to_many:
+        if name == "images":
+            # The images shown, in words: what a reviewer approves of each.
+            shown[name] = [describe(data) for data in fields.get(name) or []]
+        elif field.many_to_many:
             ids = fields.get(name, [])
             names = _names(field.related_model, ids)
             shown[name] = sorted(names.get(pk, f"#{pk}") for pk in ids)

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from reviews.readability import analyse
 
+from .images.manifest import by_id
 from .models import Article, PublishedArticle, Reference
 from .rendering import html_to_text, render_markdown
 
@@ -28,8 +29,11 @@ if TYPE_CHECKING:
     from reviews.models import Review
 
 # Bumped whenever the canonical content gains or changes a key (images, translations), so a
-# digest always says which rules made it.
-SIGNOFF_FORMAT = 1
+# digest always says which rules made it. 1: text, references, byline, trials. 2: and the
+# images shown (``images``, ``lead_image``).
+SIGNOFF_FORMAT = 2
+# The keys each format added to the canonical content.
+FORMAT_KEYS = {2: ("images", "lead_image")}
 
 
 def person_name(user: AbstractBaseUser) -> str:
@@ -72,7 +76,8 @@ def reader_content(article: Article) -> dict[str, Any]:
     """Everything a reader is shown of ``article`` as it now stands, rendered and sanitised:
     the canonical content that a clinician approves and a snapshot freezes."""
     references = list(article.references.order_by("position", "pk"))
-    rendered = render_markdown(article.body, reference_count=len(references))
+    manifest = by_id(article.images)
+    rendered = render_markdown(article.body, reference_count=len(references), images=manifest)
     return {
         "title": article.title,
         "summary": article.summary,
@@ -85,6 +90,10 @@ def reader_content(article: Article) -> dict[str, Any]:
         "counterpart_id": counterpart_id(article),
         "authors": [person_name(user) for user in article.authors.order_by("last_name", "pk")],
         "related_trials": sorted(article.related_trials.values_list("nct_id", flat=True)),
+        # Each figure of the body as shown (the writer's alt text and caption applied), and
+        # the lead image, from the version's manifest.
+        "images": list(rendered.images),
+        "lead_image": manifest.get(article.lead_image_id) if article.lead_image_id else None,
     }
 
 
@@ -103,13 +112,22 @@ def snapshot_content(snapshot: PublishedArticle) -> dict[str, Any]:
         "counterpart_id": snapshot.counterpart_id,
         "authors": snapshot.authors,
         "related_trials": sorted(trial.nct_id for trial in snapshot.related_trials.all()),
+        "images": snapshot.images,
+        "lead_image": snapshot.lead_image,
     }
 
 
-def content_digest(content: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of ``content``: sorted keys, no spaces, UTF-8."""
+def _format_content(content: dict[str, Any], signoff_format: int) -> dict[str, Any]:
+    """``content`` as format ``signoff_format`` knew it: without the keys added later."""
+    later = {key for number, keys in FORMAT_KEYS.items() if number > signoff_format for key in keys}
+    return {name: value for name, value in content.items() if name not in later}
+
+
+def content_digest(content: dict[str, Any], signoff_format: int = SIGNOFF_FORMAT) -> str:
+    """SHA-256 (hex) of the canonical JSON of ``content`` under the rules of
+    ``signoff_format`` (the current ones by default): sorted keys, no spaces, UTF-8."""
     canonical = json.dumps(
-        {"signoff_format": SIGNOFF_FORMAT, **content},
+        {"signoff_format": signoff_format, **_format_content(content, signoff_format)},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -117,11 +135,32 @@ def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def snapshot_fields(content: dict[str, Any]) -> dict[str, Any]:
+def signoff_formats(content: dict[str, Any]) -> list[int]:
+    """The formats whose rules can describe ``content``, the current one first: an older
+    format only when the content holds nothing it did not know (format 1: no image)."""
+    formats = [SIGNOFF_FORMAT]
+    for number in range(SIGNOFF_FORMAT - 1, 0, -1):
+        added = [key for later, keys in FORMAT_KEYS.items() if later > number for key in keys]
+        if any(content.get(key) for key in added):
+            break
+        formats.append(number)
+    return formats
+
+
+def digest_format(content: dict[str, Any], digest: str) -> int | None:
+    """The format under which ``content`` has ``digest``, or None if it has it under none:
+    a sign-off given before images joined the digest still holds for a page without any."""
+    for signoff_format in signoff_formats(content):
+        if content_digest(content, signoff_format) == digest:
+            return signoff_format
+    return None
+
+
+def snapshot_fields(content: dict[str, Any], digest: str | None = None) -> dict[str, Any]:
     """The snapshot's model fields that hold ``content`` (its related trials are set apart),
-    with the digest of that content."""
+    with the digest of that content (``digest``, when the approval's is of an older format)."""
     fields = {name: value for name, value in content.items() if name != "related_trials"}
-    return {**fields, "digest": content_digest(content)}
+    return {**fields, "digest": digest or content_digest(content)}
 
 
 def article_digest(article: Article) -> str:
@@ -146,6 +185,7 @@ def new_snapshot(
     go_live_at: datetime.datetime,
     first_published_at: datetime.datetime,
     change_note: str,
+    digest: str | None = None,
 ) -> PublishedArticle:
     """An unsaved snapshot of ``article`` (its version, address and review dates as they stand)
     serving ``content``, approved by the clinician of ``byline`` at ``approved_at``."""
@@ -153,7 +193,7 @@ def new_snapshot(
         article=article,
         version=article.version,
         slug=article.slug,
-        **snapshot_fields(content),
+        **snapshot_fields(content, digest),
         reading_grade=reading_grade(article.body),
         reviewed_by=byline,
         reviewed_at=approved_at,
@@ -177,7 +217,7 @@ def build_snapshot(
     change_note: str,
 ) -> PublishedArticle:
     """Freeze ``content`` (from :func:`reader_content`, approved by ``review``) into a new
-    snapshot carrying its digest."""
+    snapshot carrying the digest the clinician approved."""
     snapshot = new_snapshot(
         article=article,
         content=content,
@@ -187,6 +227,7 @@ def build_snapshot(
         go_live_at=go_live_at,
         first_published_at=first_published_at,
         change_note=change_note,
+        digest=review.digest,
     )
     snapshot.save()
     snapshot.topics.set(article.topics.all())

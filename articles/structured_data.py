@@ -1,10 +1,12 @@
 """schema.org JSON-LD for published articles (MedicalWebPage) and trials (MedicalTrial)."""
 
 import json
+from collections.abc import Callable
 
 from django.utils.safestring import SafeString, mark_safe
 
 from .choices import TrialStatus
+from .images.delivery import image_object
 from .models import ClinicalTrial, PublishedArticle
 from .trials import UNNAMED_COUNTRY, locations_by_country
 
@@ -39,8 +41,15 @@ def citation(reference: dict) -> dict:
     return item
 
 
-def medical_web_page(snapshot: PublishedArticle, url: str, date_published) -> dict:
-    """The MedicalWebPage description of a live article."""
+def medical_web_page(
+    snapshot: PublishedArticle,
+    url: str,
+    date_published,
+    images: list[dict] | None = None,
+    absolute: Callable[[str], str] = str,
+) -> dict:
+    """The MedicalWebPage description of a live article; ``images`` (the lead image first)
+    become ``image`` ImageObjects, their URLs made absolute by ``absolute``."""
     reviewer = snapshot.reviewed_by or {}
     data = {
         "@context": "https://schema.org",
@@ -64,6 +73,8 @@ def medical_web_page(snapshot: PublishedArticle, url: str, date_published) -> di
         "author": [{"@type": "Person", "name": name} for name in snapshot.authors],
         "citation": [citation(reference) for reference in snapshot.references],
     }
+    if images:
+        data["image"] = [image_object(image, absolute) for image in images]
     if snapshot.last_reviewed:
         data["lastReviewed"] = snapshot.last_reviewed.isoformat()
     if reviewer:

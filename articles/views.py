@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import ReviewerProfile
@@ -17,9 +18,11 @@ from . import public, ratelimit, trials
 from .caching import cached_page
 from .choices import ReviewStatus
 from .forms import FeedbackForm, TrialFilterForm
+from .images import delivery
+from .images.manifest import by_id
 from .models import Article, ClinicalTrial, Topic
 from .previews import PreviewExpired, read_preview_token
-from .rendering import render_markdown
+from .rendering import render_markdown, sanitise_figure
 from .selectors import article_version_content
 from .services import RateLimited, record_feedback
 from .structured_data import medical_trial, medical_web_page, to_json_ld
@@ -56,14 +59,40 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", context)
 
 
+def _share_tags(image: dict | None, absolute) -> dict | None:
+    """The Open Graph and Twitter card image of a page, absolute URL and all."""
+    if image is None:
+        return None
+    return {
+        "url": absolute(delivery.main_url(image)),
+        "alt": image.get("alt", ""),
+        "width": image["width"],
+        "height": image["height"],
+    }
+
+
 def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm) -> dict:
     url = public.site_url(snapshot.get_absolute_url(), request)
+    images = public.page_images(snapshot)
+    absolute = request.build_absolute_uri
+    lead = images.lead_image
     return {
         "article": snapshot,
+        "body_html": images.body_html,
+        # Built from the approved data, every value escaped, then through the figure's
+        # allow-list: safe to show as HTML.
+        "lead_figure": mark_safe(sanitise_figure(delivery.figure_html(lead, lead=True)))
+        if lead
+        else "",
+        "share_image": _share_tags(images.share_image, absolute),
         "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
         "changes": public.change_log(snapshot),
         "counterpart": public.live_counterpart(snapshot),
-        "json_ld": to_json_ld(medical_web_page(snapshot, url, snapshot.first_published_at)),
+        "json_ld": to_json_ld(
+            medical_web_page(
+                snapshot, url, snapshot.first_published_at, images.all_images, absolute
+            )
+        ),
         "feedback_form": feedback_form,
         "canonical_url": url,
     }
@@ -193,7 +222,11 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This preview link is not valid.") from exc
     article = get_object_or_404(Article.objects.active(), pk=article_id)
     content = article_version_content(article, version)
-    rendered = render_markdown(content.fields.get("body", ""), len(content.references))
+    rendered = render_markdown(
+        content.fields.get("body", ""),
+        len(content.references),
+        images=by_id(content.fields.get("images") or []),
+    )
     context = {
         "article": article,
         "version": version,

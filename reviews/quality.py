@@ -4,7 +4,9 @@ Two kinds of check run on the exact version a clinician is asked to sign off:
 
 - **Problems** stop a version from being sent for review (and a live page from being confirmed
   as still accurate): a citation marker ``[@N]`` with no N-th reference, a link that is not
-  https, a treatment page (an article in the treatments topic tree) with no reference.
+  https, a treatment page (an article in the treatments topic tree) with no reference, an
+  ``image:<id>`` that names no image of the media library (or stands where no image can, in a
+  heading or a link), an image from elsewhere, an image (or lead image) whose rights expired.
 - **Warnings** are about plain language on patient pages: a Flesch-Kincaid grade above
   ``settings.READABILITY_MAX_GRADE`` (for bodies of at least ``READABILITY_MIN_WORDS`` words:
   the formula means little on a few words) or sentences longer than ``LONG_SENTENCE_WORDS``
@@ -23,8 +25,14 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from articles.choices import Audience
-from articles.models import Article, Topic
-from articles.rendering import CITATION_RE, link_targets
+from articles.images.manifest import by_id
+from articles.models import Article, Image, Topic
+from articles.rendering import (
+    CITATION_RE,
+    external_images,
+    link_targets,
+    render_markdown,
+)
 from articles.snapshots import reading_grade
 
 from .readability import plain_text_from_markdown
@@ -76,6 +84,62 @@ def is_treatment_page(article: Article) -> bool:
     return article.topics.filter(pk__in=treatment_topic_ids()).exists()
 
 
+def _listed(numbers: list[int]) -> str:
+    return ", ".join(f"image:{number}" for number in numbers)
+
+
+def image_problems(article: Article) -> list[Problem]:
+    """Library images the version cannot show: named but not in the media library when it
+    was saved (its manifest), standing where no figure can, or whose rights expired (the
+    lead image too)."""
+    found: list[Problem] = []
+    manifest = by_id(article.images)
+    rendering = render_markdown(article.body or "", images=manifest)
+    refs = rendering.image_refs
+    unknown = sorted({ref.image_id for ref in refs if ref.image_id not in manifest})
+    if unknown:
+        found.append(
+            Problem(
+                "body",
+                f"The body shows {_listed(unknown)}, but the media library has no such image "
+                "(as of this version): correct the number, or add the image to the library "
+                "and save again.",
+            )
+        )
+    misplaced = sorted({ref.image_id for ref in rendering.misplaced})
+    if misplaced:
+        found.append(
+            Problem(
+                "body",
+                f"{_listed(misplaced)} stands in a heading or a link, where no image can be "
+                "shown: put it on a line of its own.",
+            )
+        )
+    expired = (
+        set(Image.objects.rights_expired().filter(pk__in=manifest).values_list("pk", flat=True))
+        if manifest
+        else set()
+    )
+    in_body = sorted(expired & {ref.image_id for ref in refs})
+    if in_body:
+        found.append(
+            Problem(
+                "body",
+                f"The rights to {_listed(in_body)} have expired, so readers cannot be shown it: "
+                "remove it from the body or renew its rights in the media library.",
+            )
+        )
+    if article.lead_image_id is not None and article.lead_image_id in expired:
+        found.append(
+            Problem(
+                "lead_image",
+                f"The rights to the lead image (image {article.lead_image_id}) have expired: "
+                "choose another lead image or renew its rights in the media library.",
+            )
+        )
+    return found
+
+
 def problems(article: Article) -> list[Problem]:
     """What stops this version being signed off, each naming the field to fix."""
     found: list[Problem] = []
@@ -94,7 +158,20 @@ def problems(article: Article) -> list[Problem]:
                 "the marker.",
             )
         )
-    insecure = [target for target in link_targets(article.body) if not _is_safe_link(target)]
+    external = external_images(article.body or "")
+    if external:
+        listed = ", ".join(f"“{_shorten(target)}”" for target in external[:5])
+        found.append(
+            Problem(
+                "body",
+                f"Images must come from the media library (![](image:42)): {listed} would "
+                "not be shown. Upload the image to the library and use its number.",
+            )
+        )
+    targets = link_targets(article.body)
+    insecure = [
+        target for target in targets if target not in external and not _is_safe_link(target)
+    ]
     if insecure:
         listed = ", ".join(f"“{_shorten(target)}”" for target in insecure[:5])
         found.append(
@@ -125,7 +202,7 @@ def problems(article: Article) -> list[Problem]:
                 "treatment information.",
             )
         )
-    return found
+    return found + image_problems(article)
 
 
 def long_sentences(markdown_text: str, limit: int | None = None) -> list[str]:

@@ -14,7 +14,13 @@ For each open snapshot (live now, or scheduled to go live) :func:`verify` checks
    saved a version since the previous publication;
 5. the reviewer printed on the page is the approver as they stood when approving;
 6. the audit trail records the sign-off (by that reviewer, with that digest) and the
-   publication of that version.
+   publication of that version;
+7. each image the snapshot shows has its stored original, whose SHA-256 is the file digest
+   that was approved (a file replaced or tampered with in the storage is caught).
+
+A snapshot's digest is checked under the sign-off format it was made in
+(``articles.snapshots.digest_format``): pages approved before images joined the digest still
+verify, as long as they show no image.
 
 ``manage.py verify_signoff`` prints one line per violation. It reads in chunks with a fixed
 number of queries per chunk, so it stays fast at 100,000 articles.
@@ -22,18 +28,21 @@ number of queries per chunk, so it stays fast at 100,000 articles.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.utils import timezone
 from reversion.models import Version
 
+from articles.images.delivery import original_name
 from articles.models import Article, ArticleRevision, PublishedArticle
-from articles.snapshots import content_digest, snapshot_content
+from articles.snapshots import SIGNOFF_FORMAT, content_digest, digest_format, snapshot_content
 
 from .models import AuditEntry, Review, ReviewerProfile
 
@@ -149,11 +158,51 @@ def contributors(ledger: _Ledger, article_id: int, version: int) -> set[int]:
     return savers | ledger.authors.get((article_id, version), set())
 
 
-def _problems(snapshot: PublishedArticle, ledger: _Ledger) -> Iterator[str]:
-    served = content_digest(snapshot_content(snapshot))
+def stored_file_digest(name: str) -> str | None:
+    """SHA-256 (hex) of the stored file ``name``, or None when there is no such file."""
+    if not default_storage.exists(name):
+        return None
+    sha = hashlib.sha256()
+    with default_storage.open(name, "rb") as stored:
+        for block in iter(lambda: stored.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _image_problems(
+    snapshot: PublishedArticle, file_digests: dict[str, str | None]
+) -> Iterator[str]:
+    """Each image shown must still be the file approved; ``file_digests`` remembers the
+    files already read (by name) so that an image shown on many pages is read once."""
+    shown = [*(snapshot.images or []), *([snapshot.lead_image] if snapshot.lead_image else [])]
+    if not all(isinstance(entry, dict) and "digest" in entry for entry in shown):
+        yield "the images of the snapshot are not image data"
+        return
+    for data in {(entry["digest"], entry.get("format")): entry for entry in shown}.values():
+        name = original_name(str(data["digest"]), str(data.get("format")))
+        if name not in file_digests:
+            file_digests[name] = stored_file_digest(name)
+        found = file_digests[name]
+        if found is None:
+            yield f"image {data['id']}: its file {name} is missing from the storage"
+        elif found != data["digest"]:
+            yield (
+                f"image {data['id']}: the stored file {name} is not the one approved (its "
+                f"SHA-256 is {found[:12]}…, approved {data['digest'][:12]}…): it was replaced "
+                "or altered in the storage"
+            )
+
+
+def _problems(
+    snapshot: PublishedArticle, ledger: _Ledger, file_digests: dict[str, str | None]
+) -> Iterator[str]:
+    content = snapshot_content(snapshot)
+    signoff_format = digest_format(content, snapshot.digest) if snapshot.digest else None
+    served = content_digest(content, signoff_format or SIGNOFF_FORMAT)
+    yield from _image_problems(snapshot, file_digests)
     if not snapshot.digest:
         yield "the snapshot has no sign-off digest"
-    elif served != snapshot.digest:
+    elif signoff_format is None:
         yield (
             f"the content served (digest {served[:12]}…) is not the content published "
             f"(digest {snapshot.digest[:12]}…): the snapshot was changed after publication"
@@ -194,6 +243,7 @@ def verify(snapshots: QuerySet[PublishedArticle] | None = None) -> Report:
     now = timezone.now()
     report = Report()
     queryset = PublishedArticle.objects.open_at(now) if snapshots is None else snapshots
+    file_digests: dict[str, str | None] = {}
     for chunk in _chunks(queryset):
         ledger = _load_ledger(sorted({snapshot.article_id for snapshot in chunk}))
         for snapshot in chunk:
@@ -203,6 +253,6 @@ def verify(snapshots: QuerySet[PublishedArticle] | None = None) -> Report:
                 report.scheduled += 1
             report.violations.extend(
                 Violation(snapshot.article_id, snapshot.slug, snapshot.version, problem)
-                for problem in _problems(snapshot, ledger)
+                for problem in _problems(snapshot, ledger, file_digests)
             )
     return report

@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles.models import Article, Reference, Topic
 from reviews import workflow
 from reviews.models import ReviewerProfile
+from tests.images import make_image as _make_image
 
 # The shared helper modules assert too: rewrite them, so that a failure shows the values.
 pytest.register_assert_rewrite(
@@ -124,6 +125,20 @@ def make_article(db, topic):
         )
 
     return make
+
+
+@pytest.fixture
+def media_storage(settings, tmp_path):
+    """Each test stores its files in a directory of its own, served under /media/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.MEDIA_URL = "/media/"
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def make_image(db, media_storage):
+    """Make an image of the media library, its files in this test's own storage."""
+    return _make_image
 
 
 @pytest.fixture

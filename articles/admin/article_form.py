@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from reviews import evidence, workflow
 from reviews.selectors import awaiting_publication
 
-from ..models import ARTICLE_CONTENT_FIELDS, Article, Reference
+from ..models import ARTICLE_EDITED_FIELDS, Article, Reference
 
 
 class ReferenceInline(admin.StackedInline):
@@ -33,7 +34,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ARTICLE_CONTENT_FIELDS
+        fields = ARTICLE_EDITED_FIELDS
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "markdown-body vLargeTextField"}),
@@ -43,6 +44,9 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["expected_version"] = self.instance.version
+        picker = image_picker_url()
+        if picker and "body" in self.fields:
+            self.fields["body"].widget.attrs["data-image-picker"] = picker
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -53,6 +57,15 @@ class ArticleAdminForm(forms.ModelForm):
             except workflow.WorkflowError as error:
                 raise ValidationError(error.message, code="stale") from error
         return cleaned
+
+
+def image_picker_url() -> str | None:
+    """The media library's list, opened as the admin's lookup popup by the "Insert image"
+    button under the body (admin/article_images.js); None until the library has an admin."""
+    try:
+        return reverse("admin:articles_image_changelist") + "?_to_field=id"
+    except NoReverseMatch:
+        return None
 
 
 class ReviewDueFilter(admin.SimpleListFilter):

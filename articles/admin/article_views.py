@@ -25,6 +25,7 @@ from reviews.readability import analyse
 from reviews.roles import CREDENTIALS_NOT_VERIFIED, has_verified_credentials
 from reviews.selectors import latest_review
 
+from ..images.manifest import build_manifest, by_id
 from ..models import Article
 from ..previews import preview_url
 from ..rendering import render_markdown
@@ -286,4 +287,7 @@ class ArticleViews:
             return JsonResponse({"error": "Use POST."}, status=405)
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return JsonResponse({"html": render_markdown(request.POST.get("body", "")).html})
+        body = request.POST.get("body", "")
+        # The images as the library has them now: what the next save would record.
+        images = by_id(build_manifest(body, None))
+        return JsonResponse({"html": render_markdown(body, images=images).html})

@@ -4,13 +4,15 @@
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from mbc_cms.version_admin import SafeVersionAdmin
 from reviews import evidence, quality, workflow
 from reviews.readability import analyse
 
+from ..images.delivery import describe
+from ..images.manifest import by_id
 from ..models import Article, ArticleRevision
 from ..rendering import render_markdown
 from ..selectors import article_versions
@@ -56,17 +58,30 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     list_per_page = 50
     filter_horizontal = ["topics", "authors", "related_trials"]
     autocomplete_fields = ["counterpart"]
-    readonly_fields = ["readability", "rendered_preview"]
+    raw_id_fields = ["lead_image"]
+    readonly_fields = ["readability", "rendered_preview", "images_shown"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "audience", "language"]}),
-        ("Body", {"fields": ["body", "readability", "rendered_preview", "expected_version"]}),
+        (
+            "Body",
+            {
+                "fields": [
+                    "body",
+                    "readability",
+                    "rendered_preview",
+                    "lead_image",
+                    "images_shown",
+                    "expected_version",
+                ]
+            },
+        ),
         ("Classification", {"fields": ["topics", "related_trials", "counterpart"]}),
         ("Credits and review cycle", {"fields": ["authors", "review_interval_months"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
 
     class Media:
-        js = ["admin/article_preview.js"]
+        js = ["admin/article_preview.js", "admin/article_images.js"]
         css = {"all": ["admin/article_admin.css"]}
 
     def get_queryset(self, request):
@@ -105,9 +120,16 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
             )
         return summary
 
+    @admin.display(description="images shown")
+    def images_shown(self, obj: Article) -> str:
+        """The images this version shows as they stood when it was saved (its manifest)."""
+        if not obj.images:
+            return "None. Insert an image with the “Insert image” button under the body."
+        return format_html_join("", "<p>{}</p>", ((describe(data),) for data in obj.images))
+
     @admin.display(description="rendered preview")
     def rendered_preview(self, obj: Article) -> str:
-        rendered = render_markdown(obj.body or "") if obj.pk else None
+        rendered = render_markdown(obj.body or "", images=by_id(obj.images)) if obj.pk else None
         # Sanitised by render_markdown (nh3 allow-list), so it is safe to show as HTML.
         saved = mark_safe(rendered.html) if rendered else ""
         return format_html(

@@ -6,8 +6,9 @@ from rest_framework import serializers
 
 from articles import trials
 from articles.choices import ReviewStatus
-from articles.models import ClinicalTrial, PublishedArticle, Topic, TrialChange
-from articles.public import review_status, site_url
+from articles.images.delivery import api_image
+from articles.models import ClinicalTrial, ImageLicense, PublishedArticle, Topic, TrialChange
+from articles.public import PageImages, page_images, review_status, site_url
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -66,6 +67,28 @@ class CitationSerializer(serializers.Serializer):
     pubmed_url = serializers.URLField(allow_null=True)
     doi_url = serializers.URLField(allow_null=True)
     clinicaltrials_url = serializers.URLField(allow_null=True)
+
+
+class ImageSerializer(serializers.Serializer):
+    """An image the page shows, as the clinician approved it (alt text and caption as this
+    page uses them). Images whose rights have expired are left out."""
+
+    url = serializers.CharField(
+        help_text="The largest rendition in the image's own format (files never change: "
+        "their address holds the digest of the original)."
+    )
+    width = serializers.IntegerField(help_text="Intrinsic width in pixels.")
+    height = serializers.IntegerField(help_text="Intrinsic height in pixels.")
+    alt = serializers.CharField(
+        allow_blank=True, help_text="Alt text; empty for a decorative image."
+    )
+    caption = serializers.CharField(allow_blank=True)
+    credit = serializers.CharField(allow_blank=True, help_text="Show it with the image.")
+    license = serializers.ChoiceField(choices=ImageLicense.choices)
+    srcset = serializers.CharField(
+        allow_blank=True,
+        help_text='Renditions in the image\'s own format: "<url> 320w, <url> 640w, …".',
+    )
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -152,11 +175,23 @@ class ArticleDetailSerializer(ArticleListSerializer):
         help_text="Slug of the live article on the same subject for the other audience."
     )
     signoff = SignoffSerializer(source="*", help_text="The clinical approval of this content.")
+    body_html = serializers.SerializerMethodField(
+        help_text="The body as sanitised HTML; a figure whose image's rights have expired is "
+        "replaced by its caption, or left out."
+    )
+    images = serializers.SerializerMethodField(
+        help_text="The images of the body, in order (the same image may appear twice)."
+    )
+    lead_image = serializers.SerializerMethodField(
+        help_text="Shown at the top of the page and when it is shared; null if none."
+    )
 
     class Meta(ArticleListSerializer.Meta):
         fields = [
             *ArticleListSerializer.Meta.fields,
             "body_html",
+            "images",
+            "lead_image",
             "authors",
             "reviewed_by",
             "references",
@@ -166,6 +201,26 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "signoff",
         ]
         read_only_fields = fields
+
+    def _images(self, snapshot: PublishedArticle) -> PageImages:
+        shown = self.context.get("page_images")
+        return shown if shown is not None else page_images(snapshot)
+
+    def _absolute(self, data: dict) -> dict:
+        request = self.context.get("request")
+        return api_image(data, request.build_absolute_uri if request else str)
+
+    def get_body_html(self, snapshot: PublishedArticle) -> str:
+        return self._images(snapshot).body_html
+
+    @extend_schema_field(ImageSerializer(many=True))
+    def get_images(self, snapshot: PublishedArticle) -> list[dict]:
+        return [self._absolute(data) for data in self._images(snapshot).images]
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_lead_image(self, snapshot: PublishedArticle) -> dict | None:
+        lead = self._images(snapshot).lead_image
+        return self._absolute(lead) if lead else None
 
     @extend_schema_field(ChangeSerializer(many=True))
     def get_changes(self, snapshot: PublishedArticle) -> list[dict]:

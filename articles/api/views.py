@@ -303,6 +303,7 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
             **self.get_serializer_context(),
             "changes": public.change_log(snapshot),
             "counterpart": public.live_counterpart(snapshot),
+            "page_images": public.page_images(snapshot),
         }
         return serializers.ArticleDetailSerializer(snapshot, context=context).data
 

@@ -22,6 +22,7 @@ from ..validators import (
 from .articles import (
     ARTICLE_CONTENT,
     ARTICLE_CONTENT_FIELDS,
+    ARTICLE_EDITED_FIELDS,
     ARTICLE_VERSIONED_FIELDS,
     REFERENCE_CONTENT_FIELDS,
     Article,
@@ -47,6 +48,7 @@ from .webhooks import (
 __all__ = [
     "ARTICLE_CONTENT",
     "ARTICLE_CONTENT_FIELDS",
+    "ARTICLE_EDITED_FIELDS",
     "ARTICLE_VERSIONED_FIELDS",
     "REFERENCE_CONTENT_FIELDS",
     "Article",

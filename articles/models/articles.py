@@ -33,12 +33,14 @@ from .trials import ClinicalTrial
 
 @dataclass(frozen=True)
 class ContentField:
-    """One field of an article's content, with its label in comparisons, and whether readers
-    are shown it (then it is part of what a clinician signs off: ``articles.snapshots``)."""
+    """One field of an article's content, with its label in comparisons, whether readers
+    are shown it (then it is part of what a clinician signs off: ``articles.snapshots``), and
+    whether writers edit it (else the workflow works it out at every save)."""
 
     name: str
     label: str
     shown_to_readers: bool
+    edited: bool = True
 
 
 # The article's content, the one list: what a version records, the admin form and the API
@@ -55,9 +57,15 @@ ARTICLE_CONTENT = (
     ContentField("authors", "Authors", shown_to_readers=True),
     ContentField("counterpart", "Counterpart", shown_to_readers=True),
     ContentField("related_trials", "Related trials", shown_to_readers=True),
+    ContentField("lead_image", "Lead image", shown_to_readers=True),
+    # The library images the version shows, as they stood: worked out from the body and the
+    # lead image by ``reviews.workflow.save_working_copy``, never typed.
+    ContentField("images", "Images shown", shown_to_readers=True, edited=False),
     ContentField("review_interval_months", "Review interval (months)", shown_to_readers=False),
 )
 ARTICLE_CONTENT_FIELDS = tuple(field.name for field in ARTICLE_CONTENT)
+# The content fields writers edit (admin form, editorial API input).
+ARTICLE_EDITED_FIELDS = tuple(field.name for field in ARTICLE_CONTENT if field.edited)
 # A version also records its own number.
 ARTICLE_VERSIONED_FIELDS = (*ARTICLE_CONTENT_FIELDS, "version")
 # A reference's content, as versions, restores, comparisons and the API know it.
@@ -93,8 +101,10 @@ class Article(TimeStampedModel):
     )
     body = models.TextField(
         "body",
-        help_text="Markdown. Use ## headings (they build the table of contents) and cite "
-        "references with [@1], [@2]… by their position in the reference list.",
+        help_text="Markdown. Use ## headings (they build the table of contents), cite "
+        "references with [@1], [@2]… by their position in the reference list, and show an "
+        "image of the media library on a line of its own with ![](image:42) (optionally "
+        '![alt text](image:42 "caption") to change its alt text or caption here).',
     )
     audience = models.CharField(
         "audience",
@@ -141,6 +151,15 @@ class Article(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="lead_of",
         help_text="Shown at the top of the page and when the page is shared.",
+    )
+    images = models.JSONField(
+        "images shown",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The library images this version shows (in the body, then the lead image): "
+        "their alt text, caption, credit, licence, file digest and renditions as they stood "
+        "when it was saved. Written by the workflow at every save, never by hand.",
     )
     review_interval_months = models.PositiveSmallIntegerField(
         "review interval (months)",

@@ -12,9 +12,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import (
-    ARTICLE_CONTENT_FIELDS,
+    ARTICLE_EDITED_FIELDS,
     REFERENCE_CONTENT_FIELDS,
     Article,
+    Image,
     PublishedArticle,
     Reference,
 )
@@ -37,7 +38,7 @@ EVIDENCE_CHANGED_HELP = (
 
 # Concrete Article fields an API client may write; the rest of the input is related rows.
 ARTICLE_INPUT_FIELDS = tuple(
-    name for name in ARTICLE_CONTENT_FIELDS if not Article._meta.get_field(name).many_to_many
+    name for name in ARTICLE_EDITED_FIELDS if not Article._meta.get_field(name).many_to_many
 )
 
 
@@ -163,6 +164,21 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         allow_null=True,
         help_text="Slug of the same subject written for the other audience.",
     )
+    lead_image = serializers.PrimaryKeyRelatedField(
+        queryset=Image.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the media library image shown at the top of the page and when it is "
+        "shared; null for none.",
+    )
+    images = serializers.JSONField(
+        read_only=True,
+        help_text="The library images this version shows (body, then lead image) as they "
+        "stood when it was saved: id, alt, decorative, caption, credit, license, "
+        "license_text, rights_holder, source_url, digest (SHA-256 of the file), width, "
+        "height, format, renditions. Worked out at every save from the body's image:<id> "
+        "and lead_image; part of what the clinician approves.",
+    )
     live_version = serializers.SerializerMethodField()
     live_url = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
@@ -192,6 +208,8 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
             "references",
             "related_trials",
             "counterpart",
+            "lead_image",
+            "images",
             "review_interval_months",
             "state",
             "version",

@@ -11,8 +11,9 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles.images.manifest import build_manifest
 from articles.models import (
-    ARTICLE_CONTENT_FIELDS,
+    ARTICLE_EDITED_FIELDS,
     REFERENCE_CONTENT_FIELDS,
     Article,
     ArticleRevision,
@@ -95,7 +96,8 @@ def save_working_copy(
     ``save_related`` saves many-to-many fields and references once the article row exists;
     it runs inside the same transaction and revision. When ``expected_version`` is given and
     someone saved since, nothing is written and :class:`StaleVersion` is raised. Archived
-    articles are not edited.
+    articles are not edited. The version records the images it shows (``Article.images``),
+    read from the media library now: its body's ``image:<id>`` and its lead image.
     """
     with transaction.atomic():
         if article.pk is not None:
@@ -110,6 +112,7 @@ def save_working_copy(
         withdrawing = from_state in EDIT_WITHDRAWS
         if withdrawing:
             article.state = State.DRAFT
+        article.images = build_manifest(article.body, article.lead_image_id)
 
         with reversion.create_revision(manage_manually=True):
             article.save()
@@ -139,9 +142,10 @@ def _reference_values(stored: dict) -> dict:
 def _copy_content(article: Article, fields: dict) -> dict[str, list]:
     """Set ``article``'s content fields to a stored version's ``fields``; returns the
     many-to-many ids to set once the row is saved. A slug another article took since, or a
-    counterpart that no longer exists, is left empty."""
+    counterpart or lead image that no longer exists, is left empty. The images shown are not
+    copied: the save works them out again from the library as it now stands."""
     related: dict[str, list] = {}
-    for name in ARTICLE_CONTENT_FIELDS:
+    for name in ARTICLE_EDITED_FIELDS:
         field = Article._meta.get_field(name)
         if field.many_to_many:
             related[name] = fields.get(name, [])

@@ -157,16 +157,18 @@ def confirm_current(
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
         article = lock(article)
-        digest = article_digest(article)
-        ensure_seen(article, seen, current_digest=digest)
+        content = snapshots.reader_content(article)
+        ensure_seen(article, seen, current_digest=snapshots.content_digest(content))
         inputs = {"comment": comment, "override_reason": override_reason}
         check(Action.CONFIRM_CURRENT, user, article, inputs)
         live = live_snapshot(article)
-        if live.digest != digest:
+        if snapshots.digest_format(content, live.digest) is None:
             raise TransitionNotAllowed(
                 "What readers see differs from the working copy as it now renders (for example "
                 "its counterpart article changed): send it for review instead."
             )
+        # The confirmation signs the live page's digest (of the format it was published in).
+        digest = live.digest
         ensure_quality_gates(article)
         warnings = quality.warnings(article)
         now = timezone.now()

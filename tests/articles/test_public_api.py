@@ -39,6 +39,8 @@ DETAIL_FIELDS = {
     "related_trials",
     "changes",
     "counterpart",
+    "images",
+    "lead_image",
 }
 
 

@@ -22,6 +22,8 @@ EXPECTED_FIELDS = {
     "references",
     "related_trials",
     "counterpart",
+    "lead_image",
+    "images",
     "review_interval_months",
     "state",
     "version",
