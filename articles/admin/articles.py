@@ -24,6 +24,7 @@ from .article_form import (
     ReviewQueueFilter,
 )
 from .article_views import ArticleViews
+from .images import ImageRightsExpiredFilter
 
 
 @admin.register(Article)
@@ -46,6 +47,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     list_filter = [
         ReviewQueueFilter,
         EvidenceChangedFilter,
+        ImageRightsExpiredFilter,
         "state",
         "audience",
         "topics",
