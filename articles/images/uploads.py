@@ -186,7 +186,7 @@ def encode(image: Image.Image, image_format: str) -> bytes:
     if image_format == "JPEG":
         image.save(buffer, "JPEG", quality=88, optimize=True, progressive=True)
     elif image_format == "PNG":
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG")
     else:
         image.save(buffer, "WEBP", quality=85, method=4)
     return buffer.getvalue()
