@@ -33,6 +33,13 @@ class ImageAdminForm(forms.ModelForm):
         "details are removed from the file.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+    source_url = forms.URLField(
+        label="Source URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where the image was found, if not our own work.",
+    )
 
     class Meta:
         model = Image
