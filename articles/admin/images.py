@@ -226,7 +226,7 @@ class ImageAdmin(SafeVersionAdmin):
     def alt_status(self, obj: Image) -> str:
         if obj.decorative:
             return "Decorative"
-        return obj.alt_text or format_html('<strong class="image-warning">Missing</strong>')
+        return obj.alt_text or format_html('<strong class="image-warning">{}</strong>', "Missing")
 
     @admin.display(description="rights expire", ordering="rights_expire_on")
     def rights_status(self, obj: Image) -> str:
@@ -240,7 +240,7 @@ class ImageAdmin(SafeVersionAdmin):
                 f"{expires:%d %b %Y}",
             )
         if expires <= today + datetime.timedelta(days=rights.EXPIRING_DAYS):
-            return format_html('<strong class="image-warning">{:%d %b %Y}</strong>', expires)
+            return format_html('<strong class="image-warning">{}</strong>', f"{expires:%d %b %Y}")
         return f"{expires:%d %b %Y}"
 
     @admin.display(description="current file")
@@ -335,4 +335,6 @@ class ImageAdmin(SafeVersionAdmin):
                         image.title,
                     )
                 )
-        return deleted, counts, perms_needed, protected
+        # Django also names the articles' missing delete permission (nobody deletes an
+        # article): beside the protected list that is noise, and the deletion is refused.
+        return deleted, counts, set() if protected else perms_needed, protected

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from reviews import notifications
 
-from ..image_usage import articles_using
+from .. import image_usage
 from ..models import Article, Image, ImageRightsNotice
 
 #: Images whose rights end within this many days are "expiring".
@@ -40,7 +40,7 @@ def articles_with_expired_images(
     expired = Image.objects.rights_expired(today)
     condition = models.Q(lead_image__in=expired)
     for image in expired:
-        condition |= models.Q(pk__in=articles_using(image).values("pk"))
+        condition |= models.Q(pk__in=image_usage.articles_using(image).values("pk"))
     return Article.objects.filter(condition)
 
 
@@ -48,7 +48,7 @@ def articles_showing(image: Image) -> models.QuerySet[Article]:
     """Articles in use showing ``image``: ``image_usage.articles_using``, and those with it as
     their lead image."""
     return Article.objects.filter(
-        models.Q(pk__in=articles_using(image).values("pk"))
+        models.Q(pk__in=image_usage.articles_using(image).values("pk"))
         | models.Q(lead_image=image, archived_at__isnull=True)
     ).order_by("title", "pk")
 

@@ -41,9 +41,7 @@ def phone_photo() -> bytes:
         }
     )
     xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/">{XMP_SECRET}</x:xmpmeta>'.encode()
-    return picture(
-        200, 100, "JPEG", exif=exif.tobytes(), xmp=xmp, comment=COMMENT, quality=95
-    )
+    return picture(200, 100, "JPEG", exif=exif.tobytes(), xmp=xmp, comment=COMMENT, quality=95)
 
 
 def png_with_text() -> bytes:
