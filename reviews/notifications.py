@@ -185,12 +185,16 @@ def clinical_concern_raised(feedback) -> None:
     )
 
 
-def image_rights(notices: list[tuple[str, list]]) -> int:
+def editor_addresses() -> list[str]:
+    """The e-mail addresses of the active editors (and superusers)."""
+    return _addresses(_editors())
+
+
+def image_rights(notices: list[tuple[str, list]]) -> None:
     """Tell the editors which images' rights expire soon or have expired (``notices``: one
-    line per image, and the articles using it), in one message each; returns how many
-    editors were written to."""
+    line per image, and the articles using it), in one message each."""
     if not notices:
-        return 0
+        return
     site = settings.SITE_URL.rstrip("/")
     blocks = []
     for line, articles in notices:
@@ -198,7 +202,6 @@ def image_rights(notices: list[tuple[str, list]]) -> int:
             f"\n  used in: {article.title} {_admin_link(article)}" for article in articles
         )
         blocks.append(f"- {line}{used or chr(10) + '  not used in any article'}")
-    recipients = _addresses(_editors())
     _send(
         f"Image rights: {len(notices)} image(s) expiring or expired",
         "An image whose rights have expired is taken off public pages (its caption, or nothing, "
@@ -208,6 +211,5 @@ def image_rights(notices: list[tuple[str, list]]) -> int:
         + f"\n\nEvery image with expired rights: {site}"
         + reverse("admin:articles_image_changelist")
         + "?rights=expired",
-        recipients,
+        editor_addresses(),
     )
-    return len(recipients)

@@ -104,9 +104,6 @@ def notify_editors(
                     ImageRightsNotice.objects.create(**notice)
         if send and report.sent:
             lines = [(_line(image, state, today), used) for image, state, used in report.sent]
-            transaction.on_commit(lambda: _sent(report, lines))
+            report.recipients = len(notifications.editor_addresses())
+            transaction.on_commit(lambda: notifications.image_rights(lines))
     return report
-
-
-def _sent(report: RightsReport, lines: list) -> None:
-    report.recipients = notifications.image_rights(lines)

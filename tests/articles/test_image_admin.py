@@ -22,6 +22,7 @@ from tests.articles.image_files import upload
 pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:articles_image_add")
+NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image"
 LIST = reverse("admin:articles_image_changelist")
 
 
@@ -99,8 +100,8 @@ def test_new_image_needs_a_file(writer):
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (image_files.SVG, "diagram.png", "This file is not a JPEG, PNG or WebP image (it looks like SVG)."),
-        (b"just some text", "photo.jpg", "This file is not a JPEG, PNG or WebP image (it looks like text)."),
+        (image_files.SVG, "diagram.png", f"{NOT_AN_IMAGE} (it looks like SVG)."),
+        (b"just some text", "photo.jpg", f"{NOT_AN_IMAGE} (it looks like text)."),
         (
             image_files.decompression_bomb(),
             "small.png",
