@@ -145,7 +145,7 @@ class ImageAdmin(SafeVersionAdmin):
         "uploaded_by",
         "created_at",
     ]
-    list_display_links = ["thumbnail", "title"]
+    list_display_links = ["title"]
     list_filter = ["license", MissingAltTextFilter, RightsFilter]
     search_fields = ["title", "alt_text", "caption", "credit", "rights_holder"]
     list_select_related = ["uploaded_by"]
