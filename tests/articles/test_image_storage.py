@@ -296,3 +296,27 @@ def test_unknown_s3_acl_stops_the_start():
     )
     assert result.returncode != 0
     assert "DJANGO_S3_ACL must be private or public-read" in result.stderr
+
+
+def test_production_server_serves_the_demo_images(tmp_path):
+    """Under gunicorn with DJANGO_DEBUG=0 (as `make serve`), the app serves the seeded
+    diagrams from DJANGO_MEDIA_ROOT with immutable caching; other media paths are 404."""
+    import urllib.error
+    import urllib.request
+
+    from tests.servers import gunicorn_server
+
+    with gunicorn_server(tmp_path, workers=1, commands=(("seed_demo",),)) as base:
+        media = tmp_path / "media"
+        originals = sorted(media.glob("images/*/original.png"))
+        assert len(originals) == 4
+        name = originals[0].relative_to(media).as_posix()
+        with urllib.request.urlopen(f"{base}/media/{name}", timeout=10) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "image/png"
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.read() == originals[0].read_bytes()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/media/db.sqlite3", timeout=10)
+        assert missing.value.code == 404
