@@ -79,7 +79,7 @@ def describe(head: bytes) -> str:
     if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
         return "HEIC or AVIF"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in head.lower():
+    if text.startswith(b"<") and b"<svg" in text:
         return "SVG"
     if text.startswith((b"<!doctype html", b"<html")):
         return "HTML"

@@ -82,13 +82,14 @@ def test_animated_image_keeps_its_first_frame():
     ("content", "looks_like"),
     [
         (image_files.SVG, "SVG"),
+        (b"<!-- drawn by hand -->\n<!DOCTYPE svg>\n<svg><rect/></svg>", "SVG"),
         (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "GIF"),
         (b"%PDF-1.7\n%binary\n1 0 obj", "PDF"),
         (b"This is a text file renamed to photo.jpg\n", "text"),
         (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "HTML"),
         (b"", "an empty file"),
     ],
-    ids=["svg", "gif", "pdf", "text", "html", "empty"],
+    ids=["svg", "svg-with-comment", "gif", "pdf", "text", "html", "empty"],
 )
 def test_other_files_are_refused_naming_what_they_look_like(content, looks_like):
     """Only JPEG, PNG and WebP: the message names what the file seems to be."""
