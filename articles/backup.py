@@ -1,11 +1,12 @@
 """Export all content to one JSON file, and restore it into an empty database.
 
 The file holds every row that makes up the editorial record: users and roles, reviewer
-profiles, topics, trials, articles with references, every django-reversion revision and
-version, the version numbering, reviews and their discussions, the audit trail, published
-snapshots, reader feedback and webhook registrations. Primary keys are kept, so links between
-rows (and version history that names rows by id) survive; content types and permissions are
-written by natural key, because their ids differ between databases.
+profiles, topics, trials, the media library's image records (their files stay in the media
+storage, backed up apart from this file), articles with references, every django-reversion
+revision and version, the version numbering, reviews and their discussions, the audit trail,
+published snapshots, reader feedback and webhook registrations. Primary keys are kept, so
+links between rows (and version history that names rows by id) survive; content types and
+permissions are written by natural key, because their ids differ between databases.
 
 The file holds staff's personal data, so it is written readable by its owner only (mode 0600).
 Password hashes, API tokens and webhook signing secrets are left out unless asked for
@@ -45,6 +46,8 @@ MODELS = [
     "reviews.ReviewerProfile",
     "articles.Topic",
     "articles.ClinicalTrial",
+    "articles.Image",
+    "articles.ImageRightsNotice",
     "articles.Article",
     "articles.Reference",
     "reversion.Revision",

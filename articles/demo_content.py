@@ -13,6 +13,8 @@ Conventions
   A1 = randomised trial with overall survival as the main or a formally tested end point,
   A2 = randomised trial judged mainly on progression-free survival or time to progression,
   A3 = randomised trial judged on symptoms, quality of life or skeletal events.
+* ``image:{key}`` in a body, and ``lead_image``, name one of the demo's diagrams
+  (``articles/demo_images.py``); ``seed_demo`` puts the stored image's id in its place.
 * Trials are ClinicalTrials.gov API v2 study records in ``articles/demo_trials/`` (written for
   this project); their locations are a small sample of plausible sites, not a full list.
 """
@@ -640,6 +642,7 @@ Take your time. You can bring someone with you and ask again if something is not
         "review_interval_months": 36,
         "related_trials": [],
         "counterpart": None,
+        "lead_image": "sites-of-spread",
         "references": [{**_REF_ABC5}, {**_REF_NCI_METASTATIC}, {**_REF_ESMO_MBC}],
     },
     # ----------------------------------------------------------------- sites
@@ -938,6 +941,8 @@ Breast cancer is not one single disease. The cells can look and act differently 
 
 There are three main subtypes.
 
+![](image:{subtype-grid})
+
 ## Hormone-receptor-positive
 
 This is the most common type. The cells have receptors for the hormones oestrogen (ER-positive) or progesterone (PR-positive), or both. A receptor is like a lock. The hormone is like a key that switches on growth.
@@ -1048,6 +1053,8 @@ For HER2-positive cancer, it is usually given with HER2-targeted drugs. For some
 ## How it is given
 
 Doctors usually give one drug at a time. Using drugs one after another causes fewer side effects than giving several at once. For most people, it works about as well [@2]. Two drugs may be used together if the cancer needs to shrink quickly.
+
+![](image:{treatment-timeline})
 
 Treatment is given in cycles. A cycle is a period of treatment followed by a rest, so your body can recover. Your blood is checked before each cycle.
 
@@ -1316,6 +1323,8 @@ A surgeon may remove a single large tumour in the brain, or one that causes seri
 
 - A small number of people have only one or two spots of cancer, for example in the liver or lung. Surgery or another local treatment may be discussed. This is a careful choice made for each person. It is not yet certain that it helps people live longer [@4].
 - Small procedures can ease symptoms. Examples are draining fluid from around the lungs, or fitting a port. A port is a small device under the skin that makes it easier to give drugs and take blood.
+
+![](image:{implanted-port})
 
 ## Questions to ask
 

@@ -3,13 +3,14 @@
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; "
     "script-src 'self' 'nonce-{nonce}'; "
     "style-src 'self'; "
-    "img-src 'self' data:; "
+    "img-src 'self' data:{media_origins}; "
     "font-src 'self'; "
     "connect-src 'self'; "
     "object-src 'none'; "
@@ -27,12 +28,17 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # Images in an S3 bucket or behind a CDN come from there (settings.media_storage).
+        self.media_origins = "".join(f" {origin}" for origin in settings.MEDIA_ORIGINS)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
         response.setdefault(
-            "Content-Security-Policy", CONTENT_SECURITY_POLICY.format(nonce=request.csp_nonce)
+            "Content-Security-Policy",
+            CONTENT_SECURITY_POLICY.format(
+                nonce=request.csp_nonce, media_origins=self.media_origins
+            ),
         )
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")

@@ -194,8 +194,59 @@ def static_storage(manifest: bool) -> dict:
     return {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
+# Uploaded images (the media library, articles/images/). Their files are named after the
+# digest of their content and never change, so they are cached forever wherever they are.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# Uploads are refused above this size, and above this many pixels (decompression bombs).
+IMAGE_MAX_BYTES = 20 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000
+
+
+def media_storage() -> tuple[dict, list[str]]:
+    """Where uploaded images go, and the origins pages load them from (for the
+    Content-Security-Policy): the local filesystem (``MEDIA_ROOT``, served by the app at
+    ``MEDIA_URL``), or an S3-compatible bucket when ``DJANGO_S3_BUCKET`` is set. Credentials
+    come from boto3's usual sources (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, an
+    instance role…), never from these settings."""
+    bucket = os.environ.get("DJANGO_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, []
+    endpoint = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").strip()
+    region = os.environ.get("DJANGO_S3_REGION", "").strip()
+    domain = os.environ.get("DJANGO_S3_CUSTOM_DOMAIN", "").strip().rstrip("/")
+    # Behind a CDN (custom domain) the bucket stays private and the CDN reads it; without
+    # one, readers fetch the objects from the bucket, which must then let them.
+    acl = os.environ.get("DJANGO_S3_ACL", "").strip() or ("private" if domain else "public-read")
+    if acl not in {"private", "public-read"}:
+        raise ImproperlyConfigured(f"DJANGO_S3_ACL must be private or public-read, not {acl!r}.")
+    options = {
+        "bucket_name": bucket,
+        "file_overwrite": False,
+        "default_acl": acl,
+        # Plain, permanent addresses: they end up in cached pages and API answers.
+        "querystring_auth": False,
+        "object_parameters": {"CacheControl": IMMUTABLE_CACHE_CONTROL},
+    }
+    if endpoint:
+        options["endpoint_url"] = endpoint
+    if region:
+        options["region_name"] = region
+    if domain:
+        options["custom_domain"] = domain
+        origins = [f"https://{domain}"]
+    elif endpoint:
+        origins = [endpoint.rstrip("/")]
+    else:
+        suffix = f".{region}" if region else ""
+        origins = [f"https://{bucket}.s3{suffix}.amazonaws.com"]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, origins
+
+
+MEDIA_STORAGE, MEDIA_ORIGINS = media_storage()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": static_storage(env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)),
 }
 

@@ -30,6 +30,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CTGOV_BASE_URL = "http://127.0.0.1:9/api/v2"
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", default=False)
+MEDIA_ORIGINS = []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": static_storage(env_bool("DJANGO_STATIC_MANIFEST", default=False)),

@@ -1,11 +1,13 @@
 """URL configuration for mbc_cms."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from articles.caching import cached_page
+from articles.images.serving import media_file
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
 
@@ -30,6 +32,11 @@ urlpatterns = [
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
 ]
+
+if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    # Uploaded images on the local filesystem are served by the app (articles.images.serving);
+    # a reverse proxy may serve MEDIA_ROOT in its place. In a bucket, they are served from there.
+    urlpatterns.append(path("media/<path:name>", media_file, name="media"))
 
 handler404 = "mbc_cms.views.page_not_found"
 handler500 = "mbc_cms.views.server_error"

@@ -183,3 +183,33 @@ def clinical_concern_raised(feedback) -> None:
         ),
         _addresses([reviewer]),
     )
+
+
+def editor_addresses() -> list[str]:
+    """The e-mail addresses of the active editors (and superusers)."""
+    return _addresses(_editors())
+
+
+def image_rights(notices: list[tuple[str, list]]) -> None:
+    """Tell the editors which images' rights expire soon or have expired (``notices``: one
+    line per image, and the articles using it), in one message each."""
+    if not notices:
+        return
+    site = settings.SITE_URL.rstrip("/")
+    blocks = []
+    for line, articles in notices:
+        used = "".join(
+            f"\n  used in: {article.title} {_admin_link(article)}" for article in articles
+        )
+        blocks.append(f"- {line}{used or chr(10) + '  not used in any article'}")
+    _send(
+        f"Image rights: {len(notices)} image(s) expiring or expired",
+        "An image whose rights have expired is taken off public pages (its caption, or nothing, "
+        "is shown in its place). Renew the rights and change the expiry date, or replace the "
+        "image in the articles using it.\n\n"
+        + "\n".join(blocks)
+        + f"\n\nEvery image with expired rights: {site}"
+        + reverse("admin:articles_image_changelist")
+        + "?rights=expired",
+        editor_addresses(),
+    )

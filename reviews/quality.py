@@ -20,6 +20,7 @@ lists, so what a writer or reviewer is told is what the workflow enforces.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -57,6 +58,9 @@ def _is_safe_link(target: str) -> bool:
     if "\\" in lowered or any(char.isspace() or ord(char) < 32 for char in lowered):
         return False
     if lowered.startswith(SAFE_LINK_PREFIXES):
+        return True
+    # An image of the media library (``![alt](image:42)``), not an address.
+    if re.fullmatch(r"image:[0-9]{1,18}", lowered):
         return True
     # A path on this site; "//host/..." is another site without a scheme.
     return lowered.startswith("/") and not lowered.startswith("//")

@@ -153,6 +153,13 @@ def live_article(make_article, writer, reviewer, editor):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded images (seed_demo's diagrams too) go to a folder of the test's own, never
+    into the checkout."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (rate limits, cached pages)."""
     from django.core.cache import cache

@@ -45,6 +45,7 @@ def production_env(directory: Path, extra: dict[str, str] | None = None) -> dict
         "DJANGO_STATIC_MANIFEST": "0",
         # The stamp and rate-limit files named after the database go here, not in /tmp.
         "TMPDIR": str(directory),
+        "DJANGO_MEDIA_ROOT": str(directory / "media"),
         **(extra or {}),
     }
     env.pop("REDIS_URL", None)

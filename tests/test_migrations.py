@@ -17,7 +17,11 @@ COUNT_SCRIPT = (
 
 def manage(database: Path, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(DJANGO_DEBUG="1", DATABASE_URL=f"sqlite:///{database}")
+    env.update(
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_MEDIA_ROOT=str(database.with_suffix(".media")),
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

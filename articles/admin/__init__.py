@@ -3,11 +3,12 @@
 - ``articles``: the article list and change form (``article_form``), whose extra pages (workflow
   buttons, review page, comparison, restore, preview) are in ``article_views``.
 - ``content``: topics, trials, live snapshots and reader feedback.
+- ``images``: the media library.
 - ``webhooks``: partner endpoints and the outbox.
 
 Admin classes are declarative; their few views validate input and call services.
 """
 
-from . import articles, content, webhooks
+from . import articles, content, images, webhooks
 
-__all__ = ["articles", "content", "webhooks"]
+__all__ = ["articles", "content", "images", "webhooks"]

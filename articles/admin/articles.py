@@ -26,6 +26,7 @@ from .article_form import (
     ReviewQueueFilter,
 )
 from .article_views import ArticleViews
+from .images import ImageRightsExpiredFilter
 
 
 @admin.register(Article)
@@ -48,6 +49,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     list_filter = [
         ReviewQueueFilter,
         EvidenceChangedFilter,
+        ImageRightsExpiredFilter,
         "state",
         "audience",
         "topics",

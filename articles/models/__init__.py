@@ -33,7 +33,7 @@ from .articles import (
 )
 from .base import TimeStampedModel
 from .feedback import Feedback
-from .images import Image, ImageLicense, ImageQuerySet
+from .images import Image, ImageLicense, ImageQuerySet, ImageRightsNotice
 from .snapshots import PublishedArticle, PublishedArticleQuerySet
 from .topics import Topic
 from .trials import ClinicalTrial, TrialChange
@@ -62,6 +62,7 @@ __all__ = [
     "Image",
     "ImageLicense",
     "ImageQuerySet",
+    "ImageRightsNotice",
     "PublishedArticle",
     "PublishedArticleQuerySet",
     "Reference",

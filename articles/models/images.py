@@ -121,3 +121,35 @@ class Image(TimeStampedModel):
             errors["license_text"] = 'Give the licence terms when the licence is "Other".'
         if errors:
             raise ValidationError(errors)
+
+
+class ImageRightsNotice(models.Model):
+    """That the editors were told an image's rights expire soon, or have expired, for one
+    expiry date: ``manage.py image_rights`` tells them once per image, state and date (a new
+    date is a new notice)."""
+
+    class State(models.TextChoices):
+        EXPIRING = "expiring", "Expiring soon"
+        EXPIRED = "expired", "Expired"
+
+    image = models.ForeignKey(
+        Image, verbose_name="image", on_delete=models.CASCADE, related_name="rights_notices"
+    )
+    state = models.CharField("state", max_length=10, choices=State.choices)
+    rights_expire_on = models.DateField(
+        "rights expire on", help_text="The expiry date the notice was about."
+    )
+    sent_at = models.DateTimeField("sent", default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = "image rights notice"
+        verbose_name_plural = "image rights notices"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "state", "rights_expire_on"], name="one_rights_notice_per_state"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.image}: {self.get_state_display()} ({self.rights_expire_on:%Y-%m-%d})"

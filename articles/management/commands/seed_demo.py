@@ -1,13 +1,15 @@
-"""``python manage.py seed_demo [--extra N]``: demo users, topics, trials and articles.
+"""``python manage.py seed_demo [--extra N]``: demo users, topics, trials, images and articles.
 
 Idempotent: running it again changes nothing that is already there. Trials are loaded from
 ClinicalTrials.gov v2 study records in ``articles/demo_trials/`` by the importer of
-``sync_trials``. Demo articles go through the real workflow (a writer writes, a clinical
-reviewer approves, an editor publishes); two published articles are then revised and left in
-review, so the demo shows a live version alongside a pending update. ``--extra N`` bulk-loads
-N synthetic published articles for benchmarks.
+``sync_trials``. The demo's diagrams are drawn by ``articles/demo_images.py`` and stored as
+an upload would be; some demo articles show them. Demo articles go through the real workflow
+(a writer writes, a clinical reviewer approves, an editor publishes); two published articles
+are then revised and left in review, so the demo shows a live version alongside a pending
+update. ``--extra N`` bulk-loads N synthetic published articles for benchmarks.
 """
 
+import io
 from pathlib import Path
 
 from django.conf import settings
@@ -18,13 +20,16 @@ from django.db import transaction
 from django.test.utils import override_settings
 from tqdm import tqdm
 
-from articles import demo_content
+from articles import demo_content, demo_images
 from articles.ctgov.sources import studies_from_path
 from articles.ctgov.sync import sync_many
 from articles.demo_synthetic import SyntheticBatch
+from articles.images.renditions import store_image
 from articles.models import (
     Article,
     ClinicalTrial,
+    Image,
+    ImageLicense,
     Reference,
     Topic,
 )
@@ -92,11 +97,12 @@ class Command(BaseCommand):
         users = self.seed_users()
         topics = self.seed_topics(users["admin"])
         trials = self.seed_trials(users["admin"])
+        images = self.seed_images(users["editor"])
         # The demo's own reviews would otherwise print a screenful of notification e-mails.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            created = self.seed_articles(users, topics, trials)
+            created = self.seed_articles(users, topics, trials, images)
         self.stdout.write(
-            f"Demo content: {len(topics)} topics, {len(trials)} trials, "
+            f"Demo content: {len(topics)} topics, {len(trials)} trials, {len(images)} images, "
             f"{Article.objects.count()} articles ({created} new)."
         )
         if extra:
@@ -197,15 +203,39 @@ class Command(BaseCommand):
             trials[trial.nct_id] = trial
         return trials
 
+    # Images --------------------------------------------------------------------------------
+
+    def seed_images(self, user) -> dict[str, Image]:
+        """The demo's diagrams, drawn here and stored through the upload pipeline once."""
+        images: dict[str, Image] = {}
+        for diagram in demo_images.DIAGRAMS:
+            image = Image.objects.filter(title=diagram.title, credit=demo_images.CREDIT).first()
+            if image is None:
+                image = store_image(
+                    image=Image(
+                        title=diagram.title,
+                        alt_text=diagram.alt_text,
+                        caption=diagram.caption,
+                        credit=demo_images.CREDIT,
+                        license=ImageLicense.OWN_WORK,
+                        rights_holder=demo_images.CREDIT,
+                    ),
+                    user=user,
+                    upload=io.BytesIO(diagram.png()),
+                    comment="Drawn by seed_demo.",
+                )
+            images[diagram.key] = image
+        return images
+
     # Articles ------------------------------------------------------------------------------
 
-    def seed_articles(self, users: dict, topics: dict, trials: dict) -> int:
+    def seed_articles(self, users: dict, topics: dict, trials: dict, images: dict) -> int:
         reviewers = [users["reviewer"], users["reviewer2"]]
         new: list[tuple[Article, dict]] = []
         for data in demo_content.ARTICLES:
             if Article.objects.filter(slug=data["slug"]).exists():
                 continue
-            new.append((self.write_article(data, users, topics, trials), data))
+            new.append((self.write_article(data, users, topics, trials, images), data))
         by_slug = {article.slug: article for article, _ in new}
         for article, data in new:
             counterpart = data.get("counterpart")
@@ -222,13 +252,18 @@ class Command(BaseCommand):
             self.revise_and_submit(article, users["writer2"])
         return len(new)
 
-    def write_article(self, data: dict, users: dict, topics: dict, trials: dict) -> Article:
+    def write_article(
+        self, data: dict, users: dict, topics: dict, trials: dict, images: dict
+    ) -> Article:
         author = users[data["author"]]
+        ids = {key: image.pk for key, image in images.items()}
+        lead = data.get("lead_image")
         article = Article(
             title=data["title"],
             slug=data["slug"],
             summary=data["summary"],
-            body=data["body"],
+            body=demo_images.with_image_ids(data["body"], ids),
+            lead_image=images[lead] if lead else None,
             audience=data["audience"],
             review_interval_months=data.get("review_interval_months", 12),
         )

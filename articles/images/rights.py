@@ -1,0 +1,109 @@
+"""Image rights that end: which images expire soon or have expired, the articles using them,
+and telling the editors (``manage.py image_rights``, daily).
+
+The rule for what readers are shown is ``Image.objects.rights_expired()``: an image is off
+public pages from its ``rights_expire_on`` date on.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews import notifications
+
+from .. import image_usage
+from ..models import Article, Image, ImageRightsNotice
+
+#: Images whose rights end within this many days are "expiring".
+EXPIRING_DAYS = 30
+
+
+def expiring_images(today: datetime.date | None = None, days: int = EXPIRING_DAYS):
+    """Images still shown whose rights end within ``days`` days of ``today``."""
+    today = today or timezone.localdate()
+    return Image.objects.filter(
+        rights_expire_on__gte=today, rights_expire_on__lte=today + datetime.timedelta(days=days)
+    )
+
+
+def articles_with_expired_images(
+    today: datetime.date | None = None,
+) -> models.QuerySet[Article]:
+    """Articles showing an image whose rights have expired (as their lead image, or wherever
+    ``image_usage.articles_using`` finds it)."""
+    expired = Image.objects.rights_expired(today)
+    condition = models.Q(lead_image__in=expired)
+    for image in expired:
+        condition |= models.Q(pk__in=image_usage.articles_using(image).values("pk"))
+    return Article.objects.filter(condition)
+
+
+def articles_showing(image: Image) -> models.QuerySet[Article]:
+    """Articles in use showing ``image``: ``image_usage.articles_using``, and those with it as
+    their lead image."""
+    return Article.objects.filter(
+        models.Q(pk__in=image_usage.articles_using(image).values("pk"))
+        | models.Q(lead_image=image, archived_at__isnull=True)
+    ).order_by("title", "pk")
+
+
+@dataclass
+class RightsReport:
+    """What ``notify_editors`` found: the images due a notice (sent now) and those already
+    notified, each with the articles using it."""
+
+    sent: list[tuple[Image, str, list[Article]]] = field(default_factory=list)
+    already_sent: list[tuple[Image, str, list[Article]]] = field(default_factory=list)
+    recipients: int = 0
+
+
+def _line(image: Image, state: str, today: datetime.date) -> str:
+    link = settings.SITE_URL.rstrip("/") + reverse("admin:articles_image_change", args=[image.pk])
+    when = f"{image.rights_expire_on:%d %b %Y}"
+    if state == ImageRightsNotice.State.EXPIRED:
+        status = f"rights EXPIRED on {when}: no longer shown to readers"
+    else:
+        days = (image.rights_expire_on - today).days
+        status = f"rights expire on {when} (in {days} days)"
+    return f"{image.title} (#{image.pk}): {status} {link}"
+
+
+def notify_editors(
+    today: datetime.date | None = None, days: int = EXPIRING_DAYS, *, send: bool = True
+) -> RightsReport:
+    """E-mail the editors about images whose rights expire within ``days`` days or have
+    expired, once per image, state and expiry date (recorded as ``ImageRightsNotice``), and
+    report every such image. With ``send`` false nothing is sent or recorded."""
+    today = today or timezone.localdate()
+    states = [
+        (ImageRightsNotice.State.EXPIRED, Image.objects.rights_expired(today)),
+        (ImageRightsNotice.State.EXPIRING, expiring_images(today, days)),
+    ]
+    report = RightsReport()
+    with transaction.atomic():
+        for state, images in states:
+            for image in images.order_by("rights_expire_on", "pk"):
+                used = list(articles_showing(image))
+                entry = (image, state, used)
+                notice = {
+                    "image": image,
+                    "state": state,
+                    "rights_expire_on": image.rights_expire_on,
+                }
+                if ImageRightsNotice.objects.filter(**notice).exists():
+                    report.already_sent.append(entry)
+                    continue
+                report.sent.append(entry)
+                if send:
+                    ImageRightsNotice.objects.create(**notice)
+        if send and report.sent:
+            lines = [(_line(image, state, today), used) for image, state, used in report.sent]
+            report.recipients = len(notifications.editor_addresses())
+            transaction.on_commit(lambda: notifications.image_rights(lines))
+    return report
