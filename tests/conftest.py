@@ -127,12 +127,14 @@ def make_article(db, topic):
     return make
 
 
-@pytest.fixture
-def media_storage(settings, tmp_path):
-    """Each test stores its files in a directory of its own, served under /media/."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+@pytest.fixture(autouse=True)
+def media_storage(settings, tmp_path_factory):
+    """Each test stores its files (seed_demo's diagrams too) in a directory of its own,
+    served under /media/, never in the checkout."""
+    root = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = str(root)
     settings.MEDIA_URL = "/media/"
-    return tmp_path / "media"
+    return root
 
 
 @pytest.fixture
@@ -150,13 +152,6 @@ def live_article(make_article, writer, reviewer, editor):
     workflow.publish(article=article, user=editor)
     article.refresh_from_db()
     return article
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    """Uploaded images (seed_demo's diagrams too) go to a folder of the test's own, never
-    into the checkout."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)

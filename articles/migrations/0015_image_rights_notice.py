@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0013_media_library"),
+        ("articles", "0014_article_images_shown"),
     ]
 
     operations = [
