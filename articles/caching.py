@@ -111,6 +111,23 @@ def _last_review_status_change(snapshots, now: datetime.datetime) -> datetime.da
     return timezone.make_aware(datetime.datetime.combine(max(days), datetime.time.min))
 
 
+def _last_image_change(now: datetime.datetime) -> datetime.datetime | None:
+    """The last edit of a library image, or the last local midnight at which an image's
+    rights ended (pages stopped showing it then, with no write)."""
+    from .models import Image
+
+    today = timezone.localdate(now)
+    latest = Image.objects.aggregate(
+        edited=Max("updated_at"),
+        ended=Max("rights_expire_on", filter=Q(rights_expire_on__lt=today)),
+    )
+    moments = [latest["edited"]] if latest["edited"] else []
+    if latest["ended"]:
+        day_after = latest["ended"] + datetime.timedelta(days=1)
+        moments.append(timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min)))
+    return max(moments, default=None)
+
+
 def _compute_state(now: datetime.datetime) -> dict:
     """A new generation, the time it stops being valid, and the last public change."""
     from .models import ClinicalTrial, PublishedArticle, Topic
@@ -122,6 +139,7 @@ def _compute_state(now: datetime.datetime) -> dict:
         _latest(Topic.objects.all(), "-updated_at"),
         _latest(ClinicalTrial.objects.all(), "-updated_at"),
         _last_review_status_change(snapshots, now),
+        _last_image_change(now),
     ]
     upcoming = [
         _latest(snapshots, "go_live_at", go_live_at__gt=now),

@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
                     models.DateField(
                         blank=True,
                         db_index=True,
-                        help_text="From this day on the image is taken off public pages.",
+                        help_text="The last day the image may be shown; from the next day it is taken off public pages.",
                         null=True,
                         verbose_name="rights expire on",
                     ),

@@ -78,7 +78,8 @@ class Image(TimeStampedModel):
         null=True,
         blank=True,
         db_index=True,
-        help_text="From this day on the image is taken off public pages.",
+        help_text="The last day the image may be shown; from the next day it is taken off "
+        "public pages.",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
