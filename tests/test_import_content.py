@@ -6,6 +6,7 @@ whose published pages fail the sign-off check. ``--dry-run`` reports and keeps n
 """
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -43,10 +44,18 @@ def export(tmp_path_factory) -> Path:
     return path
 
 
+def media_of(database: Path) -> Path:
+    """The media folder ``manage`` gives a database."""
+    return database.with_suffix(".media")
+
+
 @pytest.fixture
-def new_database(tmp_path) -> Path:
+def new_database(tmp_path, export) -> Path:
+    """A migrated database, with the source site's media folder restored beside it (an
+    export holds the records; the image files are backed up with the media folder)."""
     database = tmp_path / "target.sqlite3"
     manage(database, "migrate", "--noinput")
+    shutil.copytree(media_of(export.parent / "source.sqlite3"), media_of(database))
     return database
 
 
@@ -67,6 +76,15 @@ def test_restores_into_a_new_migrated_database(export, new_database):
     assert "17 live and 0 scheduled pages pass the sign-off check" in result.stdout
     assert manage(new_database, "verify_signoff").stdout.startswith("Sign-off verified: 17 live")
     assert table_rows(new_database)["auth_group"] == 3
+
+
+def test_a_restore_without_the_image_files_is_refused(export, new_database):
+    """Pages showing images whose files were not restored fail the sign-off check: nothing is
+    restored, and the message names each missing file."""
+    shutil.rmtree(media_of(new_database))
+    message = refused(new_database, str(export))
+    assert "fail the sign-off check, so nothing was restored (4 violation(s))" in message
+    assert "is missing from the storage" in message
 
 
 def test_dry_run_reports_and_writes_nothing(export, new_database):

@@ -202,19 +202,29 @@ SHOW_STORAGE = (
 )
 
 
-def storage_settings(**env: str) -> dict:
+def run_with_settings(script: str, **env: str) -> subprocess.CompletedProcess:
+    """``script`` run in a fresh interpreter whose environment has only ``env`` of the
+    project's DJANGO_* and AWS_* variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
     clean.update(DJANGO_DEBUG="1", **env)
-    result = subprocess.run(
-        [sys.executable, "-c", SHOW_STORAGE],
+    return subprocess.run(
+        [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
         env=clean,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def printed_by(script: str, **env: str) -> str:
+    result = run_with_settings(script, **env)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return result.stdout
+
+
+def storage_settings(**env: str) -> dict:
+    return json.loads(printed_by(SHOW_STORAGE, **env).strip().splitlines()[-1])
 
 
 def test_local_filesystem_by_default():
@@ -259,24 +269,14 @@ def test_s3_storage_builds_permanent_urls_without_the_network():
         + "from django.core.files.storage import storages; d = storages['default']; "
         "print(type(d).__name__, d.url('images/abc/original.png'))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
-    clean.update(
-        DJANGO_DEBUG="1",
+    printed = printed_by(
+        script,
         DJANGO_S3_BUCKET="mbc-media",
         DJANGO_S3_CUSTOM_DOMAIN="media.example.org",
         AWS_ACCESS_KEY_ID="test",
         AWS_SECRET_ACCESS_KEY="test",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
+    assert printed.split() == [
         "S3Storage",
         "https://media.example.org/images/abc/original.png",
     ]
@@ -284,15 +284,8 @@ def test_s3_storage_builds_permanent_urls_without_the_network():
 
 def test_unknown_s3_acl_stops_the_start():
     """DJANGO_S3_ACL other than private or public-read is refused at startup."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
-    clean.update(DJANGO_DEBUG="1", DJANGO_S3_BUCKET="b", DJANGO_S3_ACL="public-read-write")
-    result = subprocess.run(
-        [sys.executable, "-c", SHOW_STORAGE],
-        cwd=settings.BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_with_settings(
+        SHOW_STORAGE, DJANGO_S3_BUCKET="b", DJANGO_S3_ACL="public-read-write"
     )
     assert result.returncode != 0
     assert "DJANGO_S3_ACL must be private or public-read" in result.stderr
