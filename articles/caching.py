@@ -130,6 +130,8 @@ def _last_image_change(now: datetime.datetime) -> datetime.datetime | None:
 
 def _compute_state(now: datetime.datetime) -> dict:
     """A new generation, the time it stops being valid, and the last public change."""
+    from reviews.models import ReviewerProfile
+
     from .models import ClinicalTrial, PublishedArticle, Topic
 
     snapshots = PublishedArticle.objects.all()
@@ -138,6 +140,8 @@ def _compute_state(now: datetime.datetime) -> dict:
         _latest(snapshots, "-live_until", live_until__lte=now),
         _latest(Topic.objects.all(), "-updated_at"),
         _latest(ClinicalTrial.objects.all(), "-updated_at"),
+        # The editorial policy page lists the reviewers' profiles.
+        _latest(ReviewerProfile.objects.all(), "-updated_at"),
         _last_review_status_change(snapshots, now),
         _last_image_change(now),
     ]

@@ -11,7 +11,10 @@ HONEYPOT_FIELD = "website"
 class FeedbackForm(forms.Form):
     """Was this page helpful? Yes or no, with an optional comment and an optional flag that
     something on the page may be medically wrong; and a honeypot field that readers leave
-    empty (hidden by the stylesheet, skipped by the keyboard, labelled for screen readers)."""
+    empty (hidden by the stylesheet, skipped by the keyboard, labelled for screen readers).
+
+    Each field is described by its help text and its error (Django's ``aria-describedby``:
+    ``<id>_helptext``, ``<id>_error``); the template gives those elements these ids."""
 
     helpful = forms.TypedChoiceField(
         label="Was this page helpful?",
@@ -24,14 +27,13 @@ class FeedbackForm(forms.Form):
         label="How could we improve this page? (optional)",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "feedback-help"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Please do not include personal or medical details. We cannot reply.",
     )
     clinical_concern = forms.BooleanField(
         label="I think something on this page is medically wrong or out of date",
         required=False,
         help_text="The clinician who reviewed the page will be told.",
-        widget=forms.CheckboxInput(attrs={"aria-describedby": "feedback-concern-help"}),
     )
     website = forms.CharField(
         label="Leave this field empty: it is here to catch automated spam",

@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -291,6 +292,18 @@ def site_url(path: str, request=None) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.SITE_URL.rstrip("/") + path
+
+
+def canonical_url(
+    path: str, request=None, query: Iterable[tuple[str, str]] = (), page_number: int = 1
+) -> str:
+    """The one address of a page (``<link rel="canonical">``, ``og:url``): absolute, with only
+    the ``query`` parameters that choose what it shows and its page number after the first;
+    never a tracking parameter (``utm_source``…) or anything else the reader's link carried."""
+    pairs = [(name, value) for name, value in query if value not in ("", None)]
+    if page_number > 1:
+        pairs.append(("page", str(page_number)))
+    return site_url(path, request) + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 def live_articles_citing(trial: ClinicalTrial) -> list[PublishedArticle]:

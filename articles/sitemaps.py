@@ -1,10 +1,21 @@
-"""sitemap.xml: live articles, topics, trials and the fixed pages."""
+"""sitemap.xml: live articles, topics, trials and the fixed pages, each with ``lastmod``: when
+what it shows last changed (never the time of the request)."""
+
+import datetime
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
-from . import public
-from .models import ClinicalTrial, Topic
+from reviews.models import ReviewerProfile
+
+from . import caching, public
+from .models import ClinicalTrial, PublishedArticle, Topic
+
+
+def _latest(*moments: datetime.datetime | None) -> datetime.datetime | None:
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 class ArticleSitemap(Sitemap):
@@ -21,12 +32,51 @@ class ArticleSitemap(Sitemap):
         return item.go_live_at
 
 
+def _filed_changes(now: datetime.datetime) -> dict[int, datetime.datetime]:
+    """For each topic, the last time a page filed under it went live or was taken down (one
+    grouped query over the topic links)."""
+    links = PublishedArticle.topics.through.objects.values("topic_id").annotate(
+        went_live=Max(
+            "publishedarticle__go_live_at", filter=Q(publishedarticle__go_live_at__lte=now)
+        ),
+        went_dark=Max(
+            "publishedarticle__live_until", filter=Q(publishedarticle__live_until__lte=now)
+        ),
+    )
+    return {
+        row["topic_id"]: moment
+        for row in links
+        if (moment := _latest(row["went_live"], row["went_dark"])) is not None
+    }
+
+
 class TopicSitemap(Sitemap):
+    """A topic page shows the topic, its parent and sub-topics, and the live articles filed
+    under it or its sub-topics: its ``lastmod`` is the latest change of any of them."""
+
     changefreq = "weekly"
     priority = 0.6
 
     def items(self):
-        return Topic.objects.order_by("slug")
+        topics = list(Topic.objects.order_by("slug"))
+        filed = _filed_changes(timezone.now())
+        by_id = {topic.pk: topic for topic in topics}
+        children: dict[int, list[Topic]] = {}
+        for topic in topics:
+            if topic.parent_id is not None:
+                children.setdefault(topic.parent_id, []).append(topic)
+        for topic in topics:
+            parent = by_id.get(topic.parent_id)
+            kin = [topic, *children.get(topic.pk, [])]
+            topic.sitemap_lastmod = _latest(
+                *(member.updated_at for member in kin),
+                *(filed.get(member.pk) for member in kin),
+                parent.updated_at if parent else None,
+            )
+        return topics
+
+    def lastmod(self, item):
+        return item.sitemap_lastmod
 
 
 class TrialSitemap(Sitemap):
@@ -41,6 +91,9 @@ class TrialSitemap(Sitemap):
 
 
 class PageSitemap(Sitemap):
+    """The home page (it shows something of everything: the last public change), the trial
+    list (its newest trial record) and the editorial policy (its newest reviewer profile)."""
+
     priority = 0.5
 
     def items(self):
@@ -48,6 +101,13 @@ class PageSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+    def lastmod(self, item):
+        if item == "articles:home":
+            return caching.last_public_change()
+        if item == "articles:trials":
+            return ClinicalTrial.objects.aggregate(latest=Max("updated_at"))["latest"]
+        return ReviewerProfile.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 SITEMAPS = {

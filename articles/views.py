@@ -55,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "-last_reviewed", "-pk"
         )[:6],
         "trials": ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6],
+        "canonical_url": public.canonical_url(reverse("articles:home"), request),
     }
     return render(request, "articles/home.html", context)
 
@@ -72,7 +73,7 @@ def _share_tags(image: dict | None, absolute) -> dict | None:
 
 
 def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm) -> dict:
-    url = public.site_url(snapshot.get_absolute_url(), request)
+    url = public.canonical_url(snapshot.get_absolute_url(), request)
     images = public.page_images(snapshot)
     absolute = request.build_absolute_uri
     lead = images.lead_image
@@ -144,7 +145,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Topic.objects.select_related("parent").prefetch_related("children"), slug=slug
     )
     page = paginate(request, public.topic_articles(topic))
-    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+    url = public.canonical_url(topic.get_absolute_url(), request, page_number=page.number)
+    context = {"topic": topic, "page": page, "canonical_url": url}
+    return render(request, "articles/topic_detail.html", context)
 
 
 @require_safe
@@ -154,13 +157,20 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     ``filter_form`` (status, phase, condition, intervention, country) and paginated. Invalid
     filters answer 400 with the form's errors and no trials."""
     form = TrialFilterForm(request.GET, choices=trials.filter_choices())
+    path = reverse("articles:trials")
     if not form.is_valid():
-        context = {"form": form, "page": None}
+        context = {"form": form, "page": None, "canonical_url": public.canonical_url(path, request)}
         return render(request, "articles/trial_list.html", context, status=400)
     filters = form.filters()
     page = paginate(request, trials.filter_trials(ClinicalTrial.objects.all(), filters))
     kept = [(name, getattr(filters, name)) for name in filters.names() if getattr(filters, name)]
-    context = {"form": form, "page": page, "filtered": bool(filters), "page_query": urlencode(kept)}
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(filters),
+        "page_query": urlencode(kept),
+        "canonical_url": public.canonical_url(path, request, kept, page.number),
+    }
     return render(request, "articles/trial_list.html", context)
 
 
@@ -173,8 +183,9 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     if trial.nct_id != nct_id:
         return redirect(trial, permanent=True)
     articles = public.live_articles_citing(trial)
-    url = public.site_url(trial.get_absolute_url(), request)
+    url = public.canonical_url(trial.get_absolute_url(), request)
     context = {
+        "canonical_url": url,
         "trial": trial,
         "page_title": trials.page_title(trial),
         "countries": trials.locations_by_country(trial.locations),
@@ -190,9 +201,13 @@ def search(request: HttpRequest) -> HttpResponse:
     """Template ``articles/search.html``: full-text search over live articles."""
     query = request.GET.get("q", "").strip()[:200]
     context: dict = {"query": query}
+    page_number = 1
     if query:
         page = paginate(request, public.search_articles(query))
+        page_number = page.number
         context.update(page=page, hits=public.search_hits(page.object_list, query))
+    path = reverse("articles:search")
+    context["canonical_url"] = public.canonical_url(path, request, [("q", query)], page_number)
     return render(request, "articles/search.html", context)
 
 
@@ -205,6 +220,7 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
         "reviewers": reviewers,
         "overdue_unpublish_days": settings.OVERDUE_UNPUBLISH_DAYS,
         "readability_max_grade": settings.READABILITY_MAX_GRADE,
+        "canonical_url": public.canonical_url(reverse("articles:editorial_policy"), request),
     }
     return render(request, "articles/editorial_policy.html", context)
 

@@ -1,0 +1,55 @@
+"""What the head of every public page needs, for templates: ``{% load pages %}``.
+
+- ``{{ moment|iso_datetime }}``: a ``<time datetime>`` value to the second
+  (``articles.structured_data.iso_datetime``).
+- ``{{ language|og_locale }}``: an article's language code as an Open Graph locale (``en_GB``).
+- ``{% capture name %}…{% endcapture %}``: render a part of the template (blocks that child
+  templates fill in included) once, and use it several times: the page title and description
+  go into ``<title>``, the description meta tag and the Open Graph tags.
+"""
+
+from django import template
+from django.conf import settings
+from django.utils.safestring import mark_safe
+from django.utils.translation import to_locale
+
+from articles.structured_data import iso_datetime
+
+register = template.Library()
+
+register.filter("iso_datetime", iso_datetime)
+
+
+@register.filter
+def og_locale(language: str) -> str:
+    """``en`` → ``en_GB`` (the site's own territory for its own language), ``es-mx`` →
+    ``es_MX``; another bare language stays a bare language (``fr``)."""
+    site = to_locale(settings.LANGUAGE_CODE)
+    code = to_locale(str(language or settings.LANGUAGE_CODE).strip())
+    if "_" not in code and code.lower() == site.split("_")[0].lower():
+        return site
+    return code
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        # What the nodes render is already escaped: kept as it is, with its whitespace
+        # folded, and never escaped twice.
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """``{% capture name %}…{% endcapture %}`` sets ``name`` in the context to what the
+    enclosed template renders (blocks included), and outputs nothing."""
+    bits = token.split_contents()
+    if len(bits) != 2 or not bits[1].isidentifier():
+        raise template.TemplateSyntaxError("Usage: {% capture name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])
