@@ -25,6 +25,14 @@ response, so every reader still gets a fresh nonce and their own CSRF token.
 
 Cache keys use only the query parameters a view reads: ``?utm_source=...`` or a random
 parameter cannot make every request a cache miss.
+
+Cached pages answer conditional requests as the API does (``ConditionalGetMiddleware`` does the
+comparing): their ``ETag`` is a digest of the stored bytes, placeholders and all, so the nonce
+filled in for each response does not change it, and their ``Last-Modified`` is the last public
+change. A page with a form carries the reader's CSRF token, so its ``ETag`` also names the
+reader's CSRF secret: a reader whose secret changed (or who lost the cookie) never reuses a
+copy whose token would be refused. The CSP header is left off a 304 (``SecurityHeadersMiddleware``),
+so the browser keeps the one whose nonce its stored copy carries.
 """
 
 import datetime
@@ -44,6 +52,8 @@ from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
 
 from .choices import DUE_SOON_DAYS
 from .stamp import cache_is_per_process, read_stamp, touch_stamp
@@ -277,6 +287,11 @@ def csrf_token(request: HttpRequest) -> str:
     return mask + "".join(map(_CSRF_SUM.__getitem__, zip(secret, mask, strict=True)))
 
 
+def _digest(content: bytes, headers: dict) -> str:
+    identity = repr(sorted(headers.items())).encode() + b"\n" + content
+    return hashlib.blake2b(identity, digest_size=16).hexdigest()
+
+
 def _freeze(request: HttpRequest, response: HttpResponse) -> dict:
     content = response.content
     nonce = getattr(request, "csp_nonce", "")
@@ -284,7 +299,27 @@ def _freeze(request: HttpRequest, response: HttpResponse) -> dict:
         content = content.replace(nonce.encode(), NONCE_PLACEHOLDER.encode())
     content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER.encode() + rb"\3", content)
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    return {"content": content, "status": response.status_code, "headers": headers}
+    return {
+        "content": content,
+        "status": response.status_code,
+        "headers": headers,
+        "digest": _digest(content, headers),
+    }
+
+
+def _set_validators(request: HttpRequest, response: HttpResponse, entry: dict) -> None:
+    """The ``ETag`` and ``Last-Modified`` of a cached page (see the module's docstring). The
+    token in a page with a form is of the CSRF secret the response leaves in the reader's
+    cookie (theirs, or one made for them now): the ``ETag`` names that secret too."""
+    digest = entry.get("digest") or _digest(entry["content"], entry["headers"])
+    csrf_secret = request.META.get("CSRF_COOKIE")
+    if CSRF_PLACEHOLDER.encode() in entry["content"] and csrf_secret:
+        reader = salted_hmac("articles.caching.etag", csrf_secret, algorithm="sha256")
+        digest = f"{digest}-{reader.hexdigest()[:16]}"
+    response["ETag"] = f'"{digest}"'
+    last_change = last_public_change(request)
+    if last_change is not None:
+        response["Last-Modified"] = http_date(last_change.timestamp())
 
 
 def _thaw(request: HttpRequest, entry: dict) -> HttpResponse:
@@ -296,11 +331,12 @@ def _thaw(request: HttpRequest, entry: dict) -> HttpResponse:
     response = HttpResponse(content, status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
+    _set_validators(request, response, entry)
     return response
 
 
 def cached_page_answer(request: HttpRequest) -> HttpResponse | None:
-    """The stored answer to a GET of a public page, if there is one."""
+    """The stored answer to a GET of a public page, if there is one, with its validators."""
     if request.method not in ("GET", "HEAD"):
         return None
     entry = cache.get(cache_key(request, "page", PAGE_PARAMETERS))
@@ -322,7 +358,9 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.streaming:
-            cache.set(key, _freeze(request, response), settings.PUBLIC_CACHE_SECONDS)
+            entry = _freeze(request, response)
+            cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+            _set_validators(request, response, entry)
         return response
 
     wrapper.cached_page = True  # PublicCacheMiddleware must look for it (tests check)

@@ -1,13 +1,37 @@
-"""The Atom feed of newly published and updated articles."""
+"""The Atom feed of newly published and updated articles.
 
+Each article is one entry for good: its ``id`` is a ``tag:`` URI made of the site's host and
+the article's id, the same for every version, so a feed reader shows a new version as an
+update of the entry it has (``updated`` moves), never as a new item. Times are to the second,
+like every machine-readable time on the site. The feed is a cached page
+(``articles.caching.cached_page``): it answers ``If-None-Match`` and ``If-Modified-Since``.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from . import public
 
+# The date in every entry's tag: URI (RFC 4151: a day on which the site's owner held the name).
+TAG_DATE = "2026-01-01"
+
+
+def entry_id(article_id: int) -> str:
+    """The Atom ``id`` of an article's entry: the same for all its versions."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"tag:{host},{TAG_DATE}:article:{article_id}"
+
+
+class AtomToTheSecond(Atom1Feed):
+    def latest_post_date(self):
+        return super().latest_post_date().replace(microsecond=0)
+
 
 class LatestArticlesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomToTheSecond
     title = "Metastatic breast cancer information: latest updates"
     link = "/"
     subtitle = "Clinician-reviewed articles, newly published or updated."
@@ -22,15 +46,15 @@ class LatestArticlesFeed(Feed):
         return item.summary
 
     def item_pubdate(self, item):
-        return item.first_published_at
+        return item.first_published_at.replace(microsecond=0)
 
     def item_updateddate(self, item):
-        return item.go_live_at
+        return item.go_live_at.replace(microsecond=0)
 
     def item_author_name(self, item) -> str:
         return ", ".join(item.authors)
 
     def item_guid(self, item) -> str:
-        return f"urn:mbc-cms:article:{item.article_id}:v{item.version}"
+        return entry_id(item.article_id)
 
     item_guid_is_permalink = False

@@ -34,12 +34,15 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
-        response.setdefault(
-            "Content-Security-Policy",
-            CONTENT_SECURITY_POLICY.format(
-                nonce=request.csp_nonce, media_origins=self.media_origins
-            ),
-        )
+        # A 304 leaves the browser's stored copy in use, with the nonce of the policy stored
+        # beside it: a new policy here would replace that one and block the copy's scripts.
+        if response.status_code != 304:
+            response.setdefault(
+                "Content-Security-Policy",
+                CONTENT_SECURITY_POLICY.format(
+                    nonce=request.csp_nonce, media_origins=self.media_origins
+                ),
+            )
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
