@@ -332,6 +332,7 @@ def _thaw(request: HttpRequest, entry: dict) -> HttpResponse:
     for name, value in entry["headers"].items():
         response[name] = value
     _set_validators(request, response, entry)
+    response.public_page = True
     return response
 
 
@@ -361,6 +362,9 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             entry = _freeze(request, response)
             cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
             _set_validators(request, response, entry)
+            # The same bytes for every reader but the nonce and the CSRF token: safe to
+            # compress (mbc_cms.middleware.CompressionMiddleware).
+            response.public_page = True
         return response
 
     wrapper.cached_page = True  # PublicCacheMiddleware must look for it (tests check)

@@ -1,10 +1,12 @@
-"""Security headers on every response, with a per-request nonce for inline JSON-LD."""
+"""Security headers on every response, with a per-request nonce for inline JSON-LD; gzip for
+public reads, kept away from anything a BREACH-style attack could read."""
 
 import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; "
@@ -51,3 +53,56 @@ class SecurityHeadersMiddleware:
 def csp_nonce(request: HttpRequest) -> dict:
     """Template context processor: ``csp_nonce`` for the one allowed inline script."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+# Text worth compressing: HTML, JSON, XML and Atom, plain text (robots.txt), CSS and scripts.
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "application/javascript",
+    "application/vnd.oai.openapi",
+)
+# Never compressed: where signed-in staff work, and unpublished text or credentials travel.
+UNCOMPRESSED_PATHS = ("/admin/", "/api/v1/editorial/", "/api/v1/auth/", "/preview/")
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Gzip (with Django's random-length padding, "Heal the Breach") for public reads only.
+
+    BREACH recovers a secret from the compressed size of responses that also echo text the
+    attacker chose, by making the victim's browser send many requests. So a response is
+    compressed only when it cannot hold both (docs/architecture.md, "Compression"):
+
+    - a GET or HEAD: the answers to form posts echo what was posted beside a CSRF token;
+    - with no session cookie: signed-in staff see unpublished text and their own searches;
+    - outside the admin, the editorial API, the token endpoint and previews (unpublished
+      text, tokens; the editorial API's strong ETags are compared byte for byte in If-Match,
+      and compression would make them weak);
+    - with no CSRF token in the body, unless it is a cached public page
+      (``articles.caching.cached_page``): its bytes are fixed by its path and the parameters
+      of its cache key, so the token (masked afresh for every response anyway) sits beside
+      nothing the request chose;
+    - text, not already encoded (WhiteNoise, above this middleware, serves static files with
+      their own pre-compressed copies; images are compressed already).
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not self.compressible(request, response):
+            return response
+        return super().process_response(request, response)
+
+    @staticmethod
+    def compressible(request: HttpRequest, response: HttpResponse) -> bool:
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path_info.startswith(UNCOMPRESSED_PATHS)
+            and (
+                not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                or getattr(response, "public_page", False)
+            )
+            and content_type.startswith(COMPRESSIBLE_TYPES)
+        )

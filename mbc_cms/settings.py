@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mbc_cms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for public reads (never for staff, the editorial API or form answers: BREACH), on
+    # what the middleware below produce; ConditionalGetMiddleware's ETag is of the plain bytes.
+    "mbc_cms.middleware.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
