@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run serve audit test pytest lint format install install-dev chromium clean
+.PHONY: run serve audit test pytest lint format install install-dev chromium validate clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mbc_cms needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -59,6 +59,11 @@ pytest: $(VENV)/.installed-dev chromium
 ## Fuzz the public and editorial API against its live OpenAPI schema (gunicorn, throwaway SQLite)
 schemathesis: $(VENV)/.installed-dev
 	.ci/schemathesis
+
+## Check the public pages of a running server with the Nu HTML Checker (installs Debian's
+## default-jre-headless and the pinned vnu-jar from the npm registry when missing)
+validate: $(VENV)/.installed
+	.ci/validate-html
 
 ## The browser tests drive Debian's Chromium (Playwright's own browser download is not used)
 chromium:

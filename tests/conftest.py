@@ -154,6 +154,19 @@ def live_article(make_article, writer, reviewer, editor):
     return article
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Add this run's counts to the CI summary when .ci/run asks (CI_COUNTS_FILE): tests that
+    passed, and tests that failed or errored."""
+    path = os.environ.get("CI_COUNTS_FILE")
+    if not path:
+        return
+    stats = terminalreporter.stats
+    passed = len(stats.get("passed", [])) + len(stats.get("xpassed", []))
+    failed = len(stats.get("failed", [])) + len(stats.get("error", []))
+    with open(path, "a") as counts:
+        counts.write(f"{passed} {failed} pytest\n")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (rate limits, cached pages)."""
