@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles.models import Article, Reference, Topic
 from reviews import workflow
 from reviews.models import ReviewerProfile
+from tests.ci_counts import pytest_terminal_summary  # noqa: F401  (.ci/run's summary)
 from tests.images import make_image as _make_image
 
 # The shared helper modules assert too: rewrite them, so that a failure shows the values.
@@ -152,19 +153,6 @@ def live_article(make_article, writer, reviewer, editor):
     workflow.publish(article=article, user=editor)
     article.refresh_from_db()
     return article
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """Add this run's counts to the CI summary when .ci/run asks (CI_COUNTS_FILE): tests that
-    passed, and tests that failed or errored."""
-    path = os.environ.get("CI_COUNTS_FILE")
-    if not path:
-        return
-    stats = terminalreporter.stats
-    passed = len(stats.get("passed", [])) + len(stats.get("xpassed", []))
-    failed = len(stats.get("failed", [])) + len(stats.get("error", []))
-    with open(path, "a") as counts:
-        counts.write(f"{passed} {failed} pytest\n")
 
 
 @pytest.fixture(autouse=True)
