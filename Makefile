@@ -60,6 +60,12 @@ pytest: $(VENV)/.installed-dev chromium
 schemathesis: $(VENV)/.installed-dev
 	.ci/schemathesis
 
+## Generate a Python client from the live schema with openapi-python-client (in a venv of its
+## own under .cache/) and take it through the editorial journey (docs/api.md)
+.PHONY: client-journey
+client-journey: $(VENV)/.installed-dev
+	.ci/client-journey
+
 ## The browser tests drive Debian's Chromium (Playwright's own browser download is not used)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

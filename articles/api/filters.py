@@ -31,7 +31,18 @@ ORDERING_FIELDS = (
 ORDERING_KEYS = tuple(f"{sign}{name}" for _field, name in ORDERING_FIELDS for sign in ("", "-"))
 ORDERING_PARAMETER = OpenApiParameter(
     "ordering",
-    {"type": "array", "items": {"type": "string", "enum": list(ORDERING_KEYS)}},
+    {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "enum": list(ORDERING_KEYS),
+            # Names for generated clients' enumerations (TITLE, TITLE_DESC…), not VALUE_1.
+            "x-enum-varnames": [
+                key.lstrip("-").upper() + ("_DESC" if key.startswith("-") else "")
+                for key in ORDERING_KEYS
+            ],
+        },
+    },
     OpenApiParameter.QUERY,
     explode=True,
     style="form",
