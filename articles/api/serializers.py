@@ -167,8 +167,6 @@ class ArticleListSerializer(serializers.ModelSerializer):
     description="The clinical sign-off of the content served: anyone can recompute the digest."
 )
 class SignoffSerializer(serializers.Serializer):
-    """The clinical sign-off of the content served: anyone can recompute the digest."""
-
     version = serializers.IntegerField(help_text="The article version that was approved.")
     approved_at = serializers.DateTimeField(
         source="reviewed_at", allow_null=True, help_text="When the clinician approved it."
@@ -183,8 +181,6 @@ class SignoffSerializer(serializers.Serializer):
     description="A live article in full, with its clinical review and sources."
 )
 class ArticleDetailSerializer(ArticleListSerializer):
-    """A live article in full, with its clinical review and sources."""
-
     authors = serializers.ListField(child=serializers.CharField(), help_text="Byline names.")
     reviewed_by = ReviewerSerializer(help_text="The clinician who approved this version.")
     references = CitationSerializer(many=True)
@@ -273,8 +269,6 @@ class InterventionSerializer(serializers.Serializer):
 
 @extend_schema_serializer(description="A study site as ClinicalTrials.gov lists it.")
 class LocationSerializer(serializers.Serializer):
-    """A study site as ClinicalTrials.gov lists it."""
-
     facility = serializers.CharField(default="")
     city = serializers.CharField(default="")
     country = serializers.CharField(default="")
@@ -291,8 +285,6 @@ class LocationSerializer(serializers.Serializer):
     description="A change of a tracked registry field, recorded by a sync from ClinicalTrials.gov."
 )
 class TrialChangeSerializer(serializers.ModelSerializer):
-    """A change of a tracked registry field, recorded by a sync from ClinicalTrials.gov."""
-
     field = serializers.CharField(
         help_text="The field that changed: " + ", ".join(TrialChange.TRACKED_FIELDS) + "."
     )

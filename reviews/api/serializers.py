@@ -95,8 +95,6 @@ def _live_snapshot(article: Article) -> PublishedArticle | None:
     description="A change to a cited trial that no clinical reviewer has considered yet."
 )
 class EvidenceChangeSerializer(serializers.Serializer):
-    """A change to a cited trial that no clinical reviewer has considered yet."""
-
     nct_id = serializers.CharField(source="trial.nct_id", help_text="The trial, e.g. NCT02819518.")
     field = serializers.CharField(help_text="The trial field, e.g. overall_status or phases.")
     old_value = serializers.JSONField(help_text="As ClinicalTrials.gov gave it before.")
@@ -106,8 +104,6 @@ class EvidenceChangeSerializer(serializers.Serializer):
 
 @extend_schema_serializer(description="An article in the editorial list.")
 class ArticleSummarySerializer(serializers.ModelSerializer):
-    """An article in the editorial list."""
-
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     authors = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field=get_user_model().USERNAME_FIELD
@@ -313,7 +309,6 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         )
     )
     def get_warnings(self, article: Article) -> list[str]:
-        """Things worth checking that were not errors, such as a DOI of unusual shape."""
         warnings = []
         for reference in article.references.all():
             warning = doi_warning(reference.doi)
@@ -322,10 +317,10 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         return warnings
 
 
-@extend_schema_serializer(description="One saved version of an article.")
+@extend_schema_serializer(
+    description="A saved version of an article: its number, when and by whom it was saved, and why."
+)
 class VersionSerializer(serializers.Serializer):
-    """One saved version of an article."""
-
     version = serializers.IntegerField(source="number")
     created_at = serializers.DateTimeField()
     user = serializers.CharField(allow_null=True, help_text="Username of who saved it.")
