@@ -65,6 +65,12 @@ schemathesis: $(VENV)/.installed-dev
 validate: $(VENV)/.installed
 	.ci/validate-html
 
+## Generate a Python client from the live schema with openapi-python-client (in a venv of its
+## own under .cache/) and take it through the editorial journey (docs/api.md)
+.PHONY: client-journey
+client-journey: $(VENV)/.installed-dev
+	.ci/client-journey
+
 ## The browser tests drive Debian's Chromium (Playwright's own browser download is not used)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -288,7 +288,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Request bodies are JSON only: a form or multipart body is a 415 naming the type to send.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "mbc_cms.api_negotiation.JSONOnlyNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "mbc_cms.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Clients are told apart by address (rate limits, feedback, lock-outs: all through
     # articles.ratelimit.client_address): behind N proxies, the Nth address from the right of
@@ -326,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     # Request bodies get their own components (ArticleRequest…), without the read-only fields
     # that a request must not send.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Docstrings are written for developers: descriptions come from extend_schema and help_text.
+    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -107,9 +107,10 @@ def test_token_lock_out_is_a_json_error_with_retry_after(writer, axes_on, settin
     from rest_framework.test import APIClient
 
     api = APIClient()
+    url = "/api/v1/auth/token/"
     for _ in range(3):
-        api.post("/api/v1/auth/token/", {"username": writer.username, "password": "x"})
-    locked = api.post("/api/v1/auth/token/", {"username": writer.username, "password": PASSWORD})
+        api.post(url, {"username": writer.username, "password": "x"}, format="json")
+    locked = api.post(url, {"username": writer.username, "password": PASSWORD}, format="json")
     assert locked.status_code == 429
     assert locked["Content-Type"] == "application/json"
     assert "Try again in 15 minutes" in locked.json()["detail"]

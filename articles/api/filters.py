@@ -7,8 +7,9 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 
 from articles import public, trials
 from articles.forms import TrialPhaseField, TrialStatusField, TrialTextField
@@ -27,6 +28,41 @@ ORDERING_FIELDS = (
     ("first_published_at", "published_at"),
     ("last_reviewed", "last_reviewed"),
 )
+ORDERING_KEYS = tuple(f"{sign}{name}" for _field, name in ORDERING_FIELDS for sign in ("", "-"))
+ORDERING_PARAMETER = OpenApiParameter(
+    "ordering",
+    {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "enum": list(ORDERING_KEYS),
+            # Names for generated clients' enumerations (TITLE, TITLE_DESC…), not VALUE_1.
+            "x-enum-varnames": [
+                key.lstrip("-").upper() + ("_DESC" if key.startswith("-") else "")
+                for key in ORDERING_KEYS
+            ],
+        },
+    },
+    OpenApiParameter.QUERY,
+    explode=True,
+    style="form",
+    description="Sort keys, the first the most significant: title, updated_at, published_at, "
+    "last_reviewed; prefix - to reverse. Repeat the parameter "
+    "(ordering=-updated_at&ordering=title) or separate the keys with commas "
+    "(ordering=-updated_at,title): both give the same order. An unknown key is a 400. "
+    "Default: the most recently updated first.",
+)
+
+
+class EveryValueCSVWidget(BaseCSVWidget, forms.TextInput):
+    """Every value of a repeated parameter, each split at its commas, in order: ``a,b``,
+    ``a&a=b`` and ``a,b&a=c`` are read alike (DRF and Django forms would keep only the last)."""
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+        return [key.strip() for value in values for key in str(value).split(",") if key.strip()]
 
 
 class ISO8601Field(forms.Field):
@@ -62,6 +98,15 @@ class TopicSlugFilter(django_filters.ModelChoiceFilter):
     """A topic named by its slug."""
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """The keys asked for, then the id: pages of a sorted list neither repeat nor skip an
+    article whose keys tie with another's."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
 class ArticleFilter(django_filters.FilterSet):
     topic = TopicSlugFilter(
         queryset=Topic.objects.all(),
@@ -77,10 +122,7 @@ class ArticleFilter(django_filters.FilterSet):
     reviewed_since = ISO8601Filter(
         method="filter_reviewed_since", help_text="Clinically reviewed on or after (ISO 8601)."
     )
-    ordering = django_filters.OrderingFilter(
-        fields=ORDERING_FIELDS,
-        help_text="One of title, updated_at, published_at, last_reviewed; prefix - to reverse.",
-    )
+    ordering = OrderingFilter(fields=ORDERING_FIELDS, widget=EveryValueCSVWidget)
 
     class Meta:
         model = PublishedArticle

@@ -1,7 +1,7 @@
 """Read-only representations of published content for partner apps (API v1)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from articles import trials
@@ -22,6 +22,7 @@ class PageURLField(serializers.Field):
         return site_url(value.get_absolute_url(), self.context.get("request"))
 
 
+@extend_schema_serializer(description='An error other than invalid input: {"detail": "message"}.')
 class ErrorDetailSerializer(serializers.Serializer):
     """An error other than invalid input: ``{"detail": "message"}``."""
 
@@ -34,6 +35,9 @@ class TopicRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+@extend_schema_serializer(
+    description="The clinical reviewer as they stood when they approved this version."
+)
 class ReviewerSerializer(serializers.Serializer):
     """The reviewer as they stood when they approved this version."""
 
@@ -69,6 +73,12 @@ class CitationSerializer(serializers.Serializer):
     clinicaltrials_url = serializers.URLField(allow_null=True)
 
 
+@extend_schema_serializer(
+    description=(
+        "An image the page shows, as the clinician approved it (alt text and caption as this "
+        "page uses them). Images whose rights have expired are left out."
+    )
+)
 class ImageSerializer(serializers.Serializer):
     """An image the page shows, as the clinician approved it (alt text and caption as this
     page uses them). Images whose rights have expired are left out."""
@@ -111,6 +121,9 @@ class TrialRefSerializer(serializers.ModelSerializer):
         fields = ["nct_id", "brief_title", "overall_status", "phases", "url"]
 
 
+@extend_schema_serializer(
+    description="A live article in lists: enough to show a card and decide whether to fetch it."
+)
 class ArticleListSerializer(serializers.ModelSerializer):
     """An article in lists: enough to show a card and decide whether to fetch it."""
 
@@ -150,9 +163,10 @@ class ArticleListSerializer(serializers.ModelSerializer):
         return review_status(snapshot.next_review_due).value
 
 
+@extend_schema_serializer(
+    description="The clinical sign-off of the content served: anyone can recompute the digest."
+)
 class SignoffSerializer(serializers.Serializer):
-    """The clinical sign-off of the content served: anyone can recompute the digest."""
-
     version = serializers.IntegerField(help_text="The article version that was approved.")
     approved_at = serializers.DateTimeField(
         source="reviewed_at", allow_null=True, help_text="When the clinician approved it."
@@ -163,9 +177,10 @@ class SignoffSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    description="A live article in full, with its clinical review and sources."
+)
 class ArticleDetailSerializer(ArticleListSerializer):
-    """A live article in full, with its clinical review and sources."""
-
     authors = serializers.ListField(child=serializers.CharField(), help_text="Byline names.")
     reviewed_by = ReviewerSerializer(help_text="The clinician who approved this version.")
     references = CitationSerializer(many=True)
@@ -252,9 +267,8 @@ class InterventionSerializer(serializers.Serializer):
         return trials.intervention_type_label(item.get("type", ""))
 
 
+@extend_schema_serializer(description="A study site as ClinicalTrials.gov lists it.")
 class LocationSerializer(serializers.Serializer):
-    """A study site as ClinicalTrials.gov lists it."""
-
     facility = serializers.CharField(default="")
     city = serializers.CharField(default="")
     country = serializers.CharField(default="")
@@ -267,9 +281,10 @@ class LocationSerializer(serializers.Serializer):
         return trials.status_label(place["status"]) if place.get("status") else ""
 
 
+@extend_schema_serializer(
+    description="A change of a tracked registry field, recorded by a sync from ClinicalTrials.gov."
+)
 class TrialChangeSerializer(serializers.ModelSerializer):
-    """A change of a tracked registry field, recorded by a sync from ClinicalTrials.gov."""
-
     field = serializers.CharField(
         help_text="The field that changed: " + ", ".join(TrialChange.TRACKED_FIELDS) + "."
     )
@@ -282,6 +297,13 @@ class TrialChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    description=(
+        "A clinical trial: the ClinicalTrials.gov record (codes as the registry gives them, "
+        "with *_label fields in words), our plain-language texts, its change history and the "
+        "live articles citing it."
+    )
+)
 class TrialSerializer(serializers.ModelSerializer):
     """A clinical trial: the ClinicalTrials.gov record (codes as the registry gives them, with
     ``*_label`` fields in words), our plain-language texts, its change history and the live

@@ -22,6 +22,11 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, viewsets
+from rest_framework.authentication import (
+    SessionAuthentication,
+    TokenAuthentication,
+    get_authorization_header,
+)
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -32,7 +37,7 @@ from articles import caching, public, ratelimit
 from articles.models import ClinicalTrial, Topic, TrialChange
 
 from . import serializers
-from .filters import ArticleFilter, TrialFilter
+from .filters import ORDERING_PARAMETER, ArticleFilter, TrialFilter
 
 MAX_PAGE_SIZE = 100
 
@@ -118,6 +123,17 @@ class PublicPagination(PageNumberPagination):
         return parameters
 
 
+class PublicTokenAuthentication(TokenAuthentication):
+    """A partner's token where one is given; an ``Authorization`` header that carries none
+    (empty, ``Token`` alone, another scheme) is an anonymous request, as without the header.
+    Generated clients send the header whatever the token, an empty one included."""
+
+    def authenticate(self, request):
+        if len(get_authorization_header(request).split()) < 2:
+            return None
+        return super().authenticate(request)
+
+
 class PublicRateThrottle(BaseThrottle):
     """Anonymous clients get the ``anon`` rate per address; partners authenticated with an
     API token the higher ``partner`` rate per account (fixed windows, ``articles.ratelimit``)."""
@@ -199,6 +215,7 @@ def _set_last_modified(request: HttpRequest, response: HttpResponse) -> None:
 class PublicAPIMixin:
     """Open to everyone, read-only, throttled, and friendly to HTTP caches."""
 
+    authentication_classes = [PublicTokenAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [PublicRateThrottle]
     pagination_class = PublicPagination
@@ -240,6 +257,10 @@ class PublicAPIMixin:
         return super().retrieve(request, *args, **kwargs).data
 
 
+PUBLIC_ACCESS = (
+    "No credentials needed. Partners may send `Authorization: Token <token>` for their higher "
+    "rate limit; a header with no token is taken as no header."
+)
 DETAIL = serializers.ErrorDetailSerializer
 NOT_FOUND = OpenApiResponse(DETAIL, description="No live item with this identifier.")
 PAGE_NOT_FOUND = OpenApiResponse(DETAIL, description="Page past the end.")
@@ -268,10 +289,15 @@ def detail_responses(serializer_class) -> dict:
 @extend_schema_view(
     list=extend_schema(
         summary="List live articles",
+        description="Articles as readers see them now: drafts, articles in review and "
+        f"unpublished articles never appear. {PUBLIC_ACCESS}",
+        parameters=[ORDERING_PARAMETER],
         responses=list_responses(serializers.ArticleListSerializer),
     ),
     retrieve=extend_schema(
         summary="A live article",
+        description="The live version of the article, with its clinical sign-off, references "
+        f"and public change log. {PUBLIC_ACCESS}",
         responses=detail_responses(serializers.ArticleDetailSerializer),
     ),
 )
@@ -308,13 +334,16 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         return serializers.ArticleDetailSerializer(snapshot, context=context).data
 
 
+@extend_schema(tags=["public: topics"])
 @extend_schema_view(
     list=extend_schema(
         summary="List topics",
+        description=f"Topics (two levels: `parent` names a sub-topic's topic). {PUBLIC_ACCESS}",
         responses=list_responses(serializers.TopicSerializer),
     ),
     retrieve=extend_schema(
         summary="A topic",
+        description=PUBLIC_ACCESS,
         responses=detail_responses(serializers.TopicSerializer),
     ),
 )
@@ -324,13 +353,17 @@ class TopicViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Topic.objects.select_related("parent").prefetch_related("children")
 
 
+@extend_schema(tags=["public: trials"])
 @extend_schema_view(
     list=extend_schema(
         summary="List clinical trials",
+        description="Clinical trials as ClinicalTrials.gov records them, with their status, "
+        f"phases, sites and changes. {PUBLIC_ACCESS}",
         responses=list_responses(serializers.TrialSerializer),
     ),
     retrieve=extend_schema(
         summary="A clinical trial",
+        description=PUBLIC_ACCESS,
         parameters=[
             OpenApiParameter(
                 "nct_id",

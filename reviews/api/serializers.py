@@ -8,7 +8,7 @@ import copy
 
 from django.contrib.auth import get_user_model
 from django.core.validators import MinLengthValidator
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from articles.models import (
@@ -42,6 +42,12 @@ ARTICLE_INPUT_FIELDS = tuple(
 )
 
 
+@extend_schema_serializer(
+    description=(
+        "One citation. Identifiers are checked after normalising: a https://doi.org/ prefix is "
+        "removed, NCT numbers are upper-cased."
+    )
+)
 class ReferenceSerializer(serializers.ModelSerializer):
     """One citation. Validated by the model itself, after it normalises the identifiers."""
 
@@ -85,9 +91,10 @@ def _live_snapshot(article: Article) -> PublishedArticle | None:
     return prefetched[0] if prefetched else None
 
 
+@extend_schema_serializer(
+    description="A change to a cited trial that no clinical reviewer has considered yet."
+)
 class EvidenceChangeSerializer(serializers.Serializer):
-    """A change to a cited trial that no clinical reviewer has considered yet."""
-
     nct_id = serializers.CharField(source="trial.nct_id", help_text="The trial, e.g. NCT02819518.")
     field = serializers.CharField(help_text="The trial field, e.g. overall_status or phases.")
     old_value = serializers.JSONField(help_text="As ClinicalTrials.gov gave it before.")
@@ -95,9 +102,8 @@ class EvidenceChangeSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField(help_text="When the sync recorded the change.")
 
 
+@extend_schema_serializer(description="An article in the editorial list.")
 class ArticleSummarySerializer(serializers.ModelSerializer):
-    """An article in the editorial list."""
-
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     authors = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field=get_user_model().USERNAME_FIELD
@@ -135,6 +141,13 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         return bool(evidence.open_flags(article)) if annotated is None else annotated
 
 
+@extend_schema_serializer(
+    description=(
+        "An article's working copy: what writers edit, with its workflow status alongside. On "
+        "input, topics, related_trials and references replace the stored lists when given; "
+        "workflow fields are read-only, and sending one is an error."
+    )
+)
 class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
     """An article's working copy: what writers edit, with its workflow status alongside.
 
@@ -289,8 +302,13 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         flags = evidence.open_flags(article)
         return EvidenceChangeSerializer([flag.change for flag in flags], many=True).data
 
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="Things worth checking that were not errors, such as a DOI of unusual shape.",
+        )
+    )
     def get_warnings(self, article: Article) -> list[str]:
-        """Things worth checking that were not errors, such as a DOI of unusual shape."""
         warnings = []
         for reference in article.references.all():
             warning = doi_warning(reference.doi)
@@ -299,9 +317,10 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         return warnings
 
 
+@extend_schema_serializer(
+    description="A saved version of an article: its number, when and by whom it was saved, and why."
+)
 class VersionSerializer(serializers.Serializer):
-    """One saved version of an article."""
-
     version = serializers.IntegerField(source="number")
     created_at = serializers.DateTimeField()
     user = serializers.CharField(allow_null=True, help_text="Username of who saved it.")

@@ -17,6 +17,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -77,8 +78,9 @@ def _with_related(articles):
 @extend_schema_view(
     post=extend_schema(
         summary="Obtain an API token",
-        description="Send it as `Authorization: Token <token>`. Tokens of inactive users do "
-        "not authenticate.",
+        description="Send the username and password as JSON; send the token back as "
+        "`Authorization: Token <token>`. Tokens of inactive users do not authenticate. "
+        "Repeated wrong passwords lock the account out for a while (429).",
         request=AuthTokenSerializer,
         responses={
             200: api_serializers.TokenSerializer,
@@ -94,6 +96,9 @@ def _with_related(articles):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
+    # ObtainAuthToken also reads forms and multipart; this API takes JSON only, as the rest.
+    parser_classes = [JSONParser]
+
     def get_serializer_context(self):
         # django-axes marks a locked-out login on the request it was given; hand it Django's
         # own request so its middleware sees the mark and answers with the lock-out.
@@ -103,6 +108,8 @@ class TokenView(ObtainAuthToken):
 @extend_schema_view(
     list=extend_schema(
         summary="List working copies (not archived)",
+        description="Every article's working copy (drafts, in review, approved), sorted by "
+        "title, with its workflow state and whether a cited trial changed.",
         responses={
             200: api_serializers.ArticleSummarySerializer(many=True),
             400: FIELD_ERRORS,
@@ -112,12 +119,19 @@ class TokenView(ObtainAuthToken):
     ),
     create=extend_schema(
         summary="Create a draft",
+        description="Saves version 1, a draft credited to you. `topics` names at least one "
+        "topic; `references`, `related_trials` and `counterpart` are optional (`counterpart`: "
+        "null or omitted for none). The answer carries the article's `ETag` for the next edit "
+        "or action.",
         request=api_serializers.ArticleSerializer,
         responses={201: api_serializers.ArticleSerializer, 400: FIELD_ERRORS, **AUTH_RESPONSES},
         parameters=[etag_header(201)],
     ),
     retrieve=extend_schema(
         summary="Read a working copy",
+        description="The working copy with its references, readability, warnings and the "
+        "trial changes no reviewer has considered yet. Send its `ETag` as `If-Match` to edit "
+        "it or to act on it.",
         parameters=[ARTICLE_ID, etag_header()],
         responses={200: api_serializers.ArticleSerializer, **AUTH_RESPONSES, 404: NOT_FOUND},
     ),

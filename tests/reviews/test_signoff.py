@@ -198,7 +198,10 @@ def test_api_action_with_current_etag_proceeds(make_article, writer, reviewer):
     article = bring_to("in_review", make_article(writer), writer, reviewer, None)
     etag = api_for(reviewer).get(f"/api/v1/editorial/articles/{article.pk}/").headers["ETag"]
     response = api_for(reviewer).post(
-        f"/api/v1/editorial/articles/{article.pk}/approve/", {}, headers={"If-Match": etag}
+        f"/api/v1/editorial/articles/{article.pk}/approve/",
+        {},
+        format="json",
+        headers={"If-Match": etag},
     )
     assert response.status_code == 200
     assert Review.objects.get(article=article).status == Review.Status.APPROVED
@@ -298,7 +301,10 @@ def test_publishing_onto_another_live_address_is_409(
     etag = f'"{intruder.pk}-{intruder.version}-{intruder.state}"'
 
     response = api_for(editor).post(
-        f"/api/v1/editorial/articles/{intruder.pk}/publish/", {}, headers={"If-Match": etag}
+        f"/api/v1/editorial/articles/{intruder.pk}/publish/",
+        {},
+        format="json",
+        headers={"If-Match": etag},
     )
 
     assert response.status_code == 409
