@@ -14,6 +14,7 @@ file for an image writes new names, leaving the old ones to the pages that still
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import IO, TYPE_CHECKING
 
@@ -76,10 +77,20 @@ def _height_at(clean: CleanImage, width: int) -> int:
     return max(1, round(clean.height * width / clean.width))
 
 
+def stored_sha256(name: str) -> str:
+    """SHA-256 (hex) of the stored file ``name``."""
+    sha = hashlib.sha256()
+    with default_storage.open(name, "rb") as stored:
+        for block in iter(lambda: stored.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
 def store_files(clean: CleanImage) -> list[dict]:
     """Write ``clean``'s original and those of its renditions not stored yet, and return the
-    ``Image.renditions`` list: one ``{"width", "height", "format", "name"}`` per file,
-    narrowest first, WebP before the original format."""
+    ``Image.renditions`` list: one ``{"width", "height", "format", "name", "sha256"}`` per
+    file, narrowest first, WebP before the original format. ``sha256`` is the digest of the
+    file's bytes (read back when the file was stored already): the sign-off covers it."""
     _write_once(original_name(clean.digest, clean.format), clean.content)
     formats = ["WEBP"] if clean.format == "WEBP" else ["WEBP", clean.format]
     renditions = []
@@ -89,7 +100,9 @@ def store_files(clean: CleanImage) -> list[dict]:
             resized = None
             for image_format in formats:
                 name = rendition_name(clean.digest, width, image_format)
-                if not default_storage.exists(name):
+                if default_storage.exists(name):
+                    sha256 = stored_sha256(name)
+                else:
                     if width == clean.width and image_format == clean.format:
                         # The original at its own width: the same bytes, not encoded again.
                         content = clean.content
@@ -98,8 +111,15 @@ def store_files(clean: CleanImage) -> list[dict]:
                             resized = source.resize((width, height), PillowImage.Resampling.LANCZOS)
                         content = encode(resized, image_format)
                     _write_once(name, content)
+                    sha256 = hashlib.sha256(content).hexdigest()
                 renditions.append(
-                    {"width": width, "height": height, "format": image_format, "name": name}
+                    {
+                        "width": width,
+                        "height": height,
+                        "format": image_format,
+                        "name": name,
+                        "sha256": sha256,
+                    }
                 )
     return renditions
 

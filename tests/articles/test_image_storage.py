@@ -1,6 +1,8 @@
 """Storing images: the clean original and its renditions under digest names, written once;
 the record's version; what articles hear of a change; the media view; the S3 settings."""
 
+import hashlib
+import importlib
 import json
 import os
 import subprocess
@@ -8,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image as PillowImage
@@ -82,6 +85,41 @@ def test_identical_upload_reuses_the_same_files(writer, editor):
     assert second.digest == first.digest and second.renditions == first.renditions
     assert stored_files() == files
     assert {n: os.stat(Path(settings.MEDIA_ROOT) / n).st_mtime_ns for n in files} == mtimes
+
+
+def test_each_rendition_records_the_sha256_of_its_file(writer, editor):
+    """Every rendition carries the SHA-256 of its stored bytes (the sign-off check compares
+    the files readers are served with it), an identical upload reusing the files too."""
+    first = new_image(writer, image_files.picture(700, 350, "JPEG"))
+    for rendition in first.renditions:
+        stored = (Path(settings.MEDIA_ROOT) / rendition["name"]).read_bytes()
+        assert rendition["sha256"] == hashlib.sha256(stored).hexdigest()
+    assert new_image(editor, image_files.picture(700, 350, "JPEG")).renditions == first.renditions
+
+
+def test_the_upgrade_records_the_sha256_of_renditions_stored_before(writer):
+    """Images stored before renditions carried their SHA-256 (a demo database upgraded) get it
+    from their stored files (migration 0016); a rendition whose file is gone is left without
+    one (the sign-off check reports the missing file)."""
+    image = new_image(writer)
+    before = [
+        {key: value for key, value in rendition.items() if key != "sha256"}
+        for rendition in image.renditions
+    ]
+    Image.objects.filter(pk=image.pk).update(renditions=before)
+    (Path(settings.MEDIA_ROOT) / before[0]["name"]).unlink()
+    migration = importlib.import_module("articles.migrations.0016_rendition_sha256")
+    migration.record_rendition_hashes(django_apps, None)
+    expected = [before[0]] + [
+        {
+            **rendition,
+            "sha256": hashlib.sha256(
+                (Path(settings.MEDIA_ROOT) / rendition["name"]).read_bytes()
+            ).hexdigest(),
+        }
+        for rendition in before[1:]
+    ]
+    assert Image.objects.get(pk=image.pk).renditions == expected
 
 
 def test_replacing_the_file_keeps_the_old_files_and_tells_the_articles(writer, monkeypatch):

@@ -4,6 +4,7 @@ image, verify_signoff checks the stored files, and pages signed before images jo
 digest still verify."""
 
 import datetime
+import hashlib
 import io
 
 import pytest
@@ -120,7 +121,7 @@ def test_pages_signed_before_images_joined_the_digest_still_verify_and_confirm(
 ):
     """A snapshot, approval and audit trail made under format 1 (no images) verify, and a
     clinician can still confirm the page as accurate; its digest is kept."""
-    assert SIGNOFF_FORMAT == 2
+    assert SIGNOFF_FORMAT == 3
     snapshot = PublishedArticle.objects.get(article=live_article)
     old = content_digest(snapshot_content(snapshot), 1)
     assert old != snapshot.digest
@@ -147,6 +148,84 @@ def test_an_approval_of_format_one_still_publishes(make_article, writer, reviewe
     workflow.publish(article=article, user=editor)
     assert PublishedArticle.objects.get(article=article).digest == old
     assert signoff.verify().violations == []
+
+
+def without_rendition_hashes(images: list[dict]) -> list[dict]:
+    """Image data as format 2 recorded it: renditions without their SHA-256."""
+
+    def unhashed(renditions: list[dict]) -> list[dict]:
+        return [
+            {key: value for key, value in item.items() if key != "sha256"} for item in renditions
+        ]
+
+    return [{**data, "renditions": unhashed(data["renditions"])} for data in images]
+
+
+def signed_under_format_two(article: Article) -> str:
+    """Make ``article``'s working copy, live page, approval and audit trail what format 2
+    made: image data without rendition hashes, digest of format 2. Returns that digest."""
+    Article.objects.filter(pk=article.pk).update(images=without_rendition_hashes(article.images))
+    snapshot = PublishedArticle.objects.get(article=article)
+    snapshot.images = without_rendition_hashes(snapshot.images)
+    old = content_digest(snapshot_content(snapshot), 2)
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(images=snapshot.images, digest=old)
+    Review.objects.filter(article=article).update(digest=old)
+    AuditEntry.objects.filter(article=article).exclude(digest="").update(digest=old)
+    return old
+
+
+def test_pages_signed_before_rendition_hashes_joined_still_verify_and_confirm(
+    live_illustrated, reviewer2, signoff_holds
+):
+    """A page with images approved under format 2 (no rendition hashes) verifies, and can be
+    confirmed as still accurate keeping its digest."""
+    old = signed_under_format_two(live_illustrated)
+    assert signoff.verify().violations == []
+    workflow.confirm_current(article=live_illustrated, user=reviewer2, comment="Still accurate.")
+    assert Review.objects.get(article=live_illustrated, status="confirmed").digest == old
+    assert PublishedArticle.objects.get(article=live_illustrated).digest == old
+
+
+def test_an_approval_of_format_two_still_publishes(illustrated, writer, reviewer, editor):
+    """A version saved and approved before the upgrade (its manifest without rendition hashes,
+    a format-2 digest) publishes, and the page verifies."""
+    Article.objects.filter(pk=illustrated.pk).update(
+        images=without_rendition_hashes(illustrated.images)
+    )
+    article = Article.objects.get(pk=illustrated.pk)
+    workflow.submit(article=article, user=writer)
+    workflow.approve(article=article, user=reviewer)
+    from articles.snapshots import reader_content
+
+    old = content_digest(reader_content(article), 2)
+    Review.objects.filter(article=article).update(digest=old)
+    AuditEntry.objects.filter(article=article, action="approve").update(digest=old)
+    workflow.publish(article=article, user=editor)
+    assert PublishedArticle.objects.get(article=article).digest == old
+    assert signoff.verify().violations == []
+
+
+def test_a_format_two_digest_does_not_cover_rendition_hashes(live_illustrated):
+    """Format 2 knew no rendition hashes: a page carrying them cannot pass with its digest."""
+    snapshot = PublishedArticle.objects.get(article=live_illustrated)
+    old = content_digest(snapshot_content(snapshot), 2)
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(digest=old)
+    Review.objects.filter(article=live_illustrated).update(digest=old)
+    assert any("changed after publication" in line for line in violations())
+
+
+def test_a_rendition_altered_under_a_format_two_page_is_caught_by_the_library_record(
+    live_illustrated, image
+):
+    """A format-2 page approved no rendition hash: its files are checked against the hashes
+    the media library recorded for them."""
+    signed_under_format_two(live_illustrated)
+    altered = image.renditions[0]["name"]
+    with open(default_storage.path(altered), "wb") as stored:
+        stored.write(b"RIFF not the stored rendition")
+    lines = violations()
+    assert len(lines) == 1
+    assert f"the stored file {altered} is not the one the media library recorded" in lines[0]
 
 
 def test_a_format_one_digest_does_not_cover_a_page_with_images(live_illustrated):
@@ -188,6 +267,61 @@ def test_verify_signoff_reports_a_missing_image_file(live_illustrated, image):
     """An approved image whose original is gone is caught."""
     default_storage.delete(image.file.name)
     assert any("is missing from the storage" in line for line in violations())
+
+
+def test_each_rendition_file_is_approved_by_its_sha256(live_illustrated, image):
+    """The image data a page was approved with names every rendition file with its SHA-256,
+    so the files readers are served are covered by the digest, not only the original."""
+    snapshot = PublishedArticle.objects.get(article=live_illustrated)
+    renditions = snapshot.images[0]["renditions"]
+    assert renditions
+    for rendition in renditions:
+        with default_storage.open(rendition["name"], "rb") as stored:
+            assert rendition["sha256"] == hashlib.sha256(stored.read()).hexdigest()
+
+
+def test_verify_signoff_reports_a_rendition_file_altered_in_the_storage(live_illustrated, image):
+    """Other bytes under a rendition's name (the files pages, the API and sharing tags link
+    to) are caught, naming the file, while the original is untouched."""
+    altered = image.renditions[-1]["name"]
+    with default_storage.open(altered, "rb") as stored:
+        before = stored.read()
+    path = default_storage.path(altered)
+    with open(path, "wb") as stored:
+        stored.write(before[:-1] + bytes([before[-1] ^ 1]))
+    lines = violations()
+    assert [line for line in lines if altered in line] == [
+        f"article {live_illustrated.pk} ({live_illustrated.slug}) version 1: image {image.pk}: "
+        f"the stored file {altered} is not the one approved (its SHA-256 is "
+        f"{signoff.stored_file_digest(altered)[:12]}…, approved "
+        f"{image.renditions[-1]['sha256'][:12]}…): it was replaced or altered in the storage"
+    ]
+    assert len(lines) == 1
+
+
+def test_verify_signoff_reports_a_missing_rendition_file(live_illustrated, image):
+    """A rendition named in the snapshot but gone from the storage is caught."""
+    gone = image.renditions[0]["name"]
+    default_storage.delete(gone)
+    assert any(f"its file {gone} is missing from the storage" in line for line in violations())
+
+
+def test_verify_signoff_reads_each_file_once(
+    live_illustrated, image, make_article, writer, reviewer, editor, monkeypatch
+):
+    """Two pages showing the same image: each of its files is read once per run."""
+    second = make_article(
+        writer, title="Also illustrated", body=f"Text [@1].\n\n![](image:{image.pk})"
+    )
+    workflow.submit(article=second, user=writer)
+    workflow.approve(article=second, user=reviewer)
+    workflow.publish(article=second, user=editor)
+    read: list[str] = []
+    real = signoff.stored_file_digest
+    monkeypatch.setattr(signoff, "stored_file_digest", lambda name: read.append(name) or real(name))
+    assert signoff.verify().violations == []
+    expected = {image.file.name} | {rendition["name"] for rendition in image.renditions}
+    assert sorted(read) == sorted(expected)
 
 
 def test_verify_signoff_reports_image_data_changed_in_the_snapshot(live_illustrated):
