@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from mbc_cms.version_admin import SafeVersionAdmin
 
 from ..images import rights, uploads
-from ..images.renditions import store_image
+from ..images.renditions import PreparedImage, prepare_files, store_image
 from ..models import Article, Image
 
 
@@ -29,8 +29,8 @@ class ImageAdminForm(forms.ModelForm):
     upload = forms.FileField(
         label="Image file",
         required=False,
-        help_text="JPEG, PNG or WebP, at most 20 MB and 40 megapixels. Location and camera "
-        "details are removed from the file.",
+        help_text="JPEG, PNG or WebP, at most 20 MB, 40 megapixels and 16383 pixels a side. "
+        "Location and camera details are removed from the file.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     source_url = forms.URLField(
@@ -60,7 +60,7 @@ class ImageAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.clean_image: uploads.CleanImage | None = None
+        self.prepared_image: PreparedImage | None = None
         if self.instance.pk is None:
             self.fields["upload"].required = True
         else:
@@ -73,7 +73,9 @@ class ImageAdminForm(forms.ModelForm):
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:
-            self.clean_image = uploads.clean_upload(upload)
+            # Checked, cleaned and its renditions encoded now, so that any refusal is an
+            # error on this field; the files are written when the record is saved.
+            self.prepared_image = prepare_files(uploads.clean_upload(upload))
         return upload
 
 
@@ -307,7 +309,7 @@ class ImageAdmin(SafeVersionAdmin):
         store_image(
             image=obj,
             user=request.user,
-            upload=form.clean_image,
+            upload=form.prepared_image,
             comment="Changed in the admin." if change else "Uploaded in the admin.",
         )
 

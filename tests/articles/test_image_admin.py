@@ -13,6 +13,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import image_usage
+from articles.images import uploads
 from articles.images.renditions import store_image
 from articles.models import Article, Image
 from tests.admin_client import AdminSession
@@ -122,6 +123,42 @@ def test_refused_files_are_named_on_the_field_and_nothing_is_stored(writer, cont
     assert response.status_code == 200
     assert field_errors(response, "upload") == [message]
     assert message in response.text
+    assert not Image.objects.exists()
+    assert stored_files() == set()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "size"),
+    [
+        (image_files.long_sided_png(300, 17_000), "diagram.png", "300 × 17000"),
+        (image_files.wide_canvas_webp(20_000, 100), "strip.webp", "20000 × 100"),
+    ],
+    ids=["tall-png", "animated-webp-canvas"],
+)
+def test_a_side_longer_than_webp_allows_is_named_on_the_field(writer, content, name, size):
+    """A 300 × 17000 PNG (under 40 megapixels) and an animated WebP declaring a 20000-pixel
+    canvas are refused on the file field, not with an error page; nothing is stored."""
+    response = AdminSession(writer).post(ADD, form(upload=upload(content, name, "image/png")))
+    assert response.status_code == 200
+    assert field_errors(response, "upload") == [
+        f"This image is {size} pixels: images may be at most 16383 pixels wide or high. "
+        "Export it smaller and upload the new file."
+    ]
+    assert not Image.objects.exists()
+    assert stored_files() == set()
+
+
+def test_a_rendition_the_encoder_refuses_is_named_on_the_field(writer, monkeypatch):
+    """Should a rendition fail to encode (here the side limit raised past WebP's own), the
+    form says so on the file field and nothing is stored."""
+    monkeypatch.setattr(uploads, "MAX_SIDE", 20_000)
+    content = image_files.long_sided_png(300, 17_000)
+    response = AdminSession(writer).post(ADD, form(upload=upload(content, "diagram.png")))
+    assert response.status_code == 200
+    assert field_errors(response, "upload") == [
+        "This image could not be converted to WEBP for the web; export it again (smaller, "
+        "or in another format) and upload the new file."
+    ]
     assert not Image.objects.exists()
     assert stored_files() == set()
 

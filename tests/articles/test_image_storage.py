@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.exceptions import ValidationError
 from PIL import Image as PillowImage
 from reversion.models import Version
 
 from articles import image_usage
 from articles.images.renditions import store_image
+from articles.images.uploads import CleanImage
 from articles.models import Image
 from tests.articles import image_files
 from tests.articles.image_files import upload
@@ -169,6 +171,47 @@ def test_refused_upload_stores_nothing(writer):
         new_image(writer, image_files.decompression_bomb())
     with pytest.raises(ValidationError):
         new_image(writer, image_files.SVG)
+    assert not Image.objects.exists()
+    assert stored_files() == set()
+
+
+def test_an_encoder_error_while_storing_is_a_refusal_and_stores_nothing(writer):
+    """A clean image whose renditions cannot be encoded (here taller than WebP allows, as
+    clean_upload would refuse) is refused with a ValidationError: no record, and no file,
+    not even its original."""
+    content = image_files.long_sided_png(300, 17_000)
+    clean = CleanImage(
+        content=content,
+        format="PNG",
+        width=300,
+        height=17_000,
+        digest=hashlib.sha256(content).hexdigest(),
+    )
+    image = Image(title="Too tall", alt_text="A tall strip.")
+    with pytest.raises(ValidationError) as raised:
+        store_image(image=image, user=writer, upload=clean)
+    assert raised.value.code == "cannot_encode"
+    assert not Image.objects.exists()
+    assert stored_files() == set()
+
+
+def test_a_storage_failure_removes_the_files_this_upload_wrote(writer, monkeypatch):
+    """Should the storage fail part-way (a full disk), the files written so far are removed
+    and the original is never written: no half-stored image is left for a later identical
+    upload to reuse."""
+    real_save = default_storage.save
+    saved: list[str] = []
+
+    def failing_save(name, content, *args, **kwargs):
+        if len(saved) == 3:
+            raise OSError("No space left on device")
+        saved.append(name)
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", failing_save)
+    with pytest.raises(OSError):
+        new_image(writer)
+    assert len(saved) == 3 and not any(name.endswith("/original.png") for name in saved)
     assert not Image.objects.exists()
     assert stored_files() == set()
 
