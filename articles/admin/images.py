@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 
 from mbc_cms.version_admin import SafeVersionAdmin
 
+from .. import image_usage
 from ..images import rights, uploads
 from ..images.renditions import PreparedImage, prepare_files, store_image
 from ..models import Article, Image
@@ -315,8 +316,8 @@ class ImageAdmin(SafeVersionAdmin):
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """Django's list of what a deletion takes, with the articles showing any of the
-        images (``images.rights.articles_showing``) as protected: an image in use is never
-        deleted."""
+        images (``image_usage.articles_referencing``: archived ones, and any page that went
+        live, included) as protected: an image an article shows is never deleted."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         protected = list(protected)
         images = list(objs)
@@ -324,7 +325,7 @@ class ImageAdmin(SafeVersionAdmin):
         listed = {image.pk for image in images}
         seen: set[int] = set()
         for image in images:
-            for article in rights.articles_showing(image):
+            for article in image_usage.articles_referencing(image).order_by("title", "pk"):
                 if article.pk in seen or article.lead_image_id in listed:
                     continue
                 seen.add(article.pk)

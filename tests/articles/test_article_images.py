@@ -386,6 +386,23 @@ def test_expired_rights_take_the_image_off_the_page_api_json_ld_and_sharing_tags
     assert image.digest not in json.dumps(data)
 
 
+def test_an_image_gone_from_the_library_leaves_the_page_and_the_api(publish_with, make_image):
+    """An image whose library row is gone (deleted before deletion checked every page) has
+    nobody to vouch for its rights: it leaves the page and the API like an expired one."""
+    image = make_image()
+    kept = make_image(title="Kept", color=(0, 0, 0), caption="Still shown.")
+    article = publish_with(f"Text [@1].\n\n![](image:{image.pk})\n\n![](image:{kept.pk})")
+    Image.objects.filter(pk=image.pk).delete()
+    page = fresh_page(f"/articles/{article.slug}/")
+    assert [re.search(r'data-image="(\d+)"', f).group(1) for f in figures(page)] == [str(kept.pk)]
+    assert f"/media/images/{image.digest}/" not in page
+    cache.clear()
+    caching.forget_state()
+    data = APIClient().get(f"/api/v1/articles/{article.slug}/").json()
+    assert [entry["caption"] for entry in data["images"]] == ["Still shown."]
+    assert image.digest not in json.dumps(data)
+
+
 def test_rights_ending_today_still_show_the_image_today(publish_with, image):
     """Rights that end today still cover today (``Image.objects.rights_expired``)."""
     article = publish_with(f"Text [@1].\n\n![](image:{image.pk})")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from PIL import Image as PillowImage
 from reversion.models import Version
 

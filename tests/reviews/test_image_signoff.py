@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles import caching
 from articles.image_usage import articles_using, image_changed
+from articles.images.renditions import store_image
 from articles.models import Article, Image, PublishedArticle
 from articles.snapshots import (
     SIGNOFF_FORMAT,
@@ -385,6 +386,46 @@ def test_archived_articles_are_left_alone(illustrated, image, editor):
     assert list(articles_using(image)) == []
 
 
+def test_unarchiving_reads_the_images_again_from_the_library(
+    illustrated, image, editor, signoff_holds
+):
+    """An image changed while its article was archived (archived articles are left alone):
+    the restored article gets a version showing the image as it now is."""
+    workflow.archive(article=illustrated, user=editor, reason="Paused.")
+    image.caption = "A caption written while the article was archived."
+    store_image(image=image, user=editor)
+    assert Article.objects.get(pk=illustrated.pk).version == 1
+    article = workflow.unarchive(article=Article.objects.get(pk=illustrated.pk), user=editor)
+    article = Article.objects.get(pk=article.pk)
+    assert article.archived_at is None and article.version == 2
+    assert article.images[0]["caption"] == "A caption written while the article was archived."
+    assert "media library" in article.revisions.get(version=2).revision.get_comment()
+
+
+def test_unarchiving_saves_no_version_when_the_images_did_not_change(illustrated, editor):
+    """Restored with its images as they stand, the article keeps its version."""
+    workflow.archive(article=illustrated, user=editor, reason="Paused.")
+    article = workflow.unarchive(article=Article.objects.get(pk=illustrated.pk), user=editor)
+    assert Article.objects.get(pk=article.pk).version == 1
+
+
+def test_an_image_deleted_while_its_article_was_archived_cannot_go_live_again(
+    live_illustrated, image, writer, editor, signoff_holds
+):
+    """An image deleted (as the library allowed before deletion looked at archived articles)
+    while only an archived article showed it, its rights since expired: restoring the article
+    drops it from the version's images, and the version cannot be sent for review."""
+    workflow.archive(article=live_illustrated, user=editor, reason="Paused.")
+    Image.objects.filter(pk=image.pk).update(
+        rights_expire_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    Image.objects.filter(pk=image.pk).delete()
+    article = workflow.unarchive(article=Article.objects.get(pk=live_illustrated.pk), user=editor)
+    assert Article.objects.get(pk=article.pk).images == []
+    with pytest.raises(workflow.InvalidInput, match=f"image:{image.pk}"):
+        workflow.submit(article=Article.objects.get(pk=article.pk), user=writer)
+
+
 def test_articles_using_an_image_in_one_query(
     make_article, writer, live_illustrated, image, make_image, django_assert_num_queries
 ):
@@ -410,6 +451,16 @@ def test_an_unknown_image_stops_a_submission_naming_the_body(make_article, write
     with pytest.raises(workflow.InvalidInput, match="image:424242") as refused:
         workflow.submit(article=article, user=writer)
     assert refused.value.field == "body"
+
+
+def test_an_image_gone_from_the_library_stops_a_submission(illustrated, image, writer):
+    """A version whose images include one whose library row is gone (deleted after the
+    version was saved) cannot be sent for review: the body names it."""
+    Image.objects.filter(pk=image.pk).delete()
+    with pytest.raises(workflow.InvalidInput, match=f"image:{image.pk}") as refused:
+        workflow.submit(article=illustrated, user=writer)
+    assert refused.value.field == "body"
+    assert "media library has no such image" in str(refused.value)
 
 
 def test_an_image_from_elsewhere_stops_a_submission(make_article, writer):
