@@ -185,7 +185,11 @@ class ImageAdmin(SafeVersionAdmin):
                     "source_url",
                     "rights_holder",
                     "rights_expire_on",
-                ]
+                ],
+                "description": "The licence, its terms, the source and the rights holder are "
+                "part of the approved content too (credited under the image and in the page's "
+                "structured data); the expiry date is not: from the day after it, readers are "
+                "no longer shown the image.",
             },
         ),
         (

@@ -235,6 +235,10 @@ def describe(data: dict) -> str:
     line = credit_line(data) or license_label(data)
     if line:
         parts.append(f"credit {line}")
+    if data.get("rights_holder"):
+        parts.append(f"rights holder {data['rights_holder']}")
+    if data.get("source_url"):
+        parts.append(f"source {data['source_url']}")
     parts.append(f"{data.get('width')}×{data.get('height')} {data.get('format')}")
     parts.append(f"file sha256 {str(data.get('digest'))[:12]}…")
     return "; ".join(parts)

@@ -50,6 +50,8 @@ SHOWN_FIELDS = (
     "credit",
     "license",
     "license_text",
+    "rights_holder",
+    "source_url",
 )
 
 

@@ -238,6 +238,23 @@ def test_the_comparison_shows_the_images_and_lead_image_in_words(make_article, w
     assert changes["lead_image"].old == ""
 
 
+def test_the_comparison_names_a_change_of_rights_holder_or_source(make_article, writer, make_image):
+    """The rights holder and source are in the image's data (and its digest): comparing the
+    versions says what changed in them."""
+    image = make_image(source_url="https://example.org/diagram")
+    article = make_article(writer, body=f"Text [@1].\n\n![](image:{image.pk})")
+    Image.objects.filter(pk=image.pk).update(
+        rights_holder="Corrected Holder Ltd", source_url="https://example.org/corrected"
+    )
+    workflow.save_working_copy(article=article, user=writer)
+    images = {change.name: change for change in compare_versions(article, 1, 2)}["images"]
+    assert images.changed
+    assert "rights holder MBC Info charity" in images.old
+    assert "source https://example.org/diagram" in images.old
+    assert "rights holder Corrected Holder Ltd" in images.new
+    assert "source https://example.org/corrected" in images.new
+
+
 def test_a_restore_reads_the_images_from_the_library_as_it_now_stands(
     make_article, writer, editor, image
 ):

@@ -211,7 +211,7 @@ def test_editing_alt_text_tells_the_articles_and_keeps_the_file(writer, monkeypa
     image.refresh_from_db()
     assert image.alt_text == "A clearer description."
     assert [(call[0].pk, call[1], call[2]) for call in calls] == [
-        (image.pk, writer, ["alt_text", "caption", "credit", "license"])
+        (image.pk, writer, ["alt_text", "caption", "credit", "license", "rights_holder"])
     ]
 
 

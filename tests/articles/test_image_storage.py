@@ -149,13 +149,17 @@ def test_replacing_the_file_keeps_the_old_files_and_tells_the_articles(writer, m
         ({"caption": "New caption", "credit": "Someone"}, ["caption", "credit"]),
         ({"decorative": True, "alt_text": ""}, ["alt_text", "decorative"]),
         ({"license": "cc0-1.0"}, ["license"]),
-        ({"title": "Only the library's title", "rights_holder": "Us"}, None),
+        (
+            {"rights_holder": "Us", "source_url": "https://example.org/ours"},
+            ["rights_holder", "source_url"],
+        ),
+        ({"title": "Only the library's title"}, None),
     ],
-    ids=["alt", "caption-credit", "decorative", "licence", "title-only"],
+    ids=["alt", "caption-credit", "decorative", "licence", "rights-holder-source", "title-only"],
 )
 def test_articles_hear_of_changes_to_what_they_show(writer, monkeypatch, changes, told):
-    """Alt text, decorative, caption, credit and licence changes go to image_changed; the
-    library's own title does not."""
+    """Alt text, decorative, caption, credit, licence, rights holder and source changes go to
+    image_changed; the library's own title does not."""
     calls = []
     monkeypatch.setattr(image_usage, "image_changed", lambda *args: calls.append(args) or [])
     image = Image.objects.get(pk=new_image(writer).pk)

@@ -369,6 +369,24 @@ def test_a_changed_image_makes_a_new_version_and_the_live_page_keeps_the_approve
     assert 'alt="A clearer description of the outline."' in page
 
 
+def test_a_new_rights_holder_or_source_reaches_the_articles_for_review(
+    live_illustrated, image, editor, signoff_holds
+):
+    """The rights holder (in the page's JSON-LD) and the source are part of what an article
+    shows: changed in the library, each article using the image gets a version to review,
+    and the live page keeps the approved data meanwhile."""
+    image.rights_holder = "Corrected Holder Ltd"
+    image.source_url = "https://example.org/corrected"
+    store_image(image=image, user=editor)
+    article = Article.objects.get(pk=live_illustrated.pk)
+    assert (article.version, article.state) == (2, State.DRAFT)
+    assert article.images[0]["rights_holder"] == "Corrected Holder Ltd"
+    assert article.images[0]["source_url"] == "https://example.org/corrected"
+    comment = article.revisions.get(version=2).revision.get_comment()
+    assert "rights holder, source" in comment
+    assert "Corrected Holder Ltd" not in page_of(article)
+
+
 def test_an_image_change_readers_do_not_see_makes_no_version(illustrated, image, editor):
     """A change of the title only (never shown) saves no version."""
     image.title = "Renamed"
