@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from reviews import notifications
 
@@ -31,6 +32,27 @@ def expiring_images(today: datetime.date | None = None, days: int = EXPIRING_DAY
     return Image.objects.filter(
         rights_expire_on__gte=today, rights_expire_on__lte=today + datetime.timedelta(days=days)
     )
+
+
+def files_may_be_shown(digest: str, today: datetime.date | None = None) -> bool:
+    """Whether readers may still be served the stored files of ``digest`` (its original and
+    renditions, ``images/<digest>/…``): while a library image with that file may be shown
+    (two images may share one file, each with its own rights). A file no image has any more
+    (replaced by a new one, kept for the pages approved with it) is served while an image
+    that had it, as its recorded versions say, may be shown; a file no image ever had on
+    record is served (nothing says whose it is)."""
+    holders = Image.objects.filter(digest=digest)
+    if not holders.exists():
+        had = (
+            Version.objects.get_for_model(Image)
+            .filter(serialized_data__contains=digest)
+            .values_list("object_id", flat=True)
+        )
+        previous = {int(pk) for pk in had}
+        if not previous:
+            return True
+        holders = Image.objects.filter(pk__in=previous)
+    return holders.shown(today).exists()
 
 
 def _shown_ids(*manifests: list | dict | None) -> set[int]:

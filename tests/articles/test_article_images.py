@@ -15,6 +15,7 @@ from articles import caching
 from articles.images.delivery import image_data
 from articles.images.manifest import build_manifest
 from articles.models import Article, Image
+from articles.previews import preview_url
 from articles.rendering import render_markdown, sanitise_figure
 from articles.selectors import compare_versions
 from articles.snapshots import reader_content
@@ -418,6 +419,31 @@ def test_an_image_gone_from_the_library_leaves_the_page_and_the_api(publish_with
     data = APIClient().get(f"/api/v1/articles/{article.slug}/").json()
     assert [entry["caption"] for entry in data["images"]] == ["Still shown."]
     assert image.digest not in json.dumps(data)
+
+
+def test_a_shared_preview_withdraws_images_like_public_pages(make_article, writer, make_image):
+    """A signed preview link shows the version's images, less those whose rights expired
+    (their caption left as text) or that left the library, as public pages do."""
+    image = make_image()
+    gone = make_image(title="Gone", color=(0, 0, 0), caption="No longer in the library.")
+    kept = make_image(title="Kept", color=(9, 9, 9), caption="Still shown.")
+    article = make_article(
+        writer,
+        body=f"Text [@1].\n\n![](image:{image.pk})\n\n![](image:{gone.pk})\n\n![](image:{kept.pk})",
+    )
+    url = preview_url(article.pk, article.version)
+    assert len(figures(Client().get(url).text)) == 3
+    Image.objects.filter(pk=image.pk).update(
+        rights_expire_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    Image.objects.filter(pk=gone.pk).delete()
+    page = Client().get(url).text
+    assert [re.search(r'data-image="(\d+)"', f).group(1) for f in figures(page)] == [str(kept.pk)]
+    assert image.digest not in page and gone.digest not in page
+    assert (
+        '<p class="article-image-withdrawn">The places breast cancer most often spreads to.</p>'
+        in page
+    )
 
 
 def test_rights_ending_today_still_show_the_image_today(publish_with, image):

@@ -1,6 +1,7 @@
 """Storing images: the clean original and its renditions under digest names, written once;
 the record's version; what articles hear of a change; the media view; the S3 settings."""
 
+import datetime
 import hashlib
 import importlib
 import json
@@ -14,6 +15,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image as PillowImage
 from reversion.models import Version
 
@@ -248,6 +250,64 @@ def test_media_view_serves_files_cacheable_forever(client, writer):
         assert body == (Path(settings.MEDIA_ROOT) / name).read_bytes()
     assert client.head(f"/media/{image.file.name}").status_code == 200
     assert client.post(f"/media/{image.file.name}").status_code == 405
+
+
+def expire(*images: Image, on: datetime.date | None = None) -> None:
+    """End the rights of ``images`` yesterday (or ``on``)."""
+    ended = on or timezone.localdate() - datetime.timedelta(days=1)
+    Image.objects.filter(pk__in=[image.pk for image in images]).update(rights_expire_on=ended)
+
+
+def status_of(client, image_or_name: Image | str) -> int:
+    name = image_or_name if isinstance(image_or_name, str) else image_or_name.file.name
+    return client.get(f"/media/{name}").status_code
+
+
+def test_media_view_refuses_the_files_of_an_image_whose_rights_expired(client, writer):
+    """From the day after its rights end, the image's original and renditions are 404, not
+    cacheable; on its last day they are still served."""
+    image = new_image(writer, image_files.picture(700, 350, "JPEG"))
+    expire(image, on=timezone.localdate())
+    assert status_of(client, image) == 200
+    expire(image)
+    for name in [image.file.name, *(rendition["name"] for rendition in image.renditions)]:
+        response = client.get(f"/media/{name}")
+        assert response.status_code == 404, name
+        assert "immutable" not in response.get("Cache-Control", "")
+
+
+def test_a_file_two_images_share_is_served_while_either_may_be_shown(client, writer, editor):
+    """Two library images with the same file (identical uploads) and different rights: the
+    file is served until the rights of both have ended."""
+    first = new_image(writer, image_files.phone_photo())
+    second = new_image(editor, image_files.phone_photo(), title="Again")
+    assert first.digest == second.digest
+    expire(first)
+    assert status_of(client, first) == 200
+    expire(second)
+    assert status_of(client, first) == 404
+
+
+def test_the_old_files_of_a_replaced_image_are_served_while_its_rights_last(client, writer):
+    """After a new file, the old one (no library image has it any more, pages approved with
+    it still link to it) is served until the rights of the image it belonged to end."""
+    image = new_image(writer)
+    old = image.file.name
+    store_image(image=image, user=writer, upload=upload(image_files.picture(800, 400, "JPEG")))
+    assert not Image.objects.filter(digest=old.split("/")[1]).exists()
+    assert status_of(client, old) == 200
+    expire(image)
+    assert status_of(client, old) == 404
+    assert status_of(client, image) == 404
+
+
+def test_a_file_no_image_ever_had_is_still_served(client, writer):
+    """A stored file that no library image has or had on record (rows written without a
+    version, before the library recorded one) keeps being served: its rights are unknown."""
+    image = new_image(writer)
+    Image.objects.filter(pk=image.pk).delete()
+    Version.objects.all().delete()
+    assert status_of(client, image) == 200
 
 
 @pytest.mark.parametrize(
