@@ -60,6 +60,20 @@ def articles_using(image: Image) -> models.QuerySet[Article]:
     return Article.objects.active().filter(_showing(image) | Q(pk__in=on_pages))
 
 
+def articles_referencing(image: Image) -> models.QuerySet[Article]:
+    """Every article, archived ones included, whose working copy shows ``image`` or any of
+    whose snapshots (live, scheduled, or one that went before) shows it: what stops the image
+    being deleted, since an archived article can be restored and an old version published
+    again. One query."""
+    from .models import Article, PublishedArticle
+
+    pattern = json_pattern(image.pk)
+    on_pages = PublishedArticle.objects.filter(
+        Q(images__icontains=pattern) | Q(lead_image__icontains=pattern)
+    ).values("article_id")
+    return Article.objects.filter(_showing(image) | Q(pk__in=on_pages))
+
+
 def _comment(image: Image, fields: list[str]) -> str:
     changed = sorted({CHANGED_FIELDS.get(name, name.replace("_", " ")) for name in fields})
     what = ", ".join(changed) if changed else "its details"

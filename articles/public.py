@@ -7,9 +7,9 @@ shown at all (``live_articles``), from the first read of the day it falls due, e
 ``reviews.workflow.overdue`` records its unpublication.
 
 Images are shown as approved (the snapshot's ``images`` and ``lead_image``), except those
-whose rights have expired since: ``page_images`` takes them off the page, the API, the
-structured data and the sharing tags at read time, in one query (the public cache starts a
-new generation at local midnight, when rights run out).
+whose rights have expired since or that are no longer in the media library: ``page_images``
+takes them off the page, the API, the structured data and the sharing tags at read time, in
+one query (the public cache starts a new generation at local midnight, when rights run out).
 """
 
 import datetime
@@ -170,24 +170,39 @@ def _withdraw_figures(body_html: str, images: list[dict], withdrawn: set[int]) -
     return FIGURE_RE.sub(replace, body_html)
 
 
+def withdrawn_images(ids: set[int], today: datetime.date | None = None) -> set[int]:
+    """Of the images ``ids``, those readers may not be shown ``today``: their rights have
+    expired, or they are no longer in the media library (nobody vouches for their rights any
+    more). One query, none without ids."""
+    if not ids:
+        return set()
+    return ids - set(Image.objects.shown(today).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def images_shown(
+    body_html: str,
+    images: list[dict],
+    lead_image: dict | None,
+    today: datetime.date | None = None,
+) -> PageImages:
+    """What a rendering shows of its images ``today``: ``body_html`` (whose i-th figure is
+    the i-th entry of ``images``), ``images`` and ``lead_image``, less those withdrawn
+    (``withdrawn_images``). Public pages, the API and shared previews all go through it."""
+    ids = {data["id"] for data in images} | ({lead_image["id"]} if lead_image else set())
+    withdrawn = withdrawn_images(ids, today)
+    if not withdrawn:
+        return PageImages(body_html=body_html, images=images, lead_image=lead_image)
+    return PageImages(
+        body_html=_withdraw_figures(body_html, images, withdrawn),
+        images=[data for data in images if data["id"] not in withdrawn],
+        lead_image=lead_image if lead_image and lead_image["id"] not in withdrawn else None,
+    )
+
+
 def page_images(snapshot: PublishedArticle, today: datetime.date | None = None) -> PageImages:
     """The images ``snapshot`` shows today: its approved images less those whose rights
-    expired (one query, none for a page without images)."""
-    images = list(snapshot.images or [])
-    lead = snapshot.lead_image
-    ids = {data["id"] for data in images} | ({lead["id"]} if lead else set())
-    if not ids:
-        return PageImages(body_html=snapshot.body_html, images=images, lead_image=lead)
-    withdrawn = set(
-        Image.objects.rights_expired(today).filter(pk__in=ids).values_list("pk", flat=True)
-    )
-    return PageImages(
-        body_html=_withdraw_figures(snapshot.body_html, images, withdrawn)
-        if withdrawn
-        else snapshot.body_html,
-        images=[data for data in images if data["id"] not in withdrawn],
-        lead_image=lead if lead and lead["id"] not in withdrawn else None,
-    )
+    expired or that left the library (one query, none for a page without images)."""
+    return images_shown(snapshot.body_html, list(snapshot.images or []), snapshot.lead_image, today)
 
 
 # Search ---------------------------------------------------------------------------------------

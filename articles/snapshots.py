@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 
 # Bumped whenever the canonical content gains or changes a key (images, translations), so a
 # digest always says which rules made it. 1: text, references, byline, trials. 2: and the
-# images shown (``images``, ``lead_image``).
-SIGNOFF_FORMAT = 2
+# images shown (``images``, ``lead_image``). 3: and the SHA-256 of each of their renditions
+# (``renditions[].sha256``: the files readers are served).
+SIGNOFF_FORMAT = 3
 # The keys each format added to the canonical content.
 FORMAT_KEYS = {2: ("images", "lead_image")}
+# The format that added a key to each image's renditions.
+RENDITION_HASH_FORMAT = 3
 
 
 def person_name(user: AbstractBaseUser) -> str:
@@ -117,10 +120,42 @@ def snapshot_content(snapshot: PublishedArticle) -> dict[str, Any]:
     }
 
 
+def _shown_images(content: dict[str, Any]) -> list[dict]:
+    lead = content.get("lead_image")
+    return [*(content.get("images") or []), *([lead] if lead else [])]
+
+
+def _holds_rendition_hashes(content: dict[str, Any]) -> bool:
+    return any(
+        isinstance(rendition, dict) and "sha256" in rendition
+        for data in _shown_images(content)
+        if isinstance(data, dict)
+        for rendition in data.get("renditions") or []
+    )
+
+
+def _without_rendition_hashes(data: Any) -> Any:
+    if not isinstance(data, dict) or not data.get("renditions"):
+        return data
+    renditions = [
+        {key: value for key, value in rendition.items() if key != "sha256"}
+        if isinstance(rendition, dict)
+        else rendition
+        for rendition in data["renditions"]
+    ]
+    return {**data, "renditions": renditions}
+
+
 def _format_content(content: dict[str, Any], signoff_format: int) -> dict[str, Any]:
     """``content`` as format ``signoff_format`` knew it: without the keys added later."""
     later = {key for number, keys in FORMAT_KEYS.items() if number > signoff_format for key in keys}
-    return {name: value for name, value in content.items() if name not in later}
+    known = {name: value for name, value in content.items() if name not in later}
+    if signoff_format < RENDITION_HASH_FORMAT:
+        if known.get("images"):
+            known["images"] = [_without_rendition_hashes(data) for data in known["images"]]
+        if known.get("lead_image"):
+            known["lead_image"] = _without_rendition_hashes(known["lead_image"])
+    return known
 
 
 def content_digest(content: dict[str, Any], signoff_format: int = SIGNOFF_FORMAT) -> str:
@@ -137,11 +172,14 @@ def content_digest(content: dict[str, Any], signoff_format: int = SIGNOFF_FORMAT
 
 def signoff_formats(content: dict[str, Any]) -> list[int]:
     """The formats whose rules can describe ``content``, the current one first: an older
-    format only when the content holds nothing it did not know (format 1: no image)."""
+    format only when the content holds nothing it did not know (format 2: no rendition
+    hash; format 1: no image either)."""
     formats = [SIGNOFF_FORMAT]
     for number in range(SIGNOFF_FORMAT - 1, 0, -1):
         added = [key for later, keys in FORMAT_KEYS.items() if later > number for key in keys]
         if any(content.get(key) for key in added):
+            break
+        if number < RENDITION_HASH_FORMAT and _holds_rendition_hashes(content):
             break
         formats.append(number)
     return formats
@@ -149,7 +187,8 @@ def signoff_formats(content: dict[str, Any]) -> list[int]:
 
 def digest_format(content: dict[str, Any], digest: str) -> int | None:
     """The format under which ``content`` has ``digest``, or None if it has it under none:
-    a sign-off given before images joined the digest still holds for a page without any."""
+    a sign-off given before images (or their rendition hashes) joined the digest still holds
+    for a page without any."""
     for signoff_format in signoff_formats(content):
         if content_digest(content, signoff_format) == digest:
             return signoff_format

@@ -227,7 +227,9 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    """Template ``articles/preview.html``: one working-copy version, for a shared link."""
+    """Template ``articles/preview.html``: one working-copy version, for a shared link
+    (``rendered``: its rendering, whose table of contents is shown; ``body_html``: its body
+    less the images readers may no longer be shown)."""
     try:
         article_id, version = read_preview_token(token)
     except PreviewExpired:
@@ -243,12 +245,15 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         len(content.references),
         images=by_id(content.fields.get("images") or []),
     )
+    # An image whose rights ended, or that left the library, is withdrawn as on public pages.
+    shown = public.images_shown(rendered.html, list(rendered.images), None)
     context = {
         "article": article,
         "version": version,
         "fields": content.fields,
         "references": content.references,
         "rendered": rendered,
+        "body_html": shown.body_html,
     }
     response = render(request, "articles/preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -94,20 +94,25 @@ def _listed(numbers: list[int]) -> str:
 
 def image_problems(article: Article) -> list[Problem]:
     """Library images the version cannot show: named but not in the media library when it
-    was saved (its manifest), standing where no figure can, or whose rights expired (the
-    lead image too)."""
+    was saved (its manifest) or no longer in it now (its row deleted since), standing where
+    no figure can, or whose rights expired (the lead image too)."""
     found: list[Problem] = []
     manifest = by_id(article.images)
     rendering = render_markdown(article.body or "", images=manifest)
     refs = rendering.image_refs
-    unknown = sorted({ref.image_id for ref in refs if ref.image_id not in manifest})
+    in_library = (
+        set(Image.objects.filter(pk__in=manifest).values_list("pk", flat=True))
+        if manifest
+        else set()
+    )
+    unknown = sorted({ref.image_id for ref in refs if ref.image_id not in in_library})
     if unknown:
         found.append(
             Problem(
                 "body",
                 f"The body shows {_listed(unknown)}, but the media library has no such image "
-                "(as of this version): correct the number, or add the image to the library "
-                "and save again.",
+                "(as of this version, or any more): correct the number, or add the image to "
+                "the library and save again.",
             )
         )
     misplaced = sorted({ref.image_id for ref in rendering.misplaced})
@@ -120,8 +125,8 @@ def image_problems(article: Article) -> list[Problem]:
             )
         )
     expired = (
-        set(Image.objects.rights_expired().filter(pk__in=manifest).values_list("pk", flat=True))
-        if manifest
+        set(Image.objects.rights_expired().filter(pk__in=in_library).values_list("pk", flat=True))
+        if in_library
         else set()
     )
     in_body = sorted(expired & {ref.image_id for ref in refs})

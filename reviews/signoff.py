@@ -16,11 +16,14 @@ For each open snapshot (live now, or scheduled to go live) :func:`verify` checks
 6. the audit trail records the sign-off (by that reviewer, with that digest) and the
    publication of that version;
 7. each image the snapshot shows has its stored original, whose SHA-256 is the file digest
-   that was approved (a file replaced or tampered with in the storage is caught).
+   that was approved, and every rendition it names (the files pages, the API and the sharing
+   tags link to), whose SHA-256 is the one approved with it (a file missing, replaced or
+   tampered with in the storage is caught). Each distinct file is read once per run.
 
 A snapshot's digest is checked under the sign-off format it was made in
 (``articles.snapshots.digest_format``): pages approved before images joined the digest still
-verify, as long as they show no image.
+verify, as long as they show no image; pages approved before rendition hashes joined it
+(format 2) have their renditions compared with the hashes the media library recorded.
 
 ``manage.py verify_signoff`` prints one line per violation. It reads in chunks with a fixed
 number of queries per chunk, so it stays fast at 100,000 articles.
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,7 +45,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.images.delivery import original_name
-from articles.models import Article, ArticleRevision, PublishedArticle
+from articles.images.serving import SERVED_NAME
+from articles.models import Article, ArticleRevision, Image, PublishedArticle
 from articles.snapshots import SIGNOFF_FORMAT, content_digest, digest_format, snapshot_content
 
 from .models import AuditEntry, Review, ReviewerProfile
@@ -169,37 +174,103 @@ def stored_file_digest(name: str) -> str | None:
     return sha.hexdigest()
 
 
+def _shown_images(snapshot: PublishedArticle) -> list:
+    return [*(snapshot.images or []), *([snapshot.lead_image] if snapshot.lead_image else [])]
+
+
+def _is_image_data(entry: object) -> bool:
+    """Image data whose files can be looked up: an id, a file digest, and renditions named
+    as the media library names its files (nothing outside ``images/<digest>/``)."""
+    return (
+        isinstance(entry, dict)
+        and "id" in entry
+        and re.fullmatch(r"[0-9a-f]{64}", str(entry.get("digest"))) is not None
+        and isinstance(entry.get("renditions") or [], list)
+        and all(
+            isinstance(rendition, dict)
+            and SERVED_NAME.fullmatch(str(rendition.get("name"))) is not None
+            for rendition in entry.get("renditions") or []
+        )
+    )
+
+
+def _image_files(data: dict) -> Iterator[tuple[str, str | None]]:
+    """Each file of an image's data, with the SHA-256 approved for it: the original (its
+    digest), then every rendition (its ``sha256``; None on pages approved before format 3)."""
+    yield original_name(str(data["digest"]), str(data.get("format"))), str(data["digest"])
+    for rendition in data.get("renditions") or []:
+        yield rendition["name"], rendition.get("sha256")
+
+
+def recorded_hashes(snapshots: list[PublishedArticle]) -> dict[str, str]:
+    """The SHA-256 the media library recorded for each rendition of the images that
+    ``snapshots`` show without an approved one (pages approved under formats 1 and 2), by
+    file name; one query, none when every rendition shown has its approved hash."""
+    digests = {
+        str(data["digest"])
+        for snapshot in snapshots
+        for data in _shown_images(snapshot)
+        if _is_image_data(data)
+        and any("sha256" not in rendition for rendition in data.get("renditions") or [])
+    }
+    if not digests:
+        return {}
+    return {
+        rendition["name"]: rendition["sha256"]
+        for renditions in Image.objects.filter(digest__in=digests).values_list(
+            "renditions", flat=True
+        )
+        for rendition in renditions or []
+        if rendition.get("sha256")
+    }
+
+
 def _image_problems(
-    snapshot: PublishedArticle, file_digests: dict[str, str | None]
+    snapshot: PublishedArticle, file_digests: dict[str, str | None], recorded: dict[str, str]
 ) -> Iterator[str]:
-    """Each image shown must still be the file approved; ``file_digests`` remembers the
-    files already read (by name) so that an image shown on many pages is read once."""
-    shown = [*(snapshot.images or []), *([snapshot.lead_image] if snapshot.lead_image else [])]
-    if not all(isinstance(entry, dict) and "digest" in entry for entry in shown):
+    """Each file of each image shown (its original and every rendition readers are served)
+    must still be the file approved; ``file_digests`` remembers the files already read (by
+    name), so that a file shown on many pages is read once per run. A rendition of a page
+    approved before its hash was part of the sign-off is compared with the hash the media
+    library ``recorded``."""
+    shown = _shown_images(snapshot)
+    if not all(_is_image_data(entry) for entry in shown):
         yield "the images of the snapshot are not image data"
         return
-    for data in {(entry["digest"], entry.get("format")): entry for entry in shown}.values():
-        name = original_name(str(data["digest"]), str(data.get("format")))
+    files: dict[str, tuple[int, str | None]] = {}
+    for data in shown:
+        for name, approved in _image_files(data):
+            files.setdefault(name, (data["id"], approved))
+    for name, (image_id, approved) in files.items():
         if name not in file_digests:
             file_digests[name] = stored_file_digest(name)
         found = file_digests[name]
         if found is None:
-            yield f"image {data['id']}: its file {name} is missing from the storage"
-        elif found != data["digest"]:
-            yield (
-                f"image {data['id']}: the stored file {name} is not the one approved (its "
-                f"SHA-256 is {found[:12]}…, approved {data['digest'][:12]}…): it was replaced "
-                "or altered in the storage"
-            )
+            yield f"image {image_id}: its file {name} is missing from the storage"
+        elif approved and found != approved:
+            yield _altered(image_id, name, found, approved, "approved")
+        elif not approved and recorded.get(name, found) != found:
+            yield _altered(image_id, name, found, recorded[name], "recorded")
+
+
+def _altered(image_id: int, name: str, found: str, expected: str, how: str) -> str:
+    whose = "the one approved" if how == "approved" else "the one the media library recorded"
+    return (
+        f"image {image_id}: the stored file {name} is not {whose} (its SHA-256 is "
+        f"{found[:12]}…, {how} {expected[:12]}…): it was replaced or altered in the storage"
+    )
 
 
 def _problems(
-    snapshot: PublishedArticle, ledger: _Ledger, file_digests: dict[str, str | None]
+    snapshot: PublishedArticle,
+    ledger: _Ledger,
+    file_digests: dict[str, str | None],
+    recorded: dict[str, str],
 ) -> Iterator[str]:
     content = snapshot_content(snapshot)
     signoff_format = digest_format(content, snapshot.digest) if snapshot.digest else None
     served = content_digest(content, signoff_format or SIGNOFF_FORMAT)
-    yield from _image_problems(snapshot, file_digests)
+    yield from _image_problems(snapshot, file_digests, recorded)
     if not snapshot.digest:
         yield "the snapshot has no sign-off digest"
     elif signoff_format is None:
@@ -246,6 +317,7 @@ def verify(snapshots: QuerySet[PublishedArticle] | None = None) -> Report:
     file_digests: dict[str, str | None] = {}
     for chunk in _chunks(queryset):
         ledger = _load_ledger(sorted({snapshot.article_id for snapshot in chunk}))
+        recorded = recorded_hashes(chunk)
         for snapshot in chunk:
             if snapshot.go_live_at <= now:
                 report.live += 1
@@ -253,6 +325,6 @@ def verify(snapshots: QuerySet[PublishedArticle] | None = None) -> Report:
                 report.scheduled += 1
             report.violations.extend(
                 Violation(snapshot.article_id, snapshot.slug, snapshot.version, problem)
-                for problem in _problems(snapshot, ledger, file_digests)
+                for problem in _problems(snapshot, ledger, file_digests, recorded)
             )
     return report

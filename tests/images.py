@@ -39,7 +39,7 @@ def make_image(
 ) -> Image:
     """An image of the library with its clean original and renditions in the storage: at
     each of ``WIDTHS`` narrower than the original and at its own width, in WebP and in its
-    own format."""
+    own format, each with the SHA-256 of its file."""
     original = encoded(width, height, color, image_format)
     digest = hashlib.sha256(original).hexdigest()
     _store(original_name(digest, image_format), original)
@@ -49,12 +49,15 @@ def make_image(
         for rendition_format in dict.fromkeys(("WEBP", image_format)):
             name = f"images/{digest}/{rendition_width}.{EXTENSIONS[rendition_format]}"
             _store(name, encoded(rendition_width, rendition_height, color, rendition_format))
+            with default_storage.open(name, "rb") as stored:
+                sha256 = hashlib.sha256(stored.read()).hexdigest()
             renditions.append(
                 {
                     "width": rendition_width,
                     "height": rendition_height,
                     "format": rendition_format,
                     "name": name,
+                    "sha256": sha256,
                 }
             )
     values = {

@@ -80,10 +80,11 @@ def test_restores_into_a_new_migrated_database(export, new_database):
 
 def test_a_restore_without_the_image_files_is_refused(export, new_database):
     """Pages showing images whose files were not restored fail the sign-off check: nothing is
-    restored, and the message names each missing file."""
+    restored, and the message names each missing file (four pages, each showing an image: its
+    original and eight renditions)."""
     shutil.rmtree(media_of(new_database))
     message = refused(new_database, str(export))
-    assert "fail the sign-off check, so nothing was restored (4 violation(s))" in message
+    assert "fail the sign-off check, so nothing was restored (36 violation(s))" in message
     assert "is missing from the storage" in message
 
 

@@ -17,8 +17,9 @@ from django.utils.text import capfirst
 
 from mbc_cms.version_admin import SafeVersionAdmin
 
+from .. import image_usage
 from ..images import rights, uploads
-from ..images.renditions import store_image
+from ..images.renditions import PreparedImage, prepare_files, store_image
 from ..models import Article, Image
 
 
@@ -29,8 +30,8 @@ class ImageAdminForm(forms.ModelForm):
     upload = forms.FileField(
         label="Image file",
         required=False,
-        help_text="JPEG, PNG or WebP, at most 20 MB and 40 megapixels. Location and camera "
-        "details are removed from the file.",
+        help_text="JPEG, PNG or WebP, at most 20 MB, 40 megapixels and 16383 pixels a side. "
+        "Location and camera details are removed from the file.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     source_url = forms.URLField(
@@ -60,7 +61,7 @@ class ImageAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.clean_image: uploads.CleanImage | None = None
+        self.prepared_image: PreparedImage | None = None
         if self.instance.pk is None:
             self.fields["upload"].required = True
         else:
@@ -73,7 +74,9 @@ class ImageAdminForm(forms.ModelForm):
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:
-            self.clean_image = uploads.clean_upload(upload)
+            # Checked, cleaned and its renditions encoded now, so that any refusal is an
+            # error on this field; the files are written when the record is saved.
+            self.prepared_image = prepare_files(uploads.clean_upload(upload))
         return upload
 
 
@@ -182,7 +185,11 @@ class ImageAdmin(SafeVersionAdmin):
                     "source_url",
                     "rights_holder",
                     "rights_expire_on",
-                ]
+                ],
+                "description": "The licence, its terms, the source and the rights holder are "
+                "part of the approved content too (credited under the image and in the page's "
+                "structured data); the expiry date is not: from the day after it, readers are "
+                "no longer shown the image.",
             },
         ),
         (
@@ -307,14 +314,14 @@ class ImageAdmin(SafeVersionAdmin):
         store_image(
             image=obj,
             user=request.user,
-            upload=form.clean_image,
+            upload=form.prepared_image,
             comment="Changed in the admin." if change else "Uploaded in the admin.",
         )
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """Django's list of what a deletion takes, with the articles showing any of the
-        images (``images.rights.articles_showing``) as protected: an image in use is never
-        deleted."""
+        images (``image_usage.articles_referencing``: archived ones, and any page that went
+        live, included) as protected: an image an article shows is never deleted."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         protected = list(protected)
         images = list(objs)
@@ -322,7 +329,7 @@ class ImageAdmin(SafeVersionAdmin):
         listed = {image.pk for image in images}
         seen: set[int] = set()
         for image in images:
-            for article in rights.articles_showing(image):
+            for article in image_usage.articles_referencing(image).order_by("title", "pk"):
                 if article.pk in seen or article.lead_image_id in listed:
                     continue
                 seen.add(article.pk)

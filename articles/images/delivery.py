@@ -3,9 +3,10 @@ one image as an article shows it, and the ``<figure>`` markup of that data.
 
 An image's data (:func:`image_data`) is what a version's manifest (``Article.images``), a
 snapshot (``PublishedArticle.images`` / ``lead_image``) and the sign-off digest record: which
-image, its alt text, caption, credit, licence and the digest of its file, with the names of
-its renditions. Pages and the API are built from that data, never from the current library
-row, so what a clinician approved is what readers are shown.
+image, its alt text, caption, credit, licence and the digest of its file, with the name and
+SHA-256 of each rendition (the files readers are served). Pages and the API are built from
+that data, never from the current library row, so what a clinician approved is what readers
+are shown.
 
 Every stored name includes the digest of the clean original (``images/<digest>/…``): a name
 once written never changes, so old snapshots keep their files when an image is replaced.
@@ -150,6 +151,8 @@ def image_data(image: Image, *, alt: str | None = None, caption: str | None = No
                 "height": item["height"],
                 "format": item["format"],
                 "name": item["name"],
+                # Images stored before renditions carried their digest may lack one.
+                **({"sha256": item["sha256"]} if item.get("sha256") else {}),
             }
             for item in image.renditions or []
         ],
@@ -232,6 +235,10 @@ def describe(data: dict) -> str:
     line = credit_line(data) or license_label(data)
     if line:
         parts.append(f"credit {line}")
+    if data.get("rights_holder"):
+        parts.append(f"rights holder {data['rights_holder']}")
+    if data.get("source_url"):
+        parts.append(f"source {data['source_url']}")
     parts.append(f"{data.get('width')}×{data.get('height')} {data.get('format')}")
     parts.append(f"file sha256 {str(data.get('digest'))[:12]}…")
     return "; ".join(parts)

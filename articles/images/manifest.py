@@ -40,9 +40,14 @@ def by_id(manifest: Iterable[dict]) -> dict[int, dict]:
     return {int(entry["id"]): entry for entry in manifest or ()}
 
 
+#: What the stored JSON of any image's data starts with (see :func:`json_pattern`): the
+#: manifests and snapshots that show at least one image hold it.
+ANY_IMAGE_PATTERN = '{"id": '
+
+
 def json_pattern(image_id: int) -> str:
     """What the stored JSON of an image's data starts with: ``{"id": 42,`` (``id`` is the
     first key as Python writes it and the shortest key, hence first, in PostgreSQL's jsonb),
     so ``images__contains`` on the text finds the manifests and snapshots that show it on
     every database (a caption quoting it is escaped, ``{\\"id\\"``, and does not match)."""
-    return f'{{"id": {int(image_id)},'
+    return f"{ANY_IMAGE_PATTERN}{int(image_id)},"

@@ -10,11 +10,18 @@ digest of the clean original:
 
 A name is written once: an identical upload finds its files there and reuses them, and a new
 file for an image writes new names, leaving the old ones to the pages that still show them.
+Every rendition is encoded before any file is written (``prepare_files``, where an encoder
+error is a ``ValidationError``), and the original is written last (``write_files``), so a
+refused or failed upload leaves no half-stored image. Each rendition records the SHA-256 of
+its bytes, which the sign-off covers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 import reversion
@@ -43,6 +50,8 @@ SHOWN_FIELDS = (
     "credit",
     "license",
     "license_text",
+    "rights_holder",
+    "source_url",
 )
 
 
@@ -60,36 +69,50 @@ def rendition_widths(width: int) -> list[int]:
     return [size for size in RENDITION_WIDTHS if size < width] + [width]
 
 
-def _write_once(name: str, content: bytes) -> None:
-    """Store ``content`` as ``name`` unless a file of that name is there already (it then
-    holds the same bytes: the name carries the digest of the original it was made from)."""
-    if default_storage.exists(name):
-        return
-    saved = default_storage.save(name, ContentFile(content))
-    if saved != name:
-        # Another upload of the same image wrote it in between; storage kept both under
-        # different names, and only ours is surplus.
-        default_storage.delete(saved)
-
-
 def _height_at(clean: CleanImage, width: int) -> int:
     return max(1, round(clean.height * width / clean.width))
 
 
-def store_files(clean: CleanImage) -> list[dict]:
-    """Write ``clean``'s original and those of its renditions not stored yet, and return the
-    ``Image.renditions`` list: one ``{"width", "height", "format", "name"}`` per file,
-    narrowest first, WebP before the original format."""
-    _write_once(original_name(clean.digest, clean.format), clean.content)
+def stored_sha256(name: str) -> str:
+    """SHA-256 (hex) of the stored file ``name``."""
+    sha = hashlib.sha256()
+    with default_storage.open(name, "rb") as stored:
+        for block in iter(lambda: stored.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """A clean image with its renditions encoded, nothing stored yet (``prepare_files``):
+    ``renditions`` is its ``Image.renditions`` list, ``files`` the bytes of each file not
+    stored already, renditions first and the original last (``write_files``)."""
+
+    clean: CleanImage
+    renditions: list[dict]
+    files: dict[str, bytes]
+
+
+def prepare_files(clean: CleanImage) -> PreparedImage:
+    """Encode, in memory, the renditions of ``clean`` not stored yet, and list them all: one
+    ``{"width", "height", "format", "name", "sha256"}`` per file, narrowest first, WebP
+    before the original format. ``sha256`` is the digest of the file's bytes (read back when
+    the file is stored already): the sign-off covers it.
+
+    Raises ``ValidationError`` (``cannot_encode``) when a rendition cannot be encoded; as
+    nothing is written here, a refused image leaves no file behind."""
     formats = ["WEBP"] if clean.format == "WEBP" else ["WEBP", clean.format]
-    renditions = []
+    renditions: list[dict] = []
+    files: dict[str, bytes] = {}
     with PillowImage.open(io.BytesIO(clean.content)) as source:
         for width in rendition_widths(clean.width):
             height = _height_at(clean, width)
             resized = None
             for image_format in formats:
                 name = rendition_name(clean.digest, width, image_format)
-                if not default_storage.exists(name):
+                if default_storage.exists(name):
+                    sha256 = stored_sha256(name)
+                else:
                     if width == clean.width and image_format == clean.format:
                         # The original at its own width: the same bytes, not encoded again.
                         content = clean.content
@@ -97,11 +120,44 @@ def store_files(clean: CleanImage) -> list[dict]:
                         if resized is None:
                             resized = source.resize((width, height), PillowImage.Resampling.LANCZOS)
                         content = encode(resized, image_format)
-                    _write_once(name, content)
+                    files[name] = content
+                    sha256 = hashlib.sha256(content).hexdigest()
                 renditions.append(
-                    {"width": width, "height": height, "format": image_format, "name": name}
+                    {
+                        "width": width,
+                        "height": height,
+                        "format": image_format,
+                        "name": name,
+                        "sha256": sha256,
+                    }
                 )
-    return renditions
+    original = original_name(clean.digest, clean.format)
+    if not default_storage.exists(original):
+        files[original] = clean.content
+    return PreparedImage(clean=clean, renditions=renditions, files=files)
+
+
+def write_files(prepared: PreparedImage) -> None:
+    """Store the prepared files not stored yet, the original last. Should the storage fail
+    part-way (a full disk), the files this call began writing are removed again and the
+    error raised: no half-stored image is left for an identical upload to reuse."""
+    begun: list[str] = []
+    try:
+        for name, content in prepared.files.items():
+            if default_storage.exists(name):
+                continue  # An identical upload wrote it meanwhile: the same bytes.
+            begun.append(name)
+            saved = default_storage.save(name, ContentFile(content))
+            if saved != name:
+                # Another upload of the same image wrote it in between; storage kept both
+                # under different names, and only ours is surplus.
+                begun.remove(name)
+                default_storage.delete(saved)
+    except Exception:
+        for name in begun:
+            with contextlib.suppress(Exception):
+                default_storage.delete(name)
+        raise
 
 
 def _shown_values(image: Image) -> dict:
@@ -115,22 +171,24 @@ def store_image(
     *,
     image: Image,
     user: AbstractBaseUser | None,
-    upload: IO[bytes] | CleanImage | None = None,
+    upload: IO[bytes] | CleanImage | PreparedImage | None = None,
     comment: str = "",
 ) -> Image:
     """Save ``image`` (a new record, or changes to one), with ``upload`` as its new file if
-    given (an uploaded file, checked by ``uploads.clean_upload`` here, or an image it
-    already cleaned).
+    given: an uploaded file (checked by ``uploads.clean_upload`` here), an image it already
+    cleaned, or one whose renditions are already encoded (``prepare_files``, as the admin's
+    form does while it validates).
 
-    Raises ``ValidationError`` for a refused file or invalid fields, before anything is
-    stored. The files are written first (they are never overwritten, so a failure after that
-    leaves at most unused files); then, in one transaction, the record is saved with a
+    Raises ``ValidationError`` for a refused file, a rendition that cannot be encoded or
+    invalid fields, before anything is stored. The files are written next (never
+    overwritten; a storage failure part-way removes those written), so a failure after that
+    leaves at most unused files; then, in one transaction, the record is saved with a
     django-reversion version by ``user``, and the articles showing the image hear of any
     change to what they show (``image_usage.image_changed``). A new record's uploader is
     ``user``."""
-    clean = upload
-    if upload is not None and not isinstance(upload, CleanImage):
-        clean = clean_upload(upload)
+    if upload is not None and not isinstance(upload, CleanImage | PreparedImage):
+        upload = clean_upload(upload)
+    clean = upload.clean if isinstance(upload, PreparedImage) else upload
     if image.pk is None:
         image.uploaded_by = user
         before = None
@@ -144,7 +202,9 @@ def store_image(
         image.height = clean.height
     image.full_clean(exclude=["renditions"])
     if clean is not None:
-        image.renditions = store_files(clean)
+        prepared = upload if isinstance(upload, PreparedImage) else prepare_files(clean)
+        write_files(prepared)
+        image.renditions = prepared.renditions
     with transaction.atomic(), reversion.create_revision():
         image.save()
         reversion.set_user(user)

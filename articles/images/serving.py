@@ -12,10 +12,12 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
+from . import rights
+
 #: The only names ever written (``renditions.original_name`` and ``rendition_name``): a
 #: digest folder, then ``original`` or a width. Anything else, ``..`` included, is 404.
 SERVED_NAME = re.compile(
-    r"images/[0-9a-f]{64}/(?:original|[1-9][0-9]{0,5})\.(?P<extension>jpg|png|webp)"
+    r"images/(?P<digest>[0-9a-f]{64})/(?:original|[1-9][0-9]{0,5})\.(?P<extension>jpg|png|webp)"
 )
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
@@ -23,9 +25,10 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 @require_safe
 def media_file(request: HttpRequest, name: str) -> FileResponse:
     """One stored image file, cacheable forever (its name changes whenever its content
-    does); 404 for any other name or a missing file."""
+    does); 404 for any other name, a missing file, or the file of an image whose rights
+    have ended (``rights.files_may_be_shown``)."""
     match = SERVED_NAME.fullmatch(name)
-    if match is None:
+    if match is None or not rights.files_may_be_shown(match["digest"]):
         raise Http404("No such image.")
     path = Path(settings.MEDIA_ROOT) / name
     try:

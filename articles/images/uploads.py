@@ -11,7 +11,11 @@ What is refused, each with a message that names the problem (a ``ValidationError
 - more than ``settings.IMAGE_MAX_PIXELS`` (40 megapixels), by the size in the header, before
   the pixels are decoded: a small file can declare a huge image (a decompression bomb)
   (``too_many_pixels``);
-- a file Pillow cannot decode to the end: truncated, corrupt (``corrupt``).
+- a side longer than ``MAX_SIDE`` (16383 pixels, WebP's limit: every image gets a WebP
+  rendition at its own width), by the size in the header too (``side_too_long``);
+- a file Pillow cannot decode to the end: truncated, corrupt (``corrupt``);
+- pixels Pillow cannot encode again (``cannot_encode``): :func:`encode` turns any encoder
+  error into this refusal, here and for the renditions.
 
 What is kept is the picture only: the EXIF orientation is applied to the pixels, then the
 image is re-encoded from its pixels alone, so no EXIF (GPS position, camera serial numbers,
@@ -34,6 +38,9 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 #: Formats accepted, as Pillow names them, and the extension each is stored under.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+#: The longest side an image may have: WebP's own limit (every image is delivered in WebP).
+MAX_SIDE = 16383
 
 #: How other kinds of file begin, only to tell the uploader what they sent.
 _LOOKS_LIKE = [
@@ -180,15 +187,23 @@ def _plain_mode(image: Image.Image, image_format: str) -> Image.Image:
 
 def encode(image: Image.Image, image_format: str) -> bytes:
     """``image``'s pixels in ``image_format``, with nothing else: no metadata is passed to
-    the encoder and the image's own ``info`` is cleared first."""
+    the encoder and the image's own ``info`` is cleared first. An encoder error is a
+    ``ValidationError`` (``cannot_encode``), never an error page."""
     image.info = {}
     buffer = io.BytesIO()
-    if image_format == "JPEG":
-        image.save(buffer, "JPEG", quality=88, optimize=True, progressive=True)
-    elif image_format == "PNG":
-        image.save(buffer, "PNG")
-    else:
-        image.save(buffer, "WEBP", quality=85, method=4)
+    try:
+        if image_format == "JPEG":
+            image.save(buffer, "JPEG", quality=88, optimize=True, progressive=True)
+        elif image_format == "PNG":
+            image.save(buffer, "PNG")
+        else:
+            image.save(buffer, "WEBP", quality=85, method=4)
+    except (OSError, ValueError, RuntimeError, MemoryError):
+        raise _refuse(
+            f"This image could not be converted to {image_format} for the web; export it "
+            "again (smaller, or in another format) and upload the new file.",
+            "cannot_encode",
+        ) from None
     return buffer.getvalue()
 
 
@@ -203,6 +218,12 @@ def clean_upload(file: IO[bytes]) -> CleanImage:
     width, height = image.size
     if width * height > settings.IMAGE_MAX_PIXELS:
         raise _too_many_pixels(width, height)
+    if max(width, height) > MAX_SIDE:
+        raise _refuse(
+            f"This image is {width} × {height} pixels: images may be at most {MAX_SIDE} "
+            "pixels wide or high. Export it smaller and upload the new file.",
+            "side_too_long",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

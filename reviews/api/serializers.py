@@ -189,8 +189,9 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         help_text="The library images this version shows (body, then lead image) as they "
         "stood when it was saved: id, alt, decorative, caption, credit, license, "
         "license_text, rights_holder, source_url, digest (SHA-256 of the file), width, "
-        "height, format, renditions. Worked out at every save from the body's image:<id> "
-        "and lead_image; part of what the clinician approves.",
+        "height, format, renditions (width, height, format, name, sha256 of the file). "
+        "Worked out at every save from the body's image:<id> and lead_image; part of what "
+        "the clinician approves.",
     )
     live_version = serializers.SerializerMethodField()
     live_url = serializers.SerializerMethodField()

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from articles.images.manifest import build_manifest
 from articles.models import Article
 
 from ..models import Review
 from ..selectors import open_snapshot
 from ..states import TRANSITIONS, Action
 from .common import Seen, audit, ensure_seen, lock
+from .editing import save_working_copy
 from .permissions import check
 from .publishing import unpublish
 
@@ -46,7 +48,11 @@ def archive(
 
 
 def unarchive(*, article: Article, user: AbstractBaseUser, seen: Seen | None = None) -> Article:
-    """Bring an archived article back as a draft; publishing it again needs a new review."""
+    """Bring an archived article back as a draft; publishing it again needs a new review.
+
+    A change in the media library passes archived articles by (``image_usage.image_changed``),
+    so the images the working copy shows are read again from the library as it now stands:
+    when they changed (an image edited, replaced or gone), a new version records them."""
     with transaction.atomic():
         article = lock(article)
         ensure_seen(article, seen)
@@ -54,4 +60,12 @@ def unarchive(*, article: Article, user: AbstractBaseUser, seen: Seen | None = N
         article.archived_at = None
         article.save(update_fields=["archived_at", "updated_at"])
         audit(article, action=Action.UNARCHIVE, user=user, from_state=article.state)
+        if build_manifest(article.body, article.lead_image_id) != article.images:
+            article = save_working_copy(
+                article=article,
+                user=user,
+                comment="Restored from the archive: the images it shows, read again from the "
+                "media library as it now stands.",
+                expected_version=article.version,
+            )
     return article

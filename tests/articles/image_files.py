@@ -66,6 +66,24 @@ def animated_webp() -> bytes:
     return buffer.getvalue()
 
 
+def long_sided_png(width: int = 300, height: int = 17_000) -> bytes:
+    """A plain greyscale PNG of a few kilobytes, longer on one side than WebP allows
+    (16383 pixels) though far under the megapixel limit."""
+    buffer = io.BytesIO()
+    Image.new("L", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def wide_canvas_webp(canvas_width: int = 20_000, canvas_height: int = 100) -> bytes:
+    """An animated WebP of two 64 × 48 frames whose header declares a canvas of
+    ``canvas_width`` × ``canvas_height`` (its VP8X chunk rewritten)."""
+    content = bytearray(animated_webp())
+    offset = content.index(b"VP8X") + 8 + 4  # chunk name and size, flags and reserved bytes
+    content[offset : offset + 3] = (canvas_width - 1).to_bytes(3, "little")
+    content[offset + 3 : offset + 6] = (canvas_height - 1).to_bytes(3, "little")
+    return bytes(content)
+
+
 SVG = (
     b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b'<script>alert(1)</script><rect width="10" height="10"/></svg>'

@@ -15,6 +15,7 @@ from articles import caching
 from articles.images.delivery import image_data
 from articles.images.manifest import build_manifest
 from articles.models import Article, Image
+from articles.previews import preview_url
 from articles.rendering import render_markdown, sanitise_figure
 from articles.selectors import compare_versions
 from articles.snapshots import reader_content
@@ -238,6 +239,23 @@ def test_the_comparison_shows_the_images_and_lead_image_in_words(make_article, w
     assert changes["lead_image"].old == ""
 
 
+def test_the_comparison_names_a_change_of_rights_holder_or_source(make_article, writer, make_image):
+    """The rights holder and source are in the image's data (and its digest): comparing the
+    versions says what changed in them."""
+    image = make_image(source_url="https://example.org/diagram")
+    article = make_article(writer, body=f"Text [@1].\n\n![](image:{image.pk})")
+    Image.objects.filter(pk=image.pk).update(
+        rights_holder="Corrected Holder Ltd", source_url="https://example.org/corrected"
+    )
+    workflow.save_working_copy(article=article, user=writer)
+    images = {change.name: change for change in compare_versions(article, 1, 2)}["images"]
+    assert images.changed
+    assert "rights holder MBC Info charity" in images.old
+    assert "source https://example.org/diagram" in images.old
+    assert "rights holder Corrected Holder Ltd" in images.new
+    assert "source https://example.org/corrected" in images.new
+
+
 def test_a_restore_reads_the_images_from_the_library_as_it_now_stands(
     make_article, writer, editor, image
 ):
@@ -384,6 +402,48 @@ def test_expired_rights_take_the_image_off_the_page_api_json_ld_and_sharing_tags
     assert data["lead_image"] is None
     assert [entry["caption"] for entry in data["images"]] == ["Still shown."]
     assert image.digest not in json.dumps(data)
+
+
+def test_an_image_gone_from_the_library_leaves_the_page_and_the_api(publish_with, make_image):
+    """An image whose library row is gone (deleted before deletion checked every page) has
+    nobody to vouch for its rights: it leaves the page and the API like an expired one."""
+    image = make_image()
+    kept = make_image(title="Kept", color=(0, 0, 0), caption="Still shown.")
+    article = publish_with(f"Text [@1].\n\n![](image:{image.pk})\n\n![](image:{kept.pk})")
+    Image.objects.filter(pk=image.pk).delete()
+    page = fresh_page(f"/articles/{article.slug}/")
+    assert [re.search(r'data-image="(\d+)"', f).group(1) for f in figures(page)] == [str(kept.pk)]
+    assert f"/media/images/{image.digest}/" not in page
+    cache.clear()
+    caching.forget_state()
+    data = APIClient().get(f"/api/v1/articles/{article.slug}/").json()
+    assert [entry["caption"] for entry in data["images"]] == ["Still shown."]
+    assert image.digest not in json.dumps(data)
+
+
+def test_a_shared_preview_withdraws_images_like_public_pages(make_article, writer, make_image):
+    """A signed preview link shows the version's images, less those whose rights expired
+    (their caption left as text) or that left the library, as public pages do."""
+    image = make_image()
+    gone = make_image(title="Gone", color=(0, 0, 0), caption="No longer in the library.")
+    kept = make_image(title="Kept", color=(9, 9, 9), caption="Still shown.")
+    article = make_article(
+        writer,
+        body=f"Text [@1].\n\n![](image:{image.pk})\n\n![](image:{gone.pk})\n\n![](image:{kept.pk})",
+    )
+    url = preview_url(article.pk, article.version)
+    assert len(figures(Client().get(url).text)) == 3
+    Image.objects.filter(pk=image.pk).update(
+        rights_expire_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    Image.objects.filter(pk=gone.pk).delete()
+    page = Client().get(url).text
+    assert [re.search(r'data-image="(\d+)"', f).group(1) for f in figures(page)] == [str(kept.pk)]
+    assert image.digest not in page and gone.digest not in page
+    assert (
+        '<p class="article-image-withdrawn">The places breast cancer most often spreads to.</p>'
+        in page
+    )
 
 
 def test_rights_ending_today_still_show_the_image_today(publish_with, image):

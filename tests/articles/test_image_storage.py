@@ -1,6 +1,9 @@
 """Storing images: the clean original and its renditions under digest names, written once;
 the record's version; what articles hear of a change; the media view; the S3 settings."""
 
+import datetime
+import hashlib
+import importlib
 import json
 import os
 import subprocess
@@ -8,13 +11,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image as PillowImage
 from reversion.models import Version
 
 from articles import image_usage
 from articles.images.renditions import store_image
+from articles.images.uploads import CleanImage
 from articles.models import Image
 from tests.articles import image_files
 from tests.articles.image_files import upload
@@ -84,6 +91,41 @@ def test_identical_upload_reuses_the_same_files(writer, editor):
     assert {n: os.stat(Path(settings.MEDIA_ROOT) / n).st_mtime_ns for n in files} == mtimes
 
 
+def test_each_rendition_records_the_sha256_of_its_file(writer, editor):
+    """Every rendition carries the SHA-256 of its stored bytes (the sign-off check compares
+    the files readers are served with it), an identical upload reusing the files too."""
+    first = new_image(writer, image_files.picture(700, 350, "JPEG"))
+    for rendition in first.renditions:
+        stored = (Path(settings.MEDIA_ROOT) / rendition["name"]).read_bytes()
+        assert rendition["sha256"] == hashlib.sha256(stored).hexdigest()
+    assert new_image(editor, image_files.picture(700, 350, "JPEG")).renditions == first.renditions
+
+
+def test_the_upgrade_records_the_sha256_of_renditions_stored_before(writer):
+    """Images stored before renditions carried their SHA-256 (a demo database upgraded) get it
+    from their stored files (migration 0016); a rendition whose file is gone is left without
+    one (the sign-off check reports the missing file)."""
+    image = new_image(writer)
+    before = [
+        {key: value for key, value in rendition.items() if key != "sha256"}
+        for rendition in image.renditions
+    ]
+    Image.objects.filter(pk=image.pk).update(renditions=before)
+    (Path(settings.MEDIA_ROOT) / before[0]["name"]).unlink()
+    migration = importlib.import_module("articles.migrations.0016_rendition_sha256")
+    migration.record_rendition_hashes(django_apps, None)
+    expected = [before[0]] + [
+        {
+            **rendition,
+            "sha256": hashlib.sha256(
+                (Path(settings.MEDIA_ROOT) / rendition["name"]).read_bytes()
+            ).hexdigest(),
+        }
+        for rendition in before[1:]
+    ]
+    assert Image.objects.get(pk=image.pk).renditions == expected
+
+
 def test_replacing_the_file_keeps_the_old_files_and_tells_the_articles(writer, monkeypatch):
     """A new file writes new names; the old ones stay for the pages still showing them; the
     articles using the image hear that its file changed."""
@@ -109,13 +151,17 @@ def test_replacing_the_file_keeps_the_old_files_and_tells_the_articles(writer, m
         ({"caption": "New caption", "credit": "Someone"}, ["caption", "credit"]),
         ({"decorative": True, "alt_text": ""}, ["alt_text", "decorative"]),
         ({"license": "cc0-1.0"}, ["license"]),
-        ({"title": "Only the library's title", "rights_holder": "Us"}, None),
+        (
+            {"rights_holder": "Us", "source_url": "https://example.org/ours"},
+            ["rights_holder", "source_url"],
+        ),
+        ({"title": "Only the library's title"}, None),
     ],
-    ids=["alt", "caption-credit", "decorative", "licence", "title-only"],
+    ids=["alt", "caption-credit", "decorative", "licence", "rights-holder-source", "title-only"],
 )
 def test_articles_hear_of_changes_to_what_they_show(writer, monkeypatch, changes, told):
-    """Alt text, decorative, caption, credit and licence changes go to image_changed; the
-    library's own title does not."""
+    """Alt text, decorative, caption, credit, licence, rights holder and source changes go to
+    image_changed; the library's own title does not."""
     calls = []
     monkeypatch.setattr(image_usage, "image_changed", lambda *args: calls.append(args) or [])
     image = Image.objects.get(pk=new_image(writer).pk)
@@ -131,6 +177,47 @@ def test_refused_upload_stores_nothing(writer):
         new_image(writer, image_files.decompression_bomb())
     with pytest.raises(ValidationError):
         new_image(writer, image_files.SVG)
+    assert not Image.objects.exists()
+    assert stored_files() == set()
+
+
+def test_an_encoder_error_while_storing_is_a_refusal_and_stores_nothing(writer):
+    """A clean image whose renditions cannot be encoded (here taller than WebP allows, as
+    clean_upload would refuse) is refused with a ValidationError: no record, and no file,
+    not even its original."""
+    content = image_files.long_sided_png(300, 17_000)
+    clean = CleanImage(
+        content=content,
+        format="PNG",
+        width=300,
+        height=17_000,
+        digest=hashlib.sha256(content).hexdigest(),
+    )
+    image = Image(title="Too tall", alt_text="A tall strip.")
+    with pytest.raises(ValidationError) as raised:
+        store_image(image=image, user=writer, upload=clean)
+    assert raised.value.code == "cannot_encode"
+    assert not Image.objects.exists()
+    assert stored_files() == set()
+
+
+def test_a_storage_failure_removes_the_files_this_upload_wrote(writer, monkeypatch):
+    """Should the storage fail part-way (a full disk), the files written so far are removed
+    and the original is never written: no half-stored image is left for a later identical
+    upload to reuse."""
+    real_save = default_storage.save
+    saved: list[str] = []
+
+    def failing_save(name, content, *args, **kwargs):
+        if len(saved) == 3:
+            raise OSError("No space left on device")
+        saved.append(name)
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", failing_save)
+    with pytest.raises(OSError):
+        new_image(writer)
+    assert len(saved) == 3 and not any(name.endswith("/original.png") for name in saved)
     assert not Image.objects.exists()
     assert stored_files() == set()
 
@@ -163,6 +250,64 @@ def test_media_view_serves_files_cacheable_forever(client, writer):
         assert body == (Path(settings.MEDIA_ROOT) / name).read_bytes()
     assert client.head(f"/media/{image.file.name}").status_code == 200
     assert client.post(f"/media/{image.file.name}").status_code == 405
+
+
+def expire(*images: Image, on: datetime.date | None = None) -> None:
+    """End the rights of ``images`` yesterday (or ``on``)."""
+    ended = on or timezone.localdate() - datetime.timedelta(days=1)
+    Image.objects.filter(pk__in=[image.pk for image in images]).update(rights_expire_on=ended)
+
+
+def status_of(client, image_or_name: Image | str) -> int:
+    name = image_or_name if isinstance(image_or_name, str) else image_or_name.file.name
+    return client.get(f"/media/{name}").status_code
+
+
+def test_media_view_refuses_the_files_of_an_image_whose_rights_expired(client, writer):
+    """From the day after its rights end, the image's original and renditions are 404, not
+    cacheable; on its last day they are still served."""
+    image = new_image(writer, image_files.picture(700, 350, "JPEG"))
+    expire(image, on=timezone.localdate())
+    assert status_of(client, image) == 200
+    expire(image)
+    for name in [image.file.name, *(rendition["name"] for rendition in image.renditions)]:
+        response = client.get(f"/media/{name}")
+        assert response.status_code == 404, name
+        assert "immutable" not in response.get("Cache-Control", "")
+
+
+def test_a_file_two_images_share_is_served_while_either_may_be_shown(client, writer, editor):
+    """Two library images with the same file (identical uploads) and different rights: the
+    file is served until the rights of both have ended."""
+    first = new_image(writer, image_files.phone_photo())
+    second = new_image(editor, image_files.phone_photo(), title="Again")
+    assert first.digest == second.digest
+    expire(first)
+    assert status_of(client, first) == 200
+    expire(second)
+    assert status_of(client, first) == 404
+
+
+def test_the_old_files_of_a_replaced_image_are_served_while_its_rights_last(client, writer):
+    """After a new file, the old one (no library image has it any more, pages approved with
+    it still link to it) is served until the rights of the image it belonged to end."""
+    image = new_image(writer)
+    old = image.file.name
+    store_image(image=image, user=writer, upload=upload(image_files.picture(800, 400, "JPEG")))
+    assert not Image.objects.filter(digest=old.split("/")[1]).exists()
+    assert status_of(client, old) == 200
+    expire(image)
+    assert status_of(client, old) == 404
+    assert status_of(client, image) == 404
+
+
+def test_a_file_no_image_ever_had_is_still_served(client, writer):
+    """A stored file that no library image has or had on record (rows written without a
+    version, before the library recorded one) keeps being served: its rights are unknown."""
+    image = new_image(writer)
+    Image.objects.filter(pk=image.pk).delete()
+    Version.objects.all().delete()
+    assert status_of(client, image) == 200
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from articles.images.uploads import clean_upload
+from articles.images.uploads import clean_upload, encode
 from tests.articles import image_files
 from tests.articles.image_files import upload
 
@@ -145,6 +145,38 @@ def test_decompression_bomb_is_refused_from_its_header():
     assert error.code == "too_many_pixels"
     assert error.messages == [
         "This image is too large (10000 × 5000 pixels): images may have at most 40 megapixels."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "size"),
+    [
+        (image_files.long_sided_png(300, 17_000), "300 × 17000"),
+        (image_files.long_sided_png(20_000, 2), "20000 × 2"),
+        (image_files.wide_canvas_webp(20_000, 100), "20000 × 100"),
+    ],
+    ids=["tall-png", "wide-png", "animated-webp-canvas"],
+)
+def test_a_side_longer_than_webp_allows_is_refused_from_the_header(content, size):
+    """Every image gets a WebP rendition at its own width, and WebP stops at 16383 pixels a
+    side: a longer side is refused by the size in the header, whatever the megapixels."""
+    error = refused(content, "long.png", "image/png")
+    assert error.code == "side_too_long"
+    assert error.messages == [
+        f"This image is {size} pixels: images may be at most 16383 pixels wide or high. "
+        "Export it smaller and upload the new file."
+    ]
+
+
+def test_an_encoder_error_is_a_refusal():
+    """When Pillow cannot encode the pixels (here WebP's own size limit), the upload is
+    refused with a message, not an error page."""
+    with pytest.raises(ValidationError) as raised:
+        encode(Image.new("L", (300, 17_000)), "WEBP")
+    assert raised.value.code == "cannot_encode"
+    assert raised.value.messages == [
+        "This image could not be converted to WEBP for the web; export it again (smaller, "
+        "or in another format) and upload the new file."
     ]
 
 

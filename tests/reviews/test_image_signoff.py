@@ -4,6 +4,7 @@ image, verify_signoff checks the stored files, and pages signed before images jo
 digest still verify."""
 
 import datetime
+import hashlib
 import io
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from articles import caching
 from articles.image_usage import articles_using, image_changed
+from articles.images.renditions import store_image
 from articles.models import Article, Image, PublishedArticle
 from articles.snapshots import (
     SIGNOFF_FORMAT,
@@ -120,7 +122,7 @@ def test_pages_signed_before_images_joined_the_digest_still_verify_and_confirm(
 ):
     """A snapshot, approval and audit trail made under format 1 (no images) verify, and a
     clinician can still confirm the page as accurate; its digest is kept."""
-    assert SIGNOFF_FORMAT == 2
+    assert SIGNOFF_FORMAT == 3
     snapshot = PublishedArticle.objects.get(article=live_article)
     old = content_digest(snapshot_content(snapshot), 1)
     assert old != snapshot.digest
@@ -147,6 +149,84 @@ def test_an_approval_of_format_one_still_publishes(make_article, writer, reviewe
     workflow.publish(article=article, user=editor)
     assert PublishedArticle.objects.get(article=article).digest == old
     assert signoff.verify().violations == []
+
+
+def without_rendition_hashes(images: list[dict]) -> list[dict]:
+    """Image data as format 2 recorded it: renditions without their SHA-256."""
+
+    def unhashed(renditions: list[dict]) -> list[dict]:
+        return [
+            {key: value for key, value in item.items() if key != "sha256"} for item in renditions
+        ]
+
+    return [{**data, "renditions": unhashed(data["renditions"])} for data in images]
+
+
+def signed_under_format_two(article: Article) -> str:
+    """Make ``article``'s working copy, live page, approval and audit trail what format 2
+    made: image data without rendition hashes, digest of format 2. Returns that digest."""
+    Article.objects.filter(pk=article.pk).update(images=without_rendition_hashes(article.images))
+    snapshot = PublishedArticle.objects.get(article=article)
+    snapshot.images = without_rendition_hashes(snapshot.images)
+    old = content_digest(snapshot_content(snapshot), 2)
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(images=snapshot.images, digest=old)
+    Review.objects.filter(article=article).update(digest=old)
+    AuditEntry.objects.filter(article=article).exclude(digest="").update(digest=old)
+    return old
+
+
+def test_pages_signed_before_rendition_hashes_joined_still_verify_and_confirm(
+    live_illustrated, reviewer2, signoff_holds
+):
+    """A page with images approved under format 2 (no rendition hashes) verifies, and can be
+    confirmed as still accurate keeping its digest."""
+    old = signed_under_format_two(live_illustrated)
+    assert signoff.verify().violations == []
+    workflow.confirm_current(article=live_illustrated, user=reviewer2, comment="Still accurate.")
+    assert Review.objects.get(article=live_illustrated, status="confirmed").digest == old
+    assert PublishedArticle.objects.get(article=live_illustrated).digest == old
+
+
+def test_an_approval_of_format_two_still_publishes(illustrated, writer, reviewer, editor):
+    """A version saved and approved before the upgrade (its manifest without rendition hashes,
+    a format-2 digest) publishes, and the page verifies."""
+    Article.objects.filter(pk=illustrated.pk).update(
+        images=without_rendition_hashes(illustrated.images)
+    )
+    article = Article.objects.get(pk=illustrated.pk)
+    workflow.submit(article=article, user=writer)
+    workflow.approve(article=article, user=reviewer)
+    from articles.snapshots import reader_content
+
+    old = content_digest(reader_content(article), 2)
+    Review.objects.filter(article=article).update(digest=old)
+    AuditEntry.objects.filter(article=article, action="approve").update(digest=old)
+    workflow.publish(article=article, user=editor)
+    assert PublishedArticle.objects.get(article=article).digest == old
+    assert signoff.verify().violations == []
+
+
+def test_a_format_two_digest_does_not_cover_rendition_hashes(live_illustrated):
+    """Format 2 knew no rendition hashes: a page carrying them cannot pass with its digest."""
+    snapshot = PublishedArticle.objects.get(article=live_illustrated)
+    old = content_digest(snapshot_content(snapshot), 2)
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(digest=old)
+    Review.objects.filter(article=live_illustrated).update(digest=old)
+    assert any("changed after publication" in line for line in violations())
+
+
+def test_a_rendition_altered_under_a_format_two_page_is_caught_by_the_library_record(
+    live_illustrated, image
+):
+    """A format-2 page approved no rendition hash: its files are checked against the hashes
+    the media library recorded for them."""
+    signed_under_format_two(live_illustrated)
+    altered = image.renditions[0]["name"]
+    with open(default_storage.path(altered), "wb") as stored:
+        stored.write(b"RIFF not the stored rendition")
+    lines = violations()
+    assert len(lines) == 1
+    assert f"the stored file {altered} is not the one the media library recorded" in lines[0]
 
 
 def test_a_format_one_digest_does_not_cover_a_page_with_images(live_illustrated):
@@ -188,6 +268,61 @@ def test_verify_signoff_reports_a_missing_image_file(live_illustrated, image):
     """An approved image whose original is gone is caught."""
     default_storage.delete(image.file.name)
     assert any("is missing from the storage" in line for line in violations())
+
+
+def test_each_rendition_file_is_approved_by_its_sha256(live_illustrated, image):
+    """The image data a page was approved with names every rendition file with its SHA-256,
+    so the files readers are served are covered by the digest, not only the original."""
+    snapshot = PublishedArticle.objects.get(article=live_illustrated)
+    renditions = snapshot.images[0]["renditions"]
+    assert renditions
+    for rendition in renditions:
+        with default_storage.open(rendition["name"], "rb") as stored:
+            assert rendition["sha256"] == hashlib.sha256(stored.read()).hexdigest()
+
+
+def test_verify_signoff_reports_a_rendition_file_altered_in_the_storage(live_illustrated, image):
+    """Other bytes under a rendition's name (the files pages, the API and sharing tags link
+    to) are caught, naming the file, while the original is untouched."""
+    altered = image.renditions[-1]["name"]
+    with default_storage.open(altered, "rb") as stored:
+        before = stored.read()
+    path = default_storage.path(altered)
+    with open(path, "wb") as stored:
+        stored.write(before[:-1] + bytes([before[-1] ^ 1]))
+    lines = violations()
+    assert [line for line in lines if altered in line] == [
+        f"article {live_illustrated.pk} ({live_illustrated.slug}) version 1: image {image.pk}: "
+        f"the stored file {altered} is not the one approved (its SHA-256 is "
+        f"{signoff.stored_file_digest(altered)[:12]}…, approved "
+        f"{image.renditions[-1]['sha256'][:12]}…): it was replaced or altered in the storage"
+    ]
+    assert len(lines) == 1
+
+
+def test_verify_signoff_reports_a_missing_rendition_file(live_illustrated, image):
+    """A rendition named in the snapshot but gone from the storage is caught."""
+    gone = image.renditions[0]["name"]
+    default_storage.delete(gone)
+    assert any(f"its file {gone} is missing from the storage" in line for line in violations())
+
+
+def test_verify_signoff_reads_each_file_once(
+    live_illustrated, image, make_article, writer, reviewer, editor, monkeypatch
+):
+    """Two pages showing the same image: each of its files is read once per run."""
+    second = make_article(
+        writer, title="Also illustrated", body=f"Text [@1].\n\n![](image:{image.pk})"
+    )
+    workflow.submit(article=second, user=writer)
+    workflow.approve(article=second, user=reviewer)
+    workflow.publish(article=second, user=editor)
+    read: list[str] = []
+    real = signoff.stored_file_digest
+    monkeypatch.setattr(signoff, "stored_file_digest", lambda name: read.append(name) or real(name))
+    assert signoff.verify().violations == []
+    expected = {image.file.name} | {rendition["name"] for rendition in image.renditions}
+    assert sorted(read) == sorted(expected)
 
 
 def test_verify_signoff_reports_image_data_changed_in_the_snapshot(live_illustrated):
@@ -234,6 +369,24 @@ def test_a_changed_image_makes_a_new_version_and_the_live_page_keeps_the_approve
     assert 'alt="A clearer description of the outline."' in page
 
 
+def test_a_new_rights_holder_or_source_reaches_the_articles_for_review(
+    live_illustrated, image, editor, signoff_holds
+):
+    """The rights holder (in the page's JSON-LD) and the source are part of what an article
+    shows: changed in the library, each article using the image gets a version to review,
+    and the live page keeps the approved data meanwhile."""
+    image.rights_holder = "Corrected Holder Ltd"
+    image.source_url = "https://example.org/corrected"
+    store_image(image=image, user=editor)
+    article = Article.objects.get(pk=live_illustrated.pk)
+    assert (article.version, article.state) == (2, State.DRAFT)
+    assert article.images[0]["rights_holder"] == "Corrected Holder Ltd"
+    assert article.images[0]["source_url"] == "https://example.org/corrected"
+    comment = article.revisions.get(version=2).revision.get_comment()
+    assert "rights holder, source" in comment
+    assert "Corrected Holder Ltd" not in page_of(article)
+
+
 def test_an_image_change_readers_do_not_see_makes_no_version(illustrated, image, editor):
     """A change of the title only (never shown) saves no version."""
     image.title = "Renamed"
@@ -249,6 +402,46 @@ def test_archived_articles_are_left_alone(illustrated, image, editor):
     image.save()
     assert image_changed(image, editor, ["caption"]) == []
     assert list(articles_using(image)) == []
+
+
+def test_unarchiving_reads_the_images_again_from_the_library(
+    illustrated, image, editor, signoff_holds
+):
+    """An image changed while its article was archived (archived articles are left alone):
+    the restored article gets a version showing the image as it now is."""
+    workflow.archive(article=illustrated, user=editor, reason="Paused.")
+    image.caption = "A caption written while the article was archived."
+    store_image(image=image, user=editor)
+    assert Article.objects.get(pk=illustrated.pk).version == 1
+    article = workflow.unarchive(article=Article.objects.get(pk=illustrated.pk), user=editor)
+    article = Article.objects.get(pk=article.pk)
+    assert article.archived_at is None and article.version == 2
+    assert article.images[0]["caption"] == "A caption written while the article was archived."
+    assert "media library" in article.revisions.get(version=2).revision.get_comment()
+
+
+def test_unarchiving_saves_no_version_when_the_images_did_not_change(illustrated, editor):
+    """Restored with its images as they stand, the article keeps its version."""
+    workflow.archive(article=illustrated, user=editor, reason="Paused.")
+    article = workflow.unarchive(article=Article.objects.get(pk=illustrated.pk), user=editor)
+    assert Article.objects.get(pk=article.pk).version == 1
+
+
+def test_an_image_deleted_while_its_article_was_archived_cannot_go_live_again(
+    live_illustrated, image, writer, editor, signoff_holds
+):
+    """An image deleted (as the library allowed before deletion looked at archived articles)
+    while only an archived article showed it, its rights since expired: restoring the article
+    drops it from the version's images, and the version cannot be sent for review."""
+    workflow.archive(article=live_illustrated, user=editor, reason="Paused.")
+    Image.objects.filter(pk=image.pk).update(
+        rights_expire_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    Image.objects.filter(pk=image.pk).delete()
+    article = workflow.unarchive(article=Article.objects.get(pk=live_illustrated.pk), user=editor)
+    assert Article.objects.get(pk=article.pk).images == []
+    with pytest.raises(workflow.InvalidInput, match=f"image:{image.pk}"):
+        workflow.submit(article=Article.objects.get(pk=article.pk), user=writer)
 
 
 def test_articles_using_an_image_in_one_query(
@@ -276,6 +469,16 @@ def test_an_unknown_image_stops_a_submission_naming_the_body(make_article, write
     with pytest.raises(workflow.InvalidInput, match="image:424242") as refused:
         workflow.submit(article=article, user=writer)
     assert refused.value.field == "body"
+
+
+def test_an_image_gone_from_the_library_stops_a_submission(illustrated, image, writer):
+    """A version whose images include one whose library row is gone (deleted after the
+    version was saved) cannot be sent for review: the body names it."""
+    Image.objects.filter(pk=image.pk).delete()
+    with pytest.raises(workflow.InvalidInput, match=f"image:{image.pk}") as refused:
+        workflow.submit(article=illustrated, user=writer)
+    assert refused.value.field == "body"
+    assert "media library has no such image" in str(refused.value)
 
 
 def test_an_image_from_elsewhere_stops_a_submission(make_article, writer):
