@@ -167,3 +167,16 @@ def validate_event_types(value: list) -> None:
             code="invalid_event_types",
             params={"allowed": ", ".join(WebhookEventType.values)},
         )
+
+
+def validate_language(value: str) -> None:
+    """A language the site is configured for (``settings.LANGUAGES``)."""
+    from django.conf import settings
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    if value not in codes:
+        raise ValidationError(
+            "“%(value)s” is not one of the site's languages (%(codes)s).",
+            code="invalid",
+            params={"value": value, "codes": ", ".join(codes)},
+        )

@@ -181,6 +181,9 @@ AXES_LOCKOUT_CALLABLE = "mbc_cms.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "articles.ratelimit.client_address"
 
 LANGUAGE_CODE = "en-gb"
+# The languages content is written in and the public site is served in (Spanish under /es/).
+# Adding one is this list plus its message file (locale/<code>/LC_MESSAGES/django.po).
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -9,6 +9,11 @@ from django.db import models
 from django.db.models import Q
 
 
+def default_review_languages() -> list[str]:
+    """A reviewer reviews English content unless an editor says otherwise."""
+    return ["en"]
+
+
 # Every change is a version with its user and comment: the public identity a clinician signs
 # with is part of the clinical audit trail.
 @reversion.register()
@@ -60,6 +65,13 @@ class ReviewerProfile(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The editor who checked the credentials.",
+    )
+    languages = models.JSONField(
+        "review languages",
+        default=default_review_languages,
+        blank=True,
+        help_text='Language codes of the content this clinician reviews, e.g. ["en", "es"]; '
+        "a translation is approved only by a reviewer who lists its language.",
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)

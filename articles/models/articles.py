@@ -21,6 +21,7 @@ from ..choices import Audience, EvidenceLevel
 from ..validators import (
     normalise_doi,
     normalise_nct_id,
+    validate_language,
     validate_nct_id,
     validate_pmid,
     validate_publication_year,
@@ -115,7 +116,26 @@ class Article(TimeStampedModel):
         help_text="Who the article is written for.",
     )
     language = models.CharField(
-        "language", max_length=10, default="en", help_text="Language code, e.g. en or fr."
+        "language",
+        max_length=10,
+        default="en",
+        validators=[validate_language],
+        help_text="One of the site's languages (settings.LANGUAGES), e.g. en or es.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name="translation of",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translations",
+        help_text="The article this one translates (in another language).",
+    )
+    source_version = models.PositiveIntegerField(
+        "source version",
+        null=True,
+        blank=True,
+        help_text="The version of the source article this translation was made from.",
     )
     topics = models.ManyToManyField(
         Topic, verbose_name="topics", related_name="articles", help_text="Where it is listed."

@@ -58,6 +58,21 @@ class PublishedArticle(models.Model):
     toc = models.JSONField("table of contents", default=list, blank=True)
     audience = models.CharField("audience", max_length=20, choices=Audience.choices)
     language = models.CharField("language", max_length=10, default="en")
+    translation_of = models.ForeignKey(
+        Article,
+        verbose_name="translation of",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The source article, when this is a translation.",
+    )
+    source_version = models.PositiveIntegerField(
+        "source version",
+        null=True,
+        blank=True,
+        help_text="The source's version the approved translation was made from.",
+    )
     topics = models.ManyToManyField(Topic, verbose_name="topics", related_name="snapshots")
     related_trials = models.ManyToManyField(
         ClinicalTrial, verbose_name="related trials", related_name="snapshots", blank=True

@@ -79,12 +79,12 @@ def test_add_article_in_admin_creates_version_one(writer_client, writer, topic):
     response = writer_client.post(
         reverse("admin:articles_article_add"),
         {
-            "title": "Métastases osseuses",
+            "title": "Metástasis óseas",
             "slug": "",
-            "summary": "Résumé.",
-            "body": "## Douleur\n\nTexte [@1].",
+            "summary": "Resumen.",
+            "body": "## Dolor\n\nTexto [@1].",
             "audience": "patient",
-            "language": "fr",
+            "language": "es",
             "topics": [topic.pk],
             "review_interval_months": 12,
             "references-TOTAL_FORMS": 1,
@@ -98,7 +98,7 @@ def test_add_article_in_admin_creates_version_one(writer_client, writer, topic):
         },
     )
     assert response.status_code == 302, response.context["errors"] if response.context else ""
-    article = Article.objects.get(slug="metastases-osseuses")
+    article = Article.objects.get(slug="metastasis-oseas")
     assert article.version == 1
     assert article.references.get().doi == "10.1056/NEJMoa2115022"
     assert list(article.authors.all()) == [writer]
@@ -207,3 +207,27 @@ def test_change_page_of_a_malformed_id_is_not_a_server_error(writer_client, obje
     response = writer_client.get(f"/admin/articles/article/{object_id}/change/")
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+def test_a_language_the_site_does_not_have_is_refused(writer_client, topic):
+    """Content is written in the site's languages (settings.LANGUAGES) only."""
+    response = writer_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Métastases osseuses",
+            "summary": "Résumé.",
+            "body": "Texte.",
+            "audience": "patient",
+            "language": "fr",
+            "topics": [topic.pk],
+            "review_interval_months": 12,
+            "references-TOTAL_FORMS": 0,
+            "references-INITIAL_FORMS": 0,
+            "references-MIN_NUM_FORMS": 0,
+            "references-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["language"]
+    assert errors == ["“fr” is not one of the site's languages (en, es)."]
+    assert not Article.objects.filter(title="Métastases osseuses").exists()
