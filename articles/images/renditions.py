@@ -14,6 +14,7 @@ file for an image writes new names, leaving the old ones to the pages that still
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import IO, TYPE_CHECKING
 
@@ -21,10 +22,13 @@ import reversion
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import ProtectedError
 from PIL import Image as PillowImage
 
 from .. import image_usage
 from ..models import Image
+from ..records import ProtectedRecord, ensure_unchanged
+from .rights import articles_showing
 from .uploads import EXTENSIONS, CleanImage, clean_upload, encode
 
 if TYPE_CHECKING:
@@ -117,6 +121,7 @@ def store_image(
     user: AbstractBaseUser | None,
     upload: IO[bytes] | CleanImage | None = None,
     comment: str = "",
+    expected_updated_at: datetime.datetime | None = None,
 ) -> Image:
     """Save ``image`` (a new record, or changes to one), with ``upload`` as its new file if
     given (an uploaded file, checked by ``uploads.clean_upload`` here, or an image it
@@ -127,7 +132,8 @@ def store_image(
     leaves at most unused files); then, in one transaction, the record is saved with a
     django-reversion version by ``user``, and the articles showing the image hear of any
     change to what they show (``image_usage.image_changed``). A new record's uploader is
-    ``user``."""
+    ``user``. With ``expected_updated_at`` (when the client read the record), a record
+    changed since is not saved (``records.StaleRecord``)."""
     clean = upload
     if upload is not None and not isinstance(upload, CleanImage):
         clean = clean_upload(upload)
@@ -146,6 +152,7 @@ def store_image(
     if clean is not None:
         image.renditions = store_files(clean)
     with transaction.atomic(), reversion.create_revision():
+        ensure_unchanged(image, expected_updated_at)
         image.save()
         reversion.set_user(user)
         reversion.set_comment(comment or ("Uploaded." if before is None else "Changed."))
@@ -155,3 +162,28 @@ def store_image(
             if changed:
                 image_usage.image_changed(image, user, changed)
     return image
+
+
+def delete_image(
+    *,
+    image: Image,
+    user: AbstractBaseUser | None,
+    expected_updated_at: datetime.datetime | None = None,
+) -> None:
+    """Delete an image of the library that no article shows (as the admin refuses): not one
+    an article in use shows in its working copy, live or scheduled page, nor the lead image
+    of any article. Its files stay in storage for the old snapshots that name them. Raises
+    ``records.ProtectedRecord``."""
+    with transaction.atomic():
+        ensure_unchanged(image, expected_updated_at)
+        titles = list(articles_showing(image).values_list("title", flat=True))
+        if titles:
+            shown = ", ".join(f"“{title}”" for title in titles[:5])
+            more = f" and {len(titles) - 5} more" if len(titles) > 5 else ""
+            raise ProtectedRecord(f"Articles show this image ({shown}{more}).")
+        try:
+            image.delete()
+        except ProtectedError as error:
+            raise ProtectedRecord(
+                "An archived article has this image as its lead image; it is kept."
+            ) from error
