@@ -16,11 +16,11 @@ from articles import services
 from articles.models import ClinicalTrial, Topic
 from articles.validators import normalise_nct_id, validate_nct_id
 
-from .inputs import StrictInputMixin, TopicField
-from .versioned import VersionedRecordViewSet, record_schemas
+from .inputs import TopicField
+from .versioned import RecordInputMixin, VersionedRecordViewSet, record_schemas
 
 
-class EditorialTopicSerializer(StrictInputMixin, serializers.ModelSerializer):
+class EditorialTopicSerializer(RecordInputMixin, serializers.ModelSerializer):
     """A topic: where articles are listed, two levels deep."""
 
     parent = TopicField(
@@ -112,7 +112,7 @@ SYNCED_MESSAGE = (
 )
 
 
-class EditorialTrialSerializer(StrictInputMixin, serializers.ModelSerializer):
+class EditorialTrialSerializer(RecordInputMixin, serializers.ModelSerializer):
     """A clinical trial: the ClinicalTrials.gov record (codes as the registry gives them) and
     our plain-language texts. Once synced, the registry's fields are read-only."""
 
@@ -170,8 +170,7 @@ class EditorialTrialSerializer(StrictInputMixin, serializers.ModelSerializer):
         return nct_id
 
     def validate(self, attrs: dict) -> dict:
-        if self.partial and not attrs:
-            raise serializers.ValidationError("Send at least one field to change.")
+        attrs = super().validate(attrs)
         if self.instance is not None and self.instance.synced_at is not None:
             locked = ("nct_id", *ClinicalTrial.REGISTRY_FIELDS)
             errors = {name: [SYNCED_MESSAGE] for name in attrs if name in locked}

@@ -9,7 +9,7 @@ The file travels base64-encoded in the JSON body (``file``), because request bod
 editorial API are JSON only: one request carries the picture with the alt text and rights it
 must have, and any generated client sends it as a plain string. The body's size is checked
 before it is read (an image of ``IMAGE_MAX_BYTES`` at most, base64-encoded, and its
-details), the string's before it is decoded.
+details: ``ImageJSONParser``), the string's before it is decoded.
 """
 
 import base64
@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -33,8 +34,7 @@ from articles.images.delivery import file_url, main_url
 from articles.images.renditions import delete_image, store_image
 from articles.models import Image, ImageLicense
 
-from .inputs import StrictInputMixin
-from .versioned import VersionedRecordViewSet, record_schemas
+from .versioned import RecordInputMixin, VersionedRecordViewSet, record_schemas
 
 #: The image's details besides its file: a JSON body may be this much larger than the file.
 DETAILS_MAX_BYTES = 64 * 1024
@@ -50,15 +50,11 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _too_large() -> exceptions.ValidationError:
-    return exceptions.ValidationError(
-        {
-            "file": [
-                f"This file is too large: images may be at most "
-                f"{_megabytes(settings.IMAGE_MAX_BYTES)} (about "
-                f"{_megabytes(encoded_max_length())} once base64-encoded)."
-            ]
-        }
+def _too_large_message() -> str:
+    return (
+        f"This file is too large: images may be at most "
+        f"{_megabytes(settings.IMAGE_MAX_BYTES)} (about "
+        f"{_megabytes(encoded_max_length())} once base64-encoded)."
     )
 
 
@@ -70,10 +66,28 @@ def refuse_oversized_body(request: Request) -> None:
     except ValueError:
         length = 0
     if length > encoded_max_length() + DETAILS_MAX_BYTES:
-        raise _too_large()
+        raise exceptions.ValidationError({"file": [_too_large_message()]})
 
 
 @extend_schema_field({"type": "string", "format": "byte"})
+class ImageJSONParser(BaseParser):
+    """JSON bodies of the image operations, read as ``JSONParser`` reads them, up to the size
+    of the largest image and its details: DRF applies Django's
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) to JSON bodies, far below an image, and raising
+    it would raise it for every endpoint. The views refuse a longer body before it is read
+    (``refuse_oversized_body``); the stream is limited to the stated length by Django."""
+
+    media_type = "application/json"
+    renderer_class = JSONParser.renderer_class
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = encoded_max_length() + DETAILS_MAX_BYTES
+        content = stream.read(limit + 1) if stream is not None else b""
+        if len(content) > limit:
+            raise exceptions.ValidationError({"file": [_too_large_message()]})
+        return JSONParser().parse(io.BytesIO(content), media_type, parser_context)
+
+
 class Base64ImageField(serializers.Field):
     """An image file, base64-encoded (a ``data:image/…;base64,`` prefix is allowed), checked
     and re-encoded by ``uploads.clean_upload``: the value is a ``CleanImage``."""
@@ -89,7 +103,7 @@ class Base64ImageField(serializers.Field):
             self.fail("invalid")
         text = DATA_URL_PREFIX.sub("", data.strip(), count=1)
         if len(text) > encoded_max_length():
-            raise _too_large()
+            raise serializers.ValidationError(_too_large_message())
         try:
             content = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
@@ -118,7 +132,7 @@ def _absolute(context: dict, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-class EditorialImageSerializer(StrictInputMixin, serializers.ModelSerializer):
+class EditorialImageSerializer(RecordInputMixin, serializers.ModelSerializer):
     """An image of the media library: its file, what readers are told about it, its rights."""
 
     file = Base64ImageField(
@@ -190,8 +204,7 @@ class EditorialImageSerializer(StrictInputMixin, serializers.ModelSerializer):
         return image.rights_expire_on is not None and image.rights_expire_on < timezone.localdate()
 
     def validate(self, attrs: dict) -> dict:
-        if self.partial and not attrs:
-            raise serializers.ValidationError("Send at least one field to change.")
+        attrs = super().validate(attrs)
         if self.instance is None and "file" not in attrs:
             raise serializers.ValidationError({"file": ["Send the image file to upload."]})
         return attrs
@@ -269,6 +282,7 @@ class EditorialImageViewSet(VersionedRecordViewSet):
     """The media library: list, search, read, upload, describe, replace the file, delete."""
 
     filterset_class = ImageFilter
+    parser_classes = [ImageJSONParser]
     record_argument = "image"
     delete_service = staticmethod(delete_image)
 

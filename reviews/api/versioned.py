@@ -16,16 +16,28 @@ from typing import Any
 
 from django.db import models
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .exceptions import from_service_error
+from .inputs import StrictInputMixin
 from .permissions import IsEditorialUser
 from .preconditions import check_record_if_match, record_etag
 from .schema import DETAIL, FIELD_ERRORS, IF_MATCH_RECORD, record_etag_header
 from .views import EditorialPagination
+
+
+class RecordInputMixin(StrictInputMixin):
+    """A record's serializer: unknown and read-only keys are refused, and an edit must change
+    something (any save is a new version)."""
+
+    def validate(self, attrs: dict) -> dict:
+        if self.partial and not attrs:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return super().validate(attrs)
+
 
 _VERBS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
