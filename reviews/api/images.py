@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import BaseParser, JSONParser
@@ -69,7 +70,6 @@ def refuse_oversized_body(request: Request) -> None:
         raise exceptions.ValidationError({"file": [_too_large_message()]})
 
 
-@extend_schema_field({"type": "string", "format": "byte"})
 class ImageJSONParser(BaseParser):
     """JSON bodies of the image operations, read as ``JSONParser`` reads them, up to the size
     of the largest image and its details: DRF applies Django's
@@ -88,6 +88,7 @@ class ImageJSONParser(BaseParser):
         return JSONParser().parse(io.BytesIO(content), media_type, parser_context)
 
 
+@extend_schema_field(OpenApiTypes.BYTE)
 class Base64ImageField(serializers.Field):
     """An image file, base64-encoded (a ``data:image/…;base64,`` prefix is allowed), checked
     and re-encoded by ``uploads.clean_upload``: the value is a ``CleanImage``."""
