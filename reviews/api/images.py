@@ -90,8 +90,9 @@ class ImageJSONParser(BaseParser):
 
 @extend_schema_field(OpenApiTypes.BYTE)
 class Base64ImageField(serializers.Field):
-    """An image file, base64-encoded (a ``data:image/…;base64,`` prefix is allowed), checked
-    and re-encoded by ``uploads.clean_upload``: the value is a ``CleanImage``."""
+    """An image file, base64-encoded (a ``data:image/…;base64,`` prefix and line breaks are
+    allowed), checked and re-encoded by ``uploads.clean_upload``: the value is a
+    ``CleanImage``."""
 
     default_error_messages = {
         "invalid": "Send the image file base64-encoded, as a string.",
@@ -102,7 +103,10 @@ class Base64ImageField(serializers.Field):
     def to_internal_value(self, data) -> uploads.CleanImage:
         if not isinstance(data, str):
             self.fail("invalid")
-        text = DATA_URL_PREFIX.sub("", data.strip(), count=1)
+        if len(data) > encoded_max_length() + DETAILS_MAX_BYTES:
+            raise serializers.ValidationError(_too_large_message())
+        # Line breaks (as MIME encoders write them) are not part of the data.
+        text = "".join(DATA_URL_PREFIX.sub("", data.strip(), count=1).split())
         if len(text) > encoded_max_length():
             raise serializers.ValidationError(_too_large_message())
         try:

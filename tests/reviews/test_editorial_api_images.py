@@ -75,9 +75,11 @@ def test_writer_uploads_an_image_with_its_renditions(writer, media_storage):
 
 
 def test_a_data_url_is_accepted_and_metadata_is_removed(writer, media_storage):
-    """A `data:image/jpeg;base64,` prefix is allowed; the phone's GPS, serial number and
-    other metadata do not survive into the stored file."""
-    data = upload_data(file="data:image/jpeg;base64," + encoded(image_files.phone_photo()))
+    """A `data:image/jpeg;base64,` prefix and MIME line breaks are allowed; the phone's GPS,
+    serial number and other metadata do not survive into the stored file."""
+    mime = base64.encodebytes(image_files.phone_photo()).decode("ascii")
+    assert "\n" in mime
+    data = upload_data(file="data:image/jpeg;base64," + mime)
     response = client_for(writer).post(IMAGES, data, format="json")
     assert response.status_code == 201, response.json()
     image = Image.objects.get()
