@@ -134,6 +134,11 @@ class TokenView(ObtainAuthToken):
             400: FIELD_ERRORS,
             **AUTH_RESPONSES,
             404: NOT_FOUND,
+            409: OpenApiResponse(
+                DETAIL,
+                description="The article is archived: an editor must restore it from the "
+                "archive first.",
+            ),
             412: OpenApiResponse(DETAIL, description="If-Match is not the current ETag."),
             428: OpenApiResponse(DETAIL, description="If-Match is missing."),
         },

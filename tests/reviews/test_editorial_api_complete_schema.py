@@ -92,3 +92,9 @@ def test_request_bodies_refuse_unknown_keys(schema):
     person = components["Person"]["properties"]
     assert "email" not in person and set(person) >= {"id", "username", "roles"}
     assert "authors" in components["PatchedArticleRequest"]["properties"]
+
+
+def test_an_edit_documents_the_archive_conflict(schema):
+    """PATCH on an article documents 409, the answer for an archived article."""
+    responses = schema["paths"]["/api/v1/editorial/articles/{id}/"]["patch"]["responses"]
+    assert "409" in responses and "archived" in responses["409"]["description"]
