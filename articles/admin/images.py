@@ -44,19 +44,7 @@ class ImageAdminForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = [
-            "upload",
-            "title",
-            "alt_text",
-            "decorative",
-            "caption",
-            "credit",
-            "license",
-            "license_text",
-            "source_url",
-            "rights_holder",
-            "rights_expire_on",
-        ]
+        fields = ["upload", *Image.RECORD_FIELDS]
         widgets = {"alt_text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:

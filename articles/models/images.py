@@ -101,6 +101,21 @@ class Image(TimeStampedModel):
     # [{"width": 320, "height": 213, "format": "WEBP", "name": "images/<digest>/320.webp"}, …]
     renditions = models.JSONField("renditions", default=list, blank=True)
 
+    # What people write about an image (the admin's form and the editorial API edit these;
+    # the file and what is worked out from it are set by ``renditions.store_image``).
+    RECORD_FIELDS = (
+        "title",
+        "alt_text",
+        "decorative",
+        "caption",
+        "credit",
+        "license",
+        "license_text",
+        "source_url",
+        "rights_holder",
+        "rights_expire_on",
+    )
+
     objects = ImageQuerySet.as_manager()
 
     class Meta:
