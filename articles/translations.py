@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Q
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import PublishedArticle
+from .models import Article, PublishedArticle
 from .public import BY_ADDRESS, live_articles
 
 CURRENT = "current"
@@ -127,3 +127,73 @@ def live_language_versions(snapshot: PublishedArticle) -> list[PublishedArticle]
     for row in rows:
         by_language.setdefault(row.language, row)
     return list(by_language.values())
+
+
+# Working copies (admin lists, the editorial API) ---------------------------------------------
+
+
+def live_snapshot_value(article_ref, field: str) -> Subquery:
+    """``field`` of the live snapshot of the article ``article_ref`` names (None if not live)."""
+    return Subquery(
+        live_articles()
+        .filter(article_id=article_ref)
+        .order_by("-go_live_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def with_translation_status(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """``articles`` annotated for lists, with no query per row: ``live_source_version`` (the
+    source version the translation's live page matches), ``source_live_version`` (the
+    source's live version) and ``translation_state``: "current", "outdated", or None for an
+    article that is not a translation or whose translation is not live."""
+    annotated = articles.annotate(
+        live_source_version=live_snapshot_value(OuterRef("pk"), "source_version"),
+        live_translation_version=live_snapshot_value(OuterRef("pk"), "version"),
+        source_live_version=live_snapshot_value(OuterRef("translation_of_id"), "version"),
+    )
+    return annotated.annotate(
+        translation_state=Case(
+            When(
+                Q(translation_of__isnull=True) | Q(live_translation_version__isnull=True),
+                then=Value(None, output_field=CharField()),
+            ),
+            When(
+                Q(source_live_version__isnull=True)
+                | Q(live_source_version__isnull=True)
+                | Q(source_live_version__gt=F("live_source_version")),
+                then=Value(OUTDATED),
+            ),
+            default=Value(CURRENT),
+            output_field=CharField(),
+        )
+    )
+
+
+def article_translation_status(article: Article) -> str | None:
+    """The translation status of an article's live page ("current", "outdated"), None when
+    it is not a translation or not live: from ``with_translation_status`` when annotated."""
+    if hasattr(article, "translation_state"):
+        return article.translation_state
+    if article.translation_of_id is None:
+        return None
+    snapshot = live_articles().filter(article_id=article.pk).order_by("-go_live_at").first()
+    return translation_status(snapshot).status if snapshot is not None else None
+
+
+def outdated_translations(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The translations among ``articles`` whose live page is out of date."""
+    return with_translation_status(articles).filter(translation_state=OUTDATED)
+
+
+def language_versions(article: Article) -> QuerySet[Article]:
+    """The other working copies in use of the same content: the source and its translations
+    (for a translation, its source and sibling translations), by language."""
+    root = article.translation_of_id or article.pk
+    return (
+        Article.objects.active()
+        .filter(Q(pk=root) | Q(translation_of_id=root))
+        .exclude(pk=article.pk)
+        .only("pk", "slug", "title", "language", "translation_of_id")
+        .order_by("language", "pk")
+    )
