@@ -24,13 +24,15 @@ from .article_form import (
     ReferenceInline,
     ReviewDueFilter,
     ReviewQueueFilter,
+    TranslationFilter,
 )
 from .article_views import ArticleViews
 from .images import ImageRightsExpiredFilter
+from .translation_views import TranslationViews
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleViews, SafeVersionAdmin):
+class ArticleAdmin(TranslationViews, ArticleViews, SafeVersionAdmin):
     form = ArticleAdminForm
     # Articles are archived, never deleted, and an old version comes back only through the
     # restore page (a new version that needs review): reversion's recover has nothing to do.
@@ -39,6 +41,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     list_display = [
         "title",
         "audience",
+        "language",
         "state",
         "version",
         "live_version",
@@ -50,8 +53,10 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         ReviewQueueFilter,
         EvidenceChangedFilter,
         ImageRightsExpiredFilter,
+        TranslationFilter,
         "state",
         "audience",
+        "language",
         "topics",
         ReviewDueFilter,
         ArchiveFilter,
@@ -61,9 +66,9 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     filter_horizontal = ["topics", "authors", "related_trials"]
     autocomplete_fields = ["counterpart"]
     raw_id_fields = ["lead_image"]
-    readonly_fields = ["readability", "rendered_preview", "images_shown"]
+    readonly_fields = ["readability", "rendered_preview", "images_shown", "translation"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "audience", "language"]}),
+        (None, {"fields": ["title", "slug", "summary", "audience", "language", "translation"]}),
         (
             "Body",
             {
@@ -121,6 +126,20 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
                 " ".join(warnings),
             )
         return summary
+
+    @admin.display(description="translation of")
+    def translation(self, obj: Article) -> str:
+        """The source and source version of a translation, read-only: set by "Translate
+        into …" and "Mark as updated to source version N", never typed."""
+        if obj.translation_of_id is None:
+            return "Not a translation."
+        return format_html(
+            '<a href="{}">{}</a> ({}), source version {}',
+            reverse("admin:articles_article_change", args=[obj.translation_of_id]),
+            obj.translation_of.title,
+            obj.translation_of.language,
+            obj.source_version or "(none)",
+        )
 
     @admin.display(description="images shown")
     def images_shown(self, obj: Article) -> str:
@@ -183,6 +202,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         context = dict(extra_context or {})
         if article is not None:
             context.update(self._workflow_context(request, article))
+            context.update(self._translation_context(request, article))
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def history_view(self, request, object_id, extra_context=None):
