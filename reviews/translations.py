@@ -6,7 +6,8 @@ Publishing calls :func:`notify_outdated_translations` after its transaction comm
 new version is live at once. A version scheduled for later goes live with no write at that
 moment, as with webhooks and the overdue sweep: the generation of public content ends at its
 go-live time, and the first read that works out the next one sweeps here
-(``articles.caching.public_state_expiring``); ``manage.py review_due`` sweeps too.
+(``articles.caching.public_state_expiring`` with ``timed_out``); ``manage.py review_due``
+sweeps too, for a site nobody reads.
 
 Whether a page is out of date is read, never stored (``articles.translations``): the notice
 only remembers who was told.
@@ -85,10 +86,12 @@ def notify_outdated_translations(source_id: int | None = None) -> list[Translati
 
 
 @receiver(public_state_expiring)
-def sweep_on_read(**kwargs) -> None:
-    """Before a new generation of public content (a scheduled version may have gone live):
-    tell the translators whose source moved on, unless another thread here is at it."""
-    if not _sweeping.acquire(blocking=False):
+def sweep_on_read(*, timed_out: bool = False, **kwargs) -> None:
+    """Before a generation of public content that ended by itself (a scheduled version may
+    have gone live then): tell the translators whose source moved on, unless another thread
+    here is at it. A generation ended by a write needs no sweep: a publication that goes live
+    at once notifies as it commits."""
+    if not timed_out or not _sweeping.acquire(blocking=False):
         return
     try:
         notify_outdated_translations()

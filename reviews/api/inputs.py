@@ -4,6 +4,7 @@ from the inputs its transition declares in ``reviews.states`` (as the admin's fo
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
@@ -172,3 +173,22 @@ RequestChangesSerializer = _action_serializer("RequestChangesSerializer", Action
 PublishSerializer = _action_serializer("PublishSerializer", Action.PUBLISH)
 UnpublishSerializer = _action_serializer("UnpublishSerializer", Action.UNPUBLISH)
 ConfirmCurrentSerializer = _action_serializer("ConfirmCurrentSerializer", Action.CONFIRM_CURRENT)
+
+
+class StartTranslationSerializer(StrictInputMixin, serializers.Serializer):
+    """The input of "start a translation": the language to translate into."""
+
+    language = serializers.ChoiceField(
+        choices=(),
+        help_text="The language to translate into: one of the site's languages other than the "
+        "article's own, e.g. es.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+
+
+class UpdateSourceVersionSerializer(StrictInputMixin, serializers.Serializer):
+    """The input of "mark as updated to the source's version": nothing (an empty object);
+    the source version is the source's live one, read by the workflow."""
