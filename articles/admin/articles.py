@@ -2,6 +2,7 @@
 ``reviews.workflow.save_working_copy``; the extra pages are in ``article_views``."""
 
 from django.contrib import admin, messages
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -16,6 +17,7 @@ from ..images.manifest import by_id
 from ..models import Article, ArticleRevision
 from ..rendering import render_markdown
 from ..selectors import article_versions
+from ..translations import live_snapshot_value
 from ..validators import doi_warning
 from .article_form import (
     ArchiveFilter,
@@ -92,7 +94,13 @@ class ArticleAdmin(TranslationViews, ArticleViews, SafeVersionAdmin):
         css = {"all": ["admin/article_admin.css"]}
 
     def get_queryset(self, request):
-        return evidence.with_evidence_changed(super().get_queryset(request))
+        # The live version of each row in the same query (the list shows it).
+        articles = (
+            super()
+            .get_queryset(request)
+            .annotate(live_version_number=live_snapshot_value(OuterRef("pk"), "version"))
+        )
+        return evidence.with_evidence_changed(articles)
 
     @admin.display(description="evidence", ordering="evidence_changed")
     def evidence_flag(self, obj: Article) -> str:
@@ -106,8 +114,12 @@ class ArticleAdmin(TranslationViews, ArticleViews, SafeVersionAdmin):
 
     @admin.display(description="live version")
     def live_version(self, obj: Article) -> str:
-        snapshot = workflow.live_snapshot(obj)
-        return f"v{snapshot.version}" if snapshot else "—"
+        if hasattr(obj, "live_version_number"):
+            number = obj.live_version_number
+        else:
+            snapshot = workflow.live_snapshot(obj)
+            number = snapshot.version if snapshot else None
+        return f"v{number}" if number else "—"
 
     @admin.display(description="readability")
     def readability(self, obj: Article) -> str:

@@ -117,13 +117,17 @@ class TranslationViews:
             .order_by("title", "pk")
         )
         rows = []
+        # One comparison per source and pair of versions, whatever the number of languages
+        # translated from it (each comparison reads two stored versions).
+        diffs: dict[tuple[int, int, int], list] = {}
         for article in outdated:
             source = article.translation_of
             changes = []
             if article.live_source_version and article.source_live_version:
-                changes = compare_versions(
-                    source, article.live_source_version, article.source_live_version
-                )
+                key = (source.pk, article.live_source_version, article.source_live_version)
+                if key not in diffs:
+                    diffs[key] = compare_versions(source, key[1], key[2])
+                changes = diffs[key]
             rows.append(
                 {
                     "article": article,
