@@ -135,7 +135,7 @@ def test_queue_lists_outdated_translations_with_the_source_diff(
     assert "No translation is out of date" in session.get(QUEUE).text
     publish_new_version(live_article, writer, reviewer, editor, body="Take 100 mg daily [@1].")
     page = session.get(QUEUE).text
-    assert spanish.title in page and 'id="article-%d"' % spanish.pk in page
+    assert spanish.title in page and f'id="article-{spanish.pk}"' in page
     assert "version 1 → 2" in page
     assert "100 mg" in page  # the body's diff
     assert QUEUE in session.get("/admin/").text
