@@ -179,7 +179,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(description="Another language version of the same content.")
-class LanguageVersionSerializer(serializers.Serializer):
+class EditorialLanguageVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Its article id.")
     language = serializers.CharField(help_text="Its language code, e.g. es.")
     slug = serializers.CharField()
@@ -365,14 +365,14 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         return article_translation_status(article)
 
     @extend_schema_field(
-        LanguageVersionSerializer(
+        EditorialLanguageVersionSerializer(
             many=True,
             help_text="The other language versions in use: the source and its translations "
             "(for a translation, its source and the other translations).",
         )
     )
     def get_translations(self, article: Article) -> list[dict]:
-        return LanguageVersionSerializer(
+        return EditorialLanguageVersionSerializer(
             language_versions(article), many=True, context=self.context
         ).data
 
