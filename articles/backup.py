@@ -57,6 +57,7 @@ MODELS = [
     "reviews.Review",
     "reviews.ReviewComment",
     "reviews.AuditEntry",
+    "reviews.TranslationNotice",
     "articles.Feedback",
     "articles.WebhookEndpoint",
     "articles.WebhookEvent",

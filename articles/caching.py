@@ -8,10 +8,12 @@ generation also expires by itself at the next scheduled go-live or go-dark time,
 next local midnight: a page's review status (its "due for review" notice, the API's
 ``review_status``) and the overdue limit follow the date.
 
-Before a new generation is worked out, ``public_state_expiring`` is sent: the read-time sweep
-of pages past the overdue limit (``reviews.workflow.overdue``) listens, so it runs at most once
-per generation and process, never on a cache hit. A receiver's failure is logged; the reader
-still gets their page.
+Before a new generation is worked out, ``public_state_expiring`` is sent (with ``timed_out``:
+whether the generation ended by itself, at a scheduled go-live or go-dark time or at
+midnight): the read-time sweep of pages past the overdue limit (``reviews.workflow.overdue``)
+listens, so it runs at most once per generation and process, never on a cache hit; so does
+the notice to translators whose source went live on schedule (``reviews.translations``). A
+receiver's failure is logged; the reader still gets their page.
 
 Processes that do not share a cache (the default per-process memory cache with several
 gunicorn workers) learn about a new generation from a *stamp file* (``articles.stamp``):
@@ -187,12 +189,11 @@ def public_state(request: HttpRequest | None = None) -> dict:
     local = cache_is_per_process()
     stamp = read_stamp() if local else None
     state = _local_state.get(STATE_KEY) if local else cache.get(STATE_KEY)
-    if (
-        state is None
-        or state["stamp"] != stamp
-        or (state["valid_until"] is not None and now >= state["valid_until"])
-    ):
-        _before_new_generation()
+    timed_out = state is not None and (
+        state["valid_until"] is not None and now >= state["valid_until"]
+    )
+    if state is None or state["stamp"] != stamp or timed_out:
+        _before_new_generation(timed_out=timed_out)
         now = timezone.now()
         stamp = read_stamp() if local else None
         state = _compute_state(now) | {"stamp": stamp}
@@ -205,8 +206,12 @@ def public_state(request: HttpRequest | None = None) -> dict:
     return state
 
 
-def _before_new_generation() -> None:
-    for receiver_function, error in public_state_expiring.send_robust(sender=None):
+def _before_new_generation(*, timed_out: bool) -> None:
+    """``timed_out``: the generation ended by itself (a scheduled go-live or go-dark time,
+    or midnight), not because something was written."""
+    for receiver_function, error in public_state_expiring.send_robust(
+        sender=None, timed_out=timed_out
+    ):
         if isinstance(error, Exception):
             logger.error(
                 "%s failed before a new generation of public content; pages are still served.",

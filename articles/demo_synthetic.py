@@ -52,6 +52,8 @@ class SyntheticBatch:
             "related_trials": [],
             "images": [],
             "lead_image": None,
+            "translation_of_id": None,
+            "source_version": None,
         }
 
     def insert(self, numbers: range) -> None:

@@ -31,10 +31,12 @@ if TYPE_CHECKING:
 # Bumped whenever the canonical content gains or changes a key (images, translations), so a
 # digest always says which rules made it. 1: text, references, byline, trials. 2: and the
 # images shown (``images``, ``lead_image``). 3: and the SHA-256 of each of their renditions
-# (``renditions[].sha256``: the files readers are served).
-SIGNOFF_FORMAT = 3
+# (``renditions[].sha256``: the files readers are served). 4: and, for a translation, its
+# source article and the source version it was translated from (``translation_of_id``,
+# ``source_version``; both null for other articles, so older formats still describe them).
+SIGNOFF_FORMAT = 4
 # The keys each format added to the canonical content.
-FORMAT_KEYS = {2: ("images", "lead_image")}
+FORMAT_KEYS = {2: ("images", "lead_image"), 4: ("translation_of_id", "source_version")}
 # The format that added a key to each image's renditions.
 RENDITION_HASH_FORMAT = 3
 
@@ -97,6 +99,9 @@ def reader_content(article: Article) -> dict[str, Any]:
         # the lead image, from the version's manifest.
         "images": list(rendered.images),
         "lead_image": manifest.get(article.lead_image_id) if article.lead_image_id else None,
+        # A translation is signed off as the translation of one version of its source.
+        "translation_of_id": article.translation_of_id,
+        "source_version": article.source_version,
     }
 
 
@@ -117,6 +122,8 @@ def snapshot_content(snapshot: PublishedArticle) -> dict[str, Any]:
         "related_trials": sorted(trial.nct_id for trial in snapshot.related_trials.all()),
         "images": snapshot.images,
         "lead_image": snapshot.lead_image,
+        "translation_of_id": snapshot.translation_of_id,
+        "source_version": snapshot.source_version,
     }
 
 

@@ -15,7 +15,7 @@ from mbc_cms.admin_mixins import ReadOnlyAdminMixin
 from mbc_cms.version_admin import SafeVersionAdmin
 
 from . import profiles, workflow
-from .forms import RevokeVerificationForm, VerifyCredentialsForm
+from .forms import ReviewerProfileForm, RevokeVerificationForm, VerifyCredentialsForm
 from .models import AuditEntry, Review, ReviewerProfile
 
 CREDENTIALS_FORMS = {"verify": VerifyCredentialsForm, "revoke": RevokeVerificationForm}
@@ -50,6 +50,7 @@ class ReviewerProfileAdmin(SafeVersionAdmin):
         "specialty",
         "institution",
         "user",
+        "review_languages",
         "credentials_verified",
     ]
     list_filter = [CredentialsVerifiedFilter]
@@ -63,8 +64,10 @@ class ReviewerProfileAdmin(SafeVersionAdmin):
         "specialty",
         "institution",
         "disclosure",
+        "languages",
         "verification",
     ]
+    form = ReviewerProfileForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewerProfile]:
         profiles = super().get_queryset(request)
@@ -76,7 +79,14 @@ class ReviewerProfileAdmin(SafeVersionAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         # The account is who signs reviews with this identity; moving it is an editor's call.
-        return ["verification"] if workflow.is_editor(request.user) else ["user", "verification"]
+        # The review languages say which content the clinician may sign off: an editor's call.
+        if workflow.is_editor(request.user):
+            return ["verification"]
+        return ["user", "languages", "verification"]
+
+    @admin.display(description="review languages")
+    def review_languages(self, profile: ReviewerProfile) -> str:
+        return ", ".join(profile.languages or []) or "—"
 
     @admin.display(
         boolean=True, description="credentials verified", ordering="credentials_verified_at"

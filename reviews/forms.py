@@ -12,7 +12,9 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from .models import ReviewerProfile
 from .states import TRANSITIONS, Input
 from .workflow import Seen
 
@@ -107,3 +109,39 @@ class RevokeVerificationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         error_messages={"required": "Say why the verification is withdrawn."},
     )
+
+
+class ReviewerProfileForm(forms.ModelForm):
+    """The reviewer profile form of the admin: the review languages as a choice among the
+    site's languages (``settings.LANGUAGES``), never free text."""
+
+    languages = forms.TypedMultipleChoiceField(
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Review languages",
+        help_text="The languages of the content this clinician signs off. A translation is "
+        "approved only by a reviewer who reviews in its language.",
+    )
+
+    class Meta:
+        model = ReviewerProfile
+        fields = [
+            "user",
+            "display_name",
+            "credentials",
+            "specialty",
+            "institution",
+            "disclosure",
+            "languages",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "languages" in self.fields:
+            self.fields["languages"].choices = settings.LANGUAGES
+
+    def clean_languages(self) -> list[str]:
+        chosen = set(self.cleaned_data.get("languages") or [])
+        # In the order of settings.LANGUAGES, so that a save without a change is no change.
+        return [code for code in dict(self.fields["languages"].choices) if code in chosen]

@@ -291,3 +291,40 @@ class EvidenceFlag(models.Model):
     def __str__(self) -> str:
         state = "cleared" if self.cleared_at else "open"
         return f"{self.article}: {self.change} ({state})"
+
+
+class TranslationNotice(models.Model):
+    """The authors of a live translation were told that its source moved on: the source's
+    version ``source_version`` went live while the translation matched an older one. One per
+    translation and source version, so they are told once (``reviews.translations``)."""
+
+    translation = models.ForeignKey(
+        "articles.Article",
+        verbose_name="translation",
+        on_delete=models.CASCADE,
+        related_name="translation_notices",
+    )
+    source_version = models.PositiveIntegerField(
+        "source version", help_text="The source's live version the authors were told of."
+    )
+    translated_from = models.PositiveIntegerField(
+        "translated from",
+        null=True,
+        blank=True,
+        help_text="The source version the live translation matched then.",
+    )
+    sent_at = models.DateTimeField("sent at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = "translation notice"
+        verbose_name_plural = "translation notices"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation", "source_version"],
+                name="one_notice_per_translation_and_source_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.translation}: source version {self.source_version} went live"

@@ -7,7 +7,7 @@ from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
 
-from .roles import verified_reviewers
+from .roles import reviews_in_language, verified_reviewers
 from .selectors import reviewer_of_record
 
 
@@ -45,9 +45,16 @@ def _editors():
 
 
 def review_requested(article, ineligible: set[int]) -> None:
-    """Tell the clinical reviewers who may review this version (verified, not its writers)."""
+    """Tell the clinical reviewers who may review this version: verified, reviewing in its
+    language, not its writers. (Review languages are a JSON list, read here rather than in
+    SQL: SQLite has no JSON containment lookup, and reviewers are few.)"""
     User = get_user_model()
-    reviewers = verified_reviewers(User.objects.all()).exclude(pk__in=ineligible)
+    verified = verified_reviewers(User.objects.all()).exclude(pk__in=ineligible)
+    reviewers = [
+        user
+        for user in verified.select_related("reviewer_profile")
+        if reviews_in_language(user, article.language)
+    ]
     _send(
         f"Review requested: {article.title} (version {article.version})",
         f"Version {article.version} of “{article.title}” was submitted for clinical review."
@@ -212,4 +219,25 @@ def image_rights(notices: list[tuple[str, list]]) -> None:
         + reverse("admin:articles_image_changelist")
         + "?rights=expired",
         editor_addresses(),
+    )
+
+
+def translation_outdated(translation, *, source, source_version: int, translated_from) -> None:
+    """Tell the authors of a live translation that its source has a newer live version, and
+    how to bring the translation up to date."""
+    site = settings.SITE_URL.rstrip("/")
+    compare = reverse("admin:articles_article_compare", args=[source.pk])
+    since = f"?from={translated_from}&to={source_version}" if translated_from else ""
+    _send(
+        f"Translation out of date: {translation.title}",
+        f"The source of your translation “{translation.title}” ({translation.language}), "
+        f"“{source.title}” ({source.language}), has a new version live: version "
+        f"{source_version}. The translation readers see matches source version "
+        f"{translated_from or '(none recorded)'}, so it is shown as out of date.\n\n"
+        f"What changed in the source: {site}{compare}{since}\n\n"
+        "To update it: bring the translation in line with the source, mark it as updated to "
+        f"source version {source_version} on its page, send it for clinical review and publish "
+        f"it again.\n\n{_admin_link(translation)}\n\nEvery translation to update: {site}"
+        + reverse("admin:articles_article_translations"),
+        _addresses(translation.authors.all()),
     )

@@ -23,7 +23,9 @@ from .workflow.errors import ActionForbidden, InvalidInput
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-#: What an editor verified: changing any of these needs a new verification.
+#: What an editor verified: changing any of these needs a new verification. The review
+#: languages are not among them: they say which content the clinician signs off, not who they
+#: are (an editor sets them; removing one sends that language's unpublished approvals back).
 VERIFIED_IDENTITY = ("user_id", "display_name", "credentials", "specialty", "institution")
 NOTE_MAX_LENGTH = 2000
 
@@ -146,6 +148,17 @@ def save_reviewer_profile(
         reopen_approvals_by(
             reviewer=stored.user, user=user, reason="the reviewer profile's identity changed"
         )
+    elif stored is not None:
+        # The review languages are not part of the verified identity (an editor sets them),
+        # but approvals in a language no longer listed may not be published.
+        dropped = set(stored.languages or []) - set(profile.languages or [])
+        if dropped:
+            reopen_approvals_by(
+                reviewer=stored.user,
+                user=user,
+                reason="a review language was removed from the reviewer profile",
+                languages=dropped,
+            )
     return cleared
 
 

@@ -51,6 +51,28 @@ def has_verified_credentials(user: AbstractBaseUser | None) -> bool:
     return profile is not None and profile.credentials_verified_at is not None
 
 
+def language_name(code: str) -> str:
+    """A language's name as settings.LANGUAGES gives it (the code when it is not there)."""
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def reviews_in_language(user: AbstractBaseUser | None, language: str) -> bool:
+    """Whether ``user``'s reviewer profile lists ``language`` among the languages they review
+    content in (``ReviewerProfile.languages``; English unless an editor set otherwise)."""
+    profile = getattr(user, "reviewer_profile", None)
+    return profile is not None and language in (profile.languages or [])
+
+
+def language_refusal(language: str, label: str = "sign off") -> str:
+    """Why a clinical reviewer may not sign off content in ``language``."""
+    return (
+        f"You may not {label} this article: it is in {language_name(language)} ({language}), "
+        "which your reviewer profile does not list among the languages you review. A "
+        "clinician who reviews in that language must sign it off; an editor sets the review "
+        "languages on the reviewer profile."
+    )
+
+
 def verified_reviewers(users: QuerySet) -> QuerySet:
     """The clinical reviewers among ``users`` who may sign off content: in the reviewers' group,
     with a reviewer profile whose credentials were verified (``is_clinical_reviewer`` and

@@ -74,11 +74,14 @@ def contributors_since_last_live(article: Article) -> set[int]:
 
 
 def needs_review_by(user: AbstractBaseUser | None, queryset: models.QuerySet) -> models.QuerySet:
-    """Articles in ``queryset`` awaiting review that ``user`` may review (not their writing)."""
+    """Articles in ``queryset`` awaiting review that ``user`` may review: in a language their
+    reviewer profile lists, not their writing."""
     if not is_clinical_reviewer(user):
         return queryset.none()
-    return queryset.filter(state=State.IN_REVIEW, archived_at__isnull=True).exclude(
-        _contributed(models.OuterRef("pk"), user.pk)
+    return (
+        queryset.filter(state=State.IN_REVIEW, archived_at__isnull=True)
+        .filter(language__in=user.reviewer_profile.languages or [])
+        .exclude(_contributed(models.OuterRef("pk"), user.pk))
     )
 
 

@@ -85,6 +85,9 @@ class Transition:
     # Nobody who wrote or edited this version (its byline, and whoever saved a version since
     # the publication before it) may take this action.
     separation_of_duties: bool = False
+    # The clinical reviewer reviews content in the article's language (their reviewer
+    # profile lists it): a translation is medical text, signed off by someone who reads it.
+    reviewer_language: bool = False
     inputs: tuple[Input, ...] = ()
 
     def input(self, name: str) -> Input:
@@ -118,6 +121,7 @@ TRANSITIONS: dict[str, Transition] = {
         target=State.APPROVED,
         role=Role.CLINICAL_REVIEWER,
         separation_of_duties=True,
+        reviewer_language=True,
         inputs=(Input("comment", "Comment", "A note recorded with the approval."), OVERRIDE_REASON),
     ),
     Action.REQUEST_CHANGES: Transition(
@@ -125,6 +129,7 @@ TRANSITIONS: dict[str, Transition] = {
         target=State.CHANGES_REQUESTED,
         role=Role.CLINICAL_REVIEWER,
         separation_of_duties=True,
+        reviewer_language=True,
         inputs=(
             Input(
                 "comment",
@@ -203,6 +208,7 @@ TRANSITIONS: dict[str, Transition] = {
         role=Role.CLINICAL_REVIEWER,
         needs_live_working_copy=True,
         separation_of_duties=True,
+        reviewer_language=True,
         inputs=(
             Input("comment", "Comment", "A note recorded with the confirmation."),
             OVERRIDE_REASON,
@@ -229,6 +235,10 @@ def _conditions(transition: Transition) -> str:
             (transition.needs_open_snapshot, "live or scheduled"),
             (transition.needs_live_working_copy, "the working copy is the live version"),
             (transition.once_per_version, "this version never published before"),
+            (
+                transition.reviewer_language,
+                "the reviewer's profile lists the article's language",
+            ),
             (
                 transition.separation_of_duties,
                 "the user did not write or edit this version",

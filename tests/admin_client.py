@@ -37,6 +37,7 @@ def profile_form(profile: ReviewerProfile, **overrides) -> dict:
         "specialty": profile.specialty,
         "institution": profile.institution,
         "disclosure": profile.disclosure,
+        "languages": list(profile.languages),
         **overrides,
     }
 

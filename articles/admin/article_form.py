@@ -13,6 +13,7 @@ from reviews import evidence, workflow
 from reviews.selectors import awaiting_publication
 
 from ..models import ARTICLE_EDITED_FIELDS, Article, Reference
+from ..translations import CURRENT, OUTDATED, with_translation_status
 
 
 class ReferenceInline(admin.StackedInline):
@@ -140,4 +141,26 @@ class EvidenceChangedFilter(admin.SimpleListFilter):
             return evidence.flagged_articles(queryset)
         if self.value() == "no":
             return evidence.unflagged_articles(queryset)
+        return queryset
+
+
+class TranslationFilter(admin.SimpleListFilter):
+    """Translations whose live page is out of date (its source has a newer live version) or
+    current, and articles that are not translations."""
+
+    title = "translation"
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            (OUTDATED, "Outdated: the source moved on"),
+            (CURRENT, "Current"),
+            ("none", "Not a translation"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in (OUTDATED, CURRENT):
+            return with_translation_status(queryset).filter(translation_state=self.value())
+        if self.value() == "none":
+            return queryset.filter(translation_of__isnull=True)
         return queryset

@@ -2,6 +2,7 @@
 ``reviews.workflow.save_working_copy``; the extra pages are in ``article_views``."""
 
 from django.contrib import admin, messages
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -16,6 +17,7 @@ from ..images.manifest import by_id
 from ..models import Article, ArticleRevision
 from ..rendering import render_markdown
 from ..selectors import article_versions
+from ..translations import live_snapshot_value
 from ..validators import doi_warning
 from .article_form import (
     ArchiveFilter,
@@ -24,13 +26,15 @@ from .article_form import (
     ReferenceInline,
     ReviewDueFilter,
     ReviewQueueFilter,
+    TranslationFilter,
 )
 from .article_views import ArticleViews
 from .images import ImageRightsExpiredFilter
+from .translation_views import TranslationViews
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleViews, SafeVersionAdmin):
+class ArticleAdmin(TranslationViews, ArticleViews, SafeVersionAdmin):
     form = ArticleAdminForm
     # Articles are archived, never deleted, and an old version comes back only through the
     # restore page (a new version that needs review): reversion's recover has nothing to do.
@@ -39,6 +43,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     list_display = [
         "title",
         "audience",
+        "language",
         "state",
         "version",
         "live_version",
@@ -50,8 +55,10 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         ReviewQueueFilter,
         EvidenceChangedFilter,
         ImageRightsExpiredFilter,
+        TranslationFilter,
         "state",
         "audience",
+        "language",
         "topics",
         ReviewDueFilter,
         ArchiveFilter,
@@ -61,9 +68,9 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
     filter_horizontal = ["topics", "authors", "related_trials"]
     autocomplete_fields = ["counterpart"]
     raw_id_fields = ["lead_image"]
-    readonly_fields = ["readability", "rendered_preview", "images_shown"]
+    readonly_fields = ["readability", "rendered_preview", "images_shown", "translation"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "audience", "language"]}),
+        (None, {"fields": ["title", "slug", "summary", "audience", "language", "translation"]}),
         (
             "Body",
             {
@@ -87,7 +94,13 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         css = {"all": ["admin/article_admin.css"]}
 
     def get_queryset(self, request):
-        return evidence.with_evidence_changed(super().get_queryset(request))
+        # The live version of each row in the same query (the list shows it).
+        articles = (
+            super()
+            .get_queryset(request)
+            .annotate(live_version_number=live_snapshot_value(OuterRef("pk"), "version"))
+        )
+        return evidence.with_evidence_changed(articles)
 
     @admin.display(description="evidence", ordering="evidence_changed")
     def evidence_flag(self, obj: Article) -> str:
@@ -101,8 +114,12 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
 
     @admin.display(description="live version")
     def live_version(self, obj: Article) -> str:
-        snapshot = workflow.live_snapshot(obj)
-        return f"v{snapshot.version}" if snapshot else "—"
+        if hasattr(obj, "live_version_number"):
+            number = obj.live_version_number
+        else:
+            snapshot = workflow.live_snapshot(obj)
+            number = snapshot.version if snapshot else None
+        return f"v{number}" if number else "—"
 
     @admin.display(description="readability")
     def readability(self, obj: Article) -> str:
@@ -121,6 +138,20 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
                 " ".join(warnings),
             )
         return summary
+
+    @admin.display(description="translation of")
+    def translation(self, obj: Article) -> str:
+        """The source and source version of a translation, read-only: set by "Translate
+        into …" and "Mark as updated to source version N", never typed."""
+        if obj.translation_of_id is None:
+            return "Not a translation."
+        return format_html(
+            '<a href="{}">{}</a> ({}), source version {}',
+            reverse("admin:articles_article_change", args=[obj.translation_of_id]),
+            obj.translation_of.title,
+            obj.translation_of.language,
+            obj.source_version or "(none)",
+        )
 
     @admin.display(description="images shown")
     def images_shown(self, obj: Article) -> str:
@@ -183,6 +214,7 @@ class ArticleAdmin(ArticleViews, SafeVersionAdmin):
         context = dict(extra_context or {})
         if article is not None:
             context.update(self._workflow_context(request, article))
+            context.update(self._translation_context(request, article))
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def history_view(self, request, object_id, extra_context=None):

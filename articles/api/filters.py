@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -115,6 +116,11 @@ class ArticleFilter(django_filters.FilterSet):
         help_text="A topic slug; articles in its sub-topics are included.",
     )
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
+    language = django_filters.ChoiceFilter(
+        choices=settings.LANGUAGES,
+        help_text="Only articles in this language (a code of the site's languages, e.g. es). "
+        "An explicit parameter: Accept-Language is not read.",
+    )
     search = django_filters.CharFilter(method="filter_search", help_text="Words to search for.")
     updated_since = ISO8601Filter(
         field_name="go_live_at", lookup_expr="gte", help_text="Updated at or after (ISO 8601)."
@@ -126,7 +132,15 @@ class ArticleFilter(django_filters.FilterSet):
 
     class Meta:
         model = PublishedArticle
-        fields = ["topic", "audience", "search", "updated_since", "reviewed_since", "ordering"]
+        fields = [
+            "topic",
+            "audience",
+            "language",
+            "search",
+            "updated_since",
+            "reviewed_since",
+            "ordering",
+        ]
 
     def filter_topic(self, queryset, name, topic: Topic):
         return queryset.filter(Q(topics=topic) | Q(topics__parent=topic)).distinct()

@@ -9,6 +9,7 @@ from articles.choices import ReviewStatus
 from articles.images.delivery import api_image
 from articles.models import ClinicalTrial, ImageLicense, PublishedArticle, Topic, TrialChange
 from articles.public import PageImages, page_images, review_status, site_url
+from articles.translations import STATUSES, page_path, translation_status
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -121,6 +122,28 @@ class TrialRefSerializer(serializers.ModelSerializer):
         fields = ["nct_id", "brief_title", "overall_status", "phases", "url"]
 
 
+TRANSLATION_STATUS_HELP = (
+    "For a translation: `current` while it was translated from the source's live version, "
+    "`outdated` once a newer version of the source went live (or the source is no longer "
+    "live). Null for an article that is not a translation."
+)
+SOURCE_VERSION_HELP = (
+    "For a translation: the version of its source article it was translated from, as "
+    "clinically approved. Null for an article that is not a translation."
+)
+
+
+@extend_schema_serializer(description="A live version of the same content in another language.")
+class LanguageVersionSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text="Its language code, e.g. es.")
+    slug = serializers.CharField(help_text="Its slug: fetch it from the article endpoint.")
+    url = serializers.SerializerMethodField(help_text="Its public page.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, snapshot: PublishedArticle) -> str:
+        return site_url(page_path(snapshot), self.context.get("request"))
+
+
 @extend_schema_serializer(
     description="A live article in lists: enough to show a card and decide whether to fetch it."
 )
@@ -137,6 +160,11 @@ class ArticleListSerializer(serializers.ModelSerializer):
         "`overdue` after `next_review_due`, `due_soon` when it falls within the next 30 days "
         "(the due date included), else `current`."
     )
+    language = serializers.CharField(help_text="The language the article is written in, e.g. en.")
+    translation_status = serializers.SerializerMethodField(help_text=TRANSLATION_STATUS_HELP)
+    source_version = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=SOURCE_VERSION_HELP
+    )
 
     class Meta:
         model = PublishedArticle
@@ -148,6 +176,8 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "summary",
             "audience",
             "language",
+            "translation_status",
+            "source_version",
             "topics",
             "last_reviewed",
             "next_review_due",
@@ -162,6 +192,18 @@ class ArticleListSerializer(serializers.ModelSerializer):
     def get_review_status(self, snapshot: PublishedArticle) -> str:
         return review_status(snapshot.next_review_due).value
 
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=[(status, status) for status in STATUSES],
+            allow_null=True,
+            help_text=TRANSLATION_STATUS_HELP,
+        )
+    )
+    def get_translation_status(self, snapshot: PublishedArticle) -> str | None:
+        # Lists work the statuses out for a whole page at once (ArticleViewSet).
+        known = getattr(snapshot, "translation", None)
+        return (known or translation_status(snapshot)).status
+
 
 @extend_schema_serializer(
     description="The clinical sign-off of the content served: anyone can recompute the digest."
@@ -173,7 +215,8 @@ class SignoffSerializer(serializers.Serializer):
     )
     digest = serializers.CharField(
         help_text="SHA-256 (hex) of the canonical content approved and served (title, summary, "
-        "body, audience, language, references, counterpart, authors, related trials)."
+        "body, audience, language, references, counterpart, authors, related trials, images; "
+        "for a translation, its source and source version)."
     )
 
 
@@ -200,6 +243,10 @@ class ArticleDetailSerializer(ArticleListSerializer):
     lead_image = serializers.SerializerMethodField(
         help_text="Shown at the top of the page and when it is shared; null if none."
     )
+    translations = serializers.SerializerMethodField(
+        help_text="Every other live language version of the same content, by language code "
+        "(its source and sibling translations for a translation); empty when there is none."
+    )
 
     class Meta(ArticleListSerializer.Meta):
         fields = [
@@ -213,6 +260,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "related_trials",
             "changes",
             "counterpart",
+            "translations",
             "signoff",
         ]
         read_only_fields = fields
@@ -240,6 +288,12 @@ class ArticleDetailSerializer(ArticleListSerializer):
     @extend_schema_field(ChangeSerializer(many=True))
     def get_changes(self, snapshot: PublishedArticle) -> list[dict]:
         return ChangeSerializer(self.context["changes"], many=True).data
+
+    @extend_schema_field(LanguageVersionSerializer(many=True))
+    def get_translations(self, snapshot: PublishedArticle) -> list[dict]:
+        return LanguageVersionSerializer(
+            self.context.get("translations", []), many=True, context=self.context
+        ).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_counterpart(self, snapshot: PublishedArticle) -> str | None:

@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from articles import caching, public, ratelimit
+from articles import caching, public, ratelimit, translations
 from articles.models import ClinicalTrial, Topic, TrialChange
 
 from . import serializers
@@ -47,6 +47,7 @@ API_PARAMETERS = (
     "condition",
     "country",
     "intervention",
+    "language",
     "ordering",
     "page",
     "page_size",
@@ -290,14 +291,20 @@ def detail_responses(serializer_class) -> dict:
     list=extend_schema(
         summary="List live articles",
         description="Articles as readers see them now: drafts, articles in review and "
-        f"unpublished articles never appear. {PUBLIC_ACCESS}",
+        "unpublished articles never appear. Every language is listed unless `language` asks "
+        "for one (an explicit parameter: `Accept-Language` is not read, so cached answers are "
+        "the same for everyone). A translation carries `translation_status` and "
+        f"`source_version` (null for other articles). {PUBLIC_ACCESS}",
         parameters=[ORDERING_PARAMETER],
         responses=list_responses(serializers.ArticleListSerializer),
     ),
     retrieve=extend_schema(
         summary="A live article",
-        description="The live version of the article, with its clinical sign-off, references "
-        f"and public change log. {PUBLIC_ACCESS}",
+        description="The live version of the article, with its clinical sign-off, references, "
+        "public change log and `translations`: its other live language versions (for a "
+        "translation, its source and the other translations). A translation's "
+        "`translation_status` is `outdated` once a newer version of its source went live. "
+        f"{PUBLIC_ACCESS}",
         responses=detail_responses(serializers.ArticleDetailSerializer),
     ),
 )
@@ -323,6 +330,14 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return public.live_article(self.kwargs["slug"], self.get_queryset())
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # Each translation's status, for the whole page in one query.
+        statuses = translations.translation_statuses(page or [])
+        for snapshot in page or []:
+            snapshot.translation = statuses[snapshot.pk]
+        return page
+
     def retrieve_data(self, request, *args, **kwargs):
         snapshot = self.get_object()
         context = {
@@ -330,6 +345,7 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
             "changes": public.change_log(snapshot),
             "counterpart": public.live_counterpart(snapshot),
             "page_images": public.page_images(snapshot),
+            "translations": translations.live_language_versions(snapshot),
         }
         return serializers.ArticleDetailSerializer(snapshot, context=context).data
 

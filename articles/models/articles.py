@@ -62,6 +62,11 @@ ARTICLE_CONTENT = (
     # The library images the version shows, as they stood: worked out from the body and the
     # lead image by ``reviews.workflow.save_working_copy``, never typed.
     ContentField("images", "Images shown", shown_to_readers=True, edited=False),
+    # A translation's source and the source version it matches: set when the translation is
+    # started and when a writer marks it updated to a newer source version
+    # (``reviews.workflow.translation``), never typed; signed off with the text.
+    ContentField("translation_of", "Translation of", shown_to_readers=True, edited=False),
+    ContentField("source_version", "Source version", shown_to_readers=True, edited=False),
     ContentField("review_interval_months", "Review interval (months)", shown_to_readers=False),
 )
 ARTICLE_CONTENT_FIELDS = tuple(field.name for field in ARTICLE_CONTENT)
@@ -255,6 +260,7 @@ class Article(TimeStampedModel):
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        self._clean_translation()
         if self.counterpart_id is not None:
             if self.pk and self.counterpart_id == self.pk:
                 raise ValidationError({"counterpart": "An article cannot be its own counterpart."})
@@ -262,6 +268,29 @@ class Article(TimeStampedModel):
                 raise ValidationError(
                     {"counterpart": "The counterpart must be written for the other audience."}
                 )
+
+    def _clean_translation(self) -> None:
+        """A translation is in another language than its source, and one language has one
+        translation in use: the language of either cannot be changed to break that."""
+        if self.translation_of_id is not None:
+            if self.translation_of.language == self.language:
+                raise ValidationError(
+                    {
+                        "language": "A translation must be in another language than its "
+                        f"source ({self.translation_of.language})."
+                    }
+                )
+            siblings = Article.objects.active().filter(
+                translation_of_id=self.translation_of_id, language=self.language
+            )
+            if siblings.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"language": f"The source already has a translation into {self.language}."}
+                )
+        elif self.pk and self.translations.active().filter(language=self.language).exists():
+            raise ValidationError(
+                {"language": f"This article already has a translation into {self.language}."}
+            )
 
 
 @reversion.register()

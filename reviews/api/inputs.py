@@ -4,6 +4,7 @@ from the inputs its transition declares in ``reviews.states`` (as the admin's fo
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -214,3 +215,22 @@ class ReviewCommentInputSerializer(StrictInputMixin, serializers.Serializer):
         max_length=COMMENT_MAX_LENGTH,
         help_text="Plain text: a question for the writers, or a reply to the reviewer.",
     )
+
+
+class StartTranslationSerializer(StrictInputMixin, serializers.Serializer):
+    """The input of "start a translation": the language to translate into."""
+
+    language = serializers.ChoiceField(
+        choices=(),
+        help_text="The language to translate into: one of the site's languages other than the "
+        "article's own, e.g. es.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+
+
+class UpdateSourceVersionSerializer(StrictInputMixin, serializers.Serializer):
+    """The input of "mark as updated to the source's version": nothing (an empty object);
+    the source version is the source's live one, read by the workflow."""

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from articles.api.serializers import ErrorDetailSerializer
 
+from . import inputs
 from . import serializers as api_serializers
 
 DETAIL = ErrorDetailSerializer
@@ -106,3 +107,39 @@ def transition_schema(
         responses=ACTION_RESPONSES,
         parameters=[ARTICLE_ID, IF_MATCH_ACTION, etag_header()],
     )
+
+
+START_TRANSLATION = extend_schema(
+    summary="Start a translation of this article",
+    description="Creates the translation of this live article into `language` as a new article: "
+    "version 1, a draft credited to you, starting from the text, topics, references, related "
+    "trials and lead image of the source's live version, with `translation_of` (this article) "
+    "and `source_version` (its live version) set. It has its own versions, review and "
+    "sign-off: a clinical reviewer whose profile lists that language approves it. The source "
+    "is not changed, so no If-Match is needed. 400 for a language that is not one of the "
+    "site's or is the article's own; 409 when the article is not live, is archived, is itself "
+    "a translation, or already has a translation in use into that language. The answer is the "
+    "new article, with its `ETag` and `Location`.",
+    request=inputs.StartTranslationSerializer,
+    parameters=[ARTICLE_ID, etag_header(201)],
+    responses={
+        201: api_serializers.ArticleSerializer,
+        400: FIELD_ERRORS,
+        **AUTH_RESPONSES,
+        403: OpenApiResponse(DETAIL, description="Only authors, writers and editors translate."),
+        404: NOT_FOUND,
+        409: OpenApiResponse(DETAIL, description="This article cannot be translated now."),
+    },
+)
+UPDATE_SOURCE_VERSION = extend_schema(
+    summary="Mark a translation as updated to its source's live version",
+    description="Saves a new version of the translation whose `source_version` is the source's "
+    "live version: send it once the text says what that version of the source says. Like any "
+    "edit it withdraws an open review; the new version needs clinical review and publication "
+    "before readers see it as current. The body is an empty object. 409 when the article is "
+    "not a translation, its source is not live, or it already states the source's live "
+    "version.",
+    request=inputs.UpdateSourceVersionSerializer,
+    parameters=[ARTICLE_ID, IF_MATCH_ACTION, etag_header()],
+    responses=ACTION_RESPONSES,
+)

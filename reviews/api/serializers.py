@@ -8,6 +8,7 @@ import copy
 
 from django.contrib.auth import get_user_model
 from django.core.validators import MinLengthValidator
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -19,6 +20,7 @@ from articles.models import (
     PublishedArticle,
     Reference,
 )
+from articles.translations import STATUSES, article_translation_status, language_versions
 from articles.validators import doi_warning
 from reviews import evidence, quality, workflow
 from reviews import roles as staff_roles
@@ -40,6 +42,26 @@ EVIDENCE_CHANGED_HELP = (
 
 # The workflow actions the API offers: reviewing and publishing, and the archive.
 API_ACTIONS = (*workflow.REVIEW_ACTIONS, workflow.Action.ARCHIVE, workflow.Action.UNARCHIVE)
+TRANSLATION_OF_HELP = "For a translation: the id of its source article; null otherwise."
+SOURCE_VERSION_HELP = (
+    "For a translation: the version of its source this version of the translation matches "
+    "(set when it was started and by the update-source-version action; approved with the "
+    "text). Null otherwise."
+)
+TRANSLATION_STATUS_HELP = (
+    "For a translation that is live: `current` while its live page matches the source's live "
+    "version, `outdated` once a newer version of the source went live (or the source is no "
+    "longer live). Null for an article that is not a translation, or not live."
+)
+
+
+def _translation_status_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=[(status, status) for status in STATUSES],
+        allow_null=True,
+        help_text=TRANSLATION_STATUS_HELP,
+    )
+
 
 # Concrete Article fields an API client may write; the rest of the input is related rows.
 ARTICLE_INPUT_FIELDS = tuple(
@@ -115,6 +137,13 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     )
     live_version = serializers.SerializerMethodField()
     evidence_changed = serializers.SerializerMethodField()
+    translation_of = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=TRANSLATION_OF_HELP
+    )
+    source_version = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=SOURCE_VERSION_HELP
+    )
+    translation_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
@@ -124,6 +153,9 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
             "title",
             "audience",
             "language",
+            "translation_of",
+            "source_version",
+            "translation_status",
             "topics",
             "authors",
             "state",
@@ -144,6 +176,24 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     def get_evidence_changed(self, article: Article) -> bool:
         annotated = getattr(article, "evidence_changed", None)
         return bool(evidence.open_flags(article)) if annotated is None else annotated
+
+    @extend_schema_field(_translation_status_field())
+    def get_translation_status(self, article: Article) -> str | None:
+        return article_translation_status(article)
+
+
+@extend_schema_serializer(description="Another language version of the same content.")
+class EditorialLanguageVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Its article id.")
+    language = serializers.CharField(help_text="Its language code, e.g. es.")
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="Its working copy in this API.")
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, article: Article) -> str:
+        path = reverse("api:editorial-article-detail", args=[article.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 @extend_schema_serializer(
@@ -206,6 +256,14 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
     warnings = serializers.SerializerMethodField()
     evidence_changed = serializers.SerializerMethodField()
     evidence_changes = serializers.SerializerMethodField()
+    translation_of = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=TRANSLATION_OF_HELP
+    )
+    source_version = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=SOURCE_VERSION_HELP
+    )
+    translation_status = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
     comment = serializers.CharField(
         write_only=True,
         required=False,
@@ -223,6 +281,10 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
             "body",
             "audience",
             "language",
+            "translation_of",
+            "source_version",
+            "translation_status",
+            "translations",
             "topics",
             "authors",
             "references",
@@ -302,6 +364,22 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
     @extend_schema_field(serializers.BooleanField(help_text=EVIDENCE_CHANGED_HELP))
     def get_evidence_changed(self, article: Article) -> bool:
         return bool(evidence.open_flags(article))
+
+    @extend_schema_field(_translation_status_field())
+    def get_translation_status(self, article: Article) -> str | None:
+        return article_translation_status(article)
+
+    @extend_schema_field(
+        EditorialLanguageVersionSerializer(
+            many=True,
+            help_text="The other language versions in use: the source and its translations "
+            "(for a translation, its source and the other translations).",
+        )
+    )
+    def get_translations(self, article: Article) -> list[dict]:
+        return EditorialLanguageVersionSerializer(
+            language_versions(article), many=True, context=self.context
+        ).data
 
     @extend_schema_field(EvidenceChangeSerializer(many=True))
     def get_evidence_changes(self, article: Article) -> list[dict]:

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from articles.diff import diff_text_unified
 from articles.models import Article, PublishedArticle, Reference
 from articles.selectors import article_versions, compare_versions
+from articles.translations import with_translation_status
 from reviews import evidence, workflow
 from reviews.selectors import review_thread
 
@@ -42,6 +43,8 @@ from .schema import (
     FIELD_ERRORS,
     IF_MATCH_REQUIRED,
     NOT_FOUND,
+    START_TRANSLATION,
+    UPDATE_SOURCE_VERSION,
     VERSION,
     etag_header,
     transition_schema,
@@ -67,7 +70,9 @@ def _live_snapshots() -> Prefetch:
 def _with_related(articles):
     """Everything the full article representation reads, in a fixed number of queries."""
     return evidence.with_open_flags(
-        articles.select_related("counterpart").prefetch_related(
+        with_translation_status(articles)
+        .select_related("counterpart")
+        .prefetch_related(
             "topics",
             "authors",
             "related_trials",
@@ -180,7 +185,9 @@ class EditorialArticleViewSet(
         articles = Article.objects.order_by("title", "pk")
         if self.action == "list":
             return evidence.with_evidence_changed(
-                articles.prefetch_related("topics", "authors", _live_snapshots())
+                with_translation_status(articles).prefetch_related(
+                    "topics", "authors", _live_snapshots()
+                )
             )
         if self.action == "retrieve":
             return _with_related(articles)
@@ -496,3 +503,34 @@ class EditorialArticleViewSet(
         return Response(
             api_serializers.ReviewCommentSerializer(comment).data, status=status.HTTP_201_CREATED
         )
+
+    # Translations -------------------------------------------------------------------------
+
+    @START_TRANSLATION
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def translations(self, request: Request, pk=None) -> Response:
+        source = self.get_object()
+        serializer = inputs.StartTranslationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        translation = workflow.start_translation(
+            source=source, language=serializer.validated_data["language"], user=request.user
+        )
+        return self._article_response(translation.pk, status.HTTP_201_CREATED)
+
+    @UPDATE_SOURCE_VERSION
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="update-source-version",
+        url_name="update-source-version",
+        filter_backends=[],
+    )
+    def update_source_version(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        serializer = inputs.UpdateSourceVersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        check_if_match(request, article, required=True)
+        workflow.update_source_version(
+            article=article, user=request.user, expected_version=article.version
+        )
+        return self._article_response(article.pk)

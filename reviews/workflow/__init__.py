@@ -12,6 +12,8 @@ change with an audit entry, and sends notifications after commit.
   changes, confirm that the live content is still accurate, the review discussion.
 - ``publishing``: publish and unpublish.
 - ``archive``: archive and unarchive.
+- ``translation``: starting a translation of a live article, marking a translation updated
+  to its source's newer live version.
 - ``overdue``: unpublishing pages left past their clinical review date, at read time.
 """
 
@@ -49,6 +51,7 @@ from .review import (
     request_changes,
     submit,
 )
+from .translation import start_translation, translation_languages, update_source_version
 
 # The actions of reviewing and publishing, offered as buttons and as editorial API endpoints.
 REVIEW_ACTIONS = (
@@ -110,8 +113,11 @@ __all__ = [
     "review_baseline_version",
     "save_working_copy",
     "stale_message",
+    "start_translation",
     "submit",
+    "translation_languages",
     "unarchive",
     "unpublish",
     "unpublish_overdue",
+    "update_source_version",
 ]

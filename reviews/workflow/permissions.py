@@ -14,6 +14,8 @@ from ..roles import (
     is_clinical_reviewer,
     is_editor,
     is_writer,
+    language_refusal,
+    reviews_in_language,
 )
 from ..selectors import contributors_since_last_live, live_snapshot, open_snapshot
 from ..states import TRANSITIONS, Action, Role, Scope, State
@@ -46,7 +48,8 @@ def check(
 ) -> None:
     """Raise the workflow error that would stop ``user`` doing ``action`` now, if any.
 
-    Checked in this order: role, and a clinical reviewer's verified credentials (403), archive
+    Checked in this order: role, and a clinical reviewer's verified credentials and review
+    languages (403), archive
     scope, state, live-ness and once-per-version (409), separation of duties (403), then, when
     ``inputs`` are given, the required inputs (400).
     """
@@ -56,6 +59,8 @@ def check(
         raise ActionForbidden(f"Only {transition.role.label} may {label} an article.")
     if transition.role == Role.CLINICAL_REVIEWER and not has_verified_credentials(user):
         raise ActionForbidden(CREDENTIALS_NOT_VERIFIED)
+    if transition.reviewer_language and not reviews_in_language(user, article.language):
+        raise ActionForbidden(language_refusal(article.language, label))
     scope = Scope.ARCHIVED if article.archived_at is not None else Scope.IN_USE
     if scope != transition.scope:
         raise TransitionNotAllowed(f"Cannot {label} an article that is {scope.label}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from articles import caching, snapshots, webhooks
 from articles.models import Article, PublishedArticle
 
 from ..models import Review
-from ..roles import has_verified_credentials
+from ..roles import has_verified_credentials, language_name, reviews_in_language
 from ..selectors import live_snapshot
 from ..states import Action
 from .common import Seen, audit, ensure_quality_gates, ensure_seen, lock
@@ -84,6 +85,12 @@ def _approved_review(article: Article, content: dict) -> Review:
         raise TransitionNotAllowed(
             "The clinician who approved this version no longer has verified credentials, so "
             "the approval cannot be published: another clinician must review it."
+        )
+    if not reviews_in_language(review.reviewer, article.language):
+        raise TransitionNotAllowed(
+            f"The clinician who approved this version no longer reviews content in "
+            f"{language_name(article.language)}, so the approval cannot be published: a "
+            "clinician who reviews in that language must review it."
         )
     due = add_months(timezone.localdate(review.decided_at), article.review_interval_months)
     if due < timezone.localdate():
@@ -171,6 +178,10 @@ def publish(
             go_live_at=go_live_at,
             change_note=change_note,
         )
+        if go_live_at <= timezone.now():
+            # Live now: tell the translators whose translation this leaves behind (a scheduled
+            # version is swept when it goes live: reviews.translations).
+            transaction.on_commit(partial(_notify_translators, article.pk))
         scheduled = f"Scheduled for {go_live_at:%Y-%m-%d %H:%M %Z}. " if publish_at else ""
         audit(
             article,
@@ -181,6 +192,12 @@ def publish(
             digest=digest,
         )
     return article
+
+
+def _notify_translators(source_id: int) -> None:
+    from .. import translations
+
+    translations.notify_outdated_translations(source_id)
 
 
 def _announce_scheduled(article: Article, now: datetime.datetime) -> None:

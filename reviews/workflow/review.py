@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -208,14 +209,21 @@ def confirm_current(
 
 
 def reopen_approvals_by(
-    *, reviewer: AbstractBaseUser, user: AbstractBaseUser | None, reason: str
+    *,
+    reviewer: AbstractBaseUser,
+    user: AbstractBaseUser | None,
+    reason: str,
+    languages: Iterable[str] | None = None,
 ) -> list[Article]:
-    """Send back to review every version ``reviewer`` approved that is not published yet,
-    because their credentials are no longer verified (``reason``): the approval is withdrawn,
-    the same version awaits another clinician, and eligible reviewers are told. Runs in the
-    caller's transaction; published pages are the editors' to judge."""
+    """Send back to review every version ``reviewer`` approved that is not published yet
+    (of articles in ``languages``, when given), because they may no longer sign it off
+    (``reason``: credentials no longer verified, a review language removed): the approval is
+    withdrawn, the same version awaits another clinician, and eligible reviewers are told.
+    Runs in the caller's transaction; published pages are the editors' to judge."""
     reopened = []
     approved = Review.objects.filter(reviewer=reviewer, status=Review.Status.APPROVED)
+    if languages is not None:
+        approved = approved.filter(article__language__in=list(languages))
     for article_id in approved.values_list("article_id", flat=True):
         article = lock(Article(pk=article_id))
         review = open_review(article)
@@ -232,13 +240,18 @@ def reopen_approvals_by(
         article.state = State.IN_REVIEW
         article.save(update_fields=["state", "updated_at"])
         name = review.reviewer_byline.get("name") or str(reviewer)
+        why = (
+            "their credentials are no longer verified"
+            if languages is None
+            else f"they no longer review content in {article.language}"
+        )
         audit(
             article,
             action="withdrawn",
             user=user,
             from_state=from_state,
-            comment=f"The approval by {name} was withdrawn because their credentials are no "
-            f"longer verified ({reason}). The same version is back in review.",
+            comment=f"The approval by {name} was withdrawn because {why} ({reason}). The same "
+            "version is back in review.",
         )
         ineligible = contributors_since_last_live(article)
         transaction.on_commit(

@@ -18,6 +18,9 @@ pytestmark = pytest.mark.django_db
 
 DETAIL_FIELDS = {
     "signoff",
+    "translation_status",
+    "source_version",
+    "translations",
     "id",
     "slug",
     "url",

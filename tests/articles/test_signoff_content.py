@@ -18,6 +18,11 @@ def _counterpart(writer) -> Article:
     return workflow.save_working_copy(article=other, user=writer)
 
 
+def _source(writer) -> Article:
+    source = Article(title="The English source", summary="s", body="b", language="en")
+    return workflow.save_working_copy(article=source, user=writer)
+
+
 CHANGES = {
     "title": lambda article, writer: setattr(article, "title", "Another title"),
     "slug": lambda article, writer: setattr(article, "slug", "another-address"),
@@ -30,6 +35,8 @@ CHANGES = {
     "lead_image": lambda article, writer: setattr(
         article, "lead_image", make_image(title="Lead", color=(20, 90, 160))
     ),
+    "translation_of": lambda article, writer: setattr(article, "translation_of", _source(writer)),
+    "source_version": lambda article, writer: setattr(article, "source_version", 7),
     # The images shown are worked out at the save: the library's alt text changed since.
     "images": lambda article, writer: Image.objects.filter(pk=article.images[0]["id"]).update(
         alt_text="Another description."

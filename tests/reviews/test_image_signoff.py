@@ -122,7 +122,7 @@ def test_pages_signed_before_images_joined_the_digest_still_verify_and_confirm(
 ):
     """A snapshot, approval and audit trail made under format 1 (no images) verify, and a
     clinician can still confirm the page as accurate; its digest is kept."""
-    assert SIGNOFF_FORMAT == 3
+    assert SIGNOFF_FORMAT == 4
     snapshot = PublishedArticle.objects.get(article=live_article)
     old = content_digest(snapshot_content(snapshot), 1)
     assert old != snapshot.digest

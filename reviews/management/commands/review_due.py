@@ -3,7 +3,8 @@
 Lists every article whose next review is due within N days (overdue ones first) and e-mails
 each one's authors and last clinical reviewer, one message per person. With
 ``DJANGO_OVERDUE_UNPUBLISH_DAYS`` set, it first unpublishes the pages past that limit (as the
-first public read of the day would).
+first public read of the day would). It also e-mails the authors of live translations whose
+source has a newer live version, if they were not told yet (``reviews.translations``).
 """
 
 import datetime
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from reviews.notifications import review_due_reminder
 from reviews.selectors import articles_due_for_review
+from reviews.translations import notify_outdated_translations
 from reviews.workflow import unpublish_overdue
 
 
@@ -36,6 +38,13 @@ class Command(BaseCommand):
                 f"Unpublished {article.title} (id {article.pk}): past its clinical review date "
                 f"by more than {settings.OVERDUE_UNPUBLISH_DAYS} days."
             )
+        if not no_email:
+            for notice in notify_outdated_translations():
+                self.stdout.write(
+                    f"Told the translators of {notice.translation.title} (id "
+                    f"{notice.translation_id}): its source's version {notice.source_version} "
+                    "is live."
+                )
         due = articles_due_for_review(today + datetime.timedelta(days=days))
         if not due:
             self.stdout.write(f"No article is due for clinical review within {days} days.")
