@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The language of a request is its path's (/es/…), never Accept-Language: before
+    # CommonMiddleware (APPEND_SLASH resolves paths) and the public cache (keyed on the path).
+    "mbc_cms.languages.LanguageFromPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -184,6 +187,9 @@ LANGUAGE_CODE = "en-gb"
 # The languages content is written in and the public site is served in (Spanish under /es/).
 # Adding one is this list plus its message file (locale/<code>/LC_MESSAGES/django.po).
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The interface text of the public site in each language; the .mo files are compiled from the
+# .po files by `make install` (msgfmt, Debian's gettext), never committed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
