@@ -7,20 +7,20 @@ versions are its live translations and its live source (``live_language_versions
 with none has no alternates, and its switcher offers the other language's home page instead.
 
 A translation whose live source moved past the version it was made from is out of date
-(``source_update``): its page says when the source was updated, and links it.
+(``source_update``, from ``articles.translations.translation_status``): its page says when the
+source was updated, and links it; when the source is no longer published, it says that.
 """
 
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext, pgettext_lazy
 
 from mbc_cms import languages
 
-from . import public
+from . import public, translations
 from .models import PublishedArticle
 
 
@@ -94,18 +94,9 @@ def for_list_page(canonical_url: str) -> PageLanguages:
 
 def live_language_versions(snapshot: PublishedArticle) -> dict[str, PublishedArticle]:
     """The live pages of ``snapshot``'s text in each language, by language: itself, its source
-    and the source's other translations (one query)."""
-    source_id = snapshot.translation_of_id or snapshot.article_id
-    kin = (
-        public.live_articles()
-        .filter(Q(article_id=source_id) | Q(translation_of_id=source_id))
-        .exclude(pk=snapshot.pk)
-        .only("slug", "title", "language", "article_id", "version", "go_live_at")
-        .order_by(*public.BY_ADDRESS)
-    )
-    versions: dict[str, PublishedArticle] = {}
-    for page in kin:
-        versions.setdefault(page.language, page)
+    and the source's other translations (``translations.live_language_versions``, one
+    query)."""
+    versions = {page.language: page for page in translations.live_language_versions(snapshot)}
     versions[snapshot.language] = snapshot
     return versions
 
@@ -146,29 +137,32 @@ LANGUAGE_IN_SENTENCE = {
 
 @dataclass(frozen=True)
 class SourceUpdate:
-    """The live page of a translation's source, updated at ``updated_at`` past the version
-    the translation was made from."""
+    """What an out-of-date translation's page says of its source: the source's live page
+    (None when it is no longer published) and the day its newer version went live."""
 
-    source: PublishedArticle
-    updated_at: datetime.datetime
+    language: str
+    source: PublishedArticle | None
+    updated_on: datetime.date | None
 
     @property
     def language_name(self) -> str:
         """The source's language as the page's sentence names it ("inglés" in Spanish)."""
-        return str(LANGUAGE_IN_SENTENCE.get(self.source.language, self.source.language))
+        return str(LANGUAGE_IN_SENTENCE.get(self.language, self.language))
 
 
 def source_update(
     snapshot: PublishedArticle, versions: dict[str, PublishedArticle]
 ) -> SourceUpdate | None:
-    """Whether the live translation ``snapshot`` is out of date: its source's live version is
-    past the one it was translated from (``source_version``)."""
-    if snapshot.translation_of_id is None or snapshot.source_version is None:
+    """Whether the live translation ``snapshot`` is out of date
+    (``translations.translation_status``: its source's live version is past the one it was
+    translated from, or its source is no longer live); None when it is current or not a
+    translation."""
+    status = translations.translation_status(snapshot)
+    if not status.outdated:
         return None
     source = next(
         (page for page in versions.values() if page.article_id == snapshot.translation_of_id),
         None,
     )
-    if source is None or source.version <= snapshot.source_version:
-        return None
-    return SourceUpdate(source=source, updated_at=source.go_live_at)
+    language = source.language if source else snapshot.translation_of.language
+    return SourceUpdate(language=language, source=source, updated_on=status.source_changed_on)

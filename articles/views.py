@@ -254,6 +254,7 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
         "reviewers": reviewers,
         "overdue_unpublish_days": settings.OVERDUE_UNPUBLISH_DAYS,
         "readability_max_grade": settings.READABILITY_MAX_GRADE,
+        "readability_min_ease_es": settings.READABILITY_MIN_EASE_ES,
         "canonical_url": public.canonical_url(reverse("articles:editorial_policy"), request),
     }
     return render(request, "articles/editorial_policy.html", _in_every_language(context))

@@ -393,6 +393,10 @@ def env_number(name: str, default: float) -> float:
 # Flesch-Kincaid grade, or with a sentence longer than LONG_SENTENCE_WORDS words, is approved
 # only with a written override reason.
 READABILITY_MAX_GRADE = env_number("DJANGO_READABILITY_MAX_GRADE", 8)
+# Spanish pages are scored on the Fernández-Huerta reading ease (higher is easier; 60-70 is
+# "standard", plain language for the public): a Spanish patient page below this needs the
+# override reason too.
+READABILITY_MIN_EASE_ES = env_number("DJANGO_READABILITY_MIN_EASE_ES", 60)
 # A reading grade says little about a text shorter than this (one long word scores above
 # grade 20), so shorter bodies get no grade warning; the long-sentence check still applies.
 READABILITY_MIN_WORDS = 10

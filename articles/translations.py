@@ -1,0 +1,199 @@
+"""Reads about translations: whether a live translation still matches its source, and the
+live language versions of the same content.
+
+A translation is an article in another language whose ``translation_of`` is its source; each
+of its versions records ``source_version``, the source's live version it was made from, and
+publishing freezes that number into the snapshot. A live translation is **outdated** when its
+source's live version is newer than that number, or when the source is no longer live at all;
+otherwise it is **current**. An article that is not a translation has no translation status
+(``None``): the API carries ``null`` for it.
+
+Only live snapshots are read (``public.live_articles``), so a source version that is scheduled
+but not yet live does not make a translation outdated until it goes live.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import Article, PublishedArticle
+from .public import BY_ADDRESS, live_articles
+
+CURRENT = "current"
+OUTDATED = "outdated"
+STATUSES = (CURRENT, OUTDATED)
+
+Status = Literal["current", "outdated"]
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """Where a live page stands against its source.
+
+    ``status`` is None for a page that is not a translation. ``source_changed_on`` is the
+    local date the source's newer version went live (only when ``outdated`` because of one);
+    ``source_url`` is the path of the source's live page (None when the source is not live).
+    """
+
+    status: Status | None
+    source_changed_on: datetime.date | None = None
+    source_url: str | None = None
+    source_live_version: int | None = None
+
+    @property
+    def outdated(self) -> bool:
+        return self.status == OUTDATED
+
+
+NOT_A_TRANSLATION = TranslationStatus(status=None)
+
+
+def page_path(snapshot: PublishedArticle) -> str:
+    """The path of a live page, in its own language (once the site prefixes languages other
+    than the default, the reversal under that language gives the prefixed path)."""
+    with translation.override(snapshot.language):
+        return reverse("articles:article", kwargs={"slug": snapshot.slug})
+
+
+def _status(snapshot: PublishedArticle, source: PublishedArticle | None) -> TranslationStatus:
+    if snapshot.translation_of_id is None:
+        return NOT_A_TRANSLATION
+    if source is None:
+        return TranslationStatus(status=OUTDATED)
+    url = page_path(source)
+    if snapshot.source_version is None or source.version > snapshot.source_version:
+        return TranslationStatus(
+            status=OUTDATED,
+            source_changed_on=timezone.localdate(source.go_live_at),
+            source_url=url,
+            source_live_version=source.version,
+        )
+    return TranslationStatus(status=CURRENT, source_url=url, source_live_version=source.version)
+
+
+def _live_sources(source_ids: Iterable[int]) -> dict[int, PublishedArticle]:
+    """The live snapshot of each source article, by article id, in one query."""
+    sources: dict[int, PublishedArticle] = {}
+    ids = set(source_ids)
+    if not ids:
+        return sources
+    rows = (
+        live_articles()
+        .filter(article_id__in=ids)
+        .only("article_id", "slug", "language", "version", "go_live_at")
+        .order_by("article_id", "go_live_at")
+    )
+    for row in rows:
+        sources[row.article_id] = row  # the newest that has gone live wins
+    return sources
+
+
+def translation_status(snapshot: PublishedArticle) -> TranslationStatus:
+    """The translation status of one live snapshot (one query for a translation, none for
+    other pages)."""
+    if snapshot.translation_of_id is None:
+        return NOT_A_TRANSLATION
+    source = _live_sources([snapshot.translation_of_id]).get(snapshot.translation_of_id)
+    return _status(snapshot, source)
+
+
+def translation_statuses(snapshots: Iterable[PublishedArticle]) -> dict[int, TranslationStatus]:
+    """``translation_status`` of each snapshot, by snapshot pk, in at most one query (for
+    lists)."""
+    snapshots = list(snapshots)
+    sources = _live_sources(s.translation_of_id for s in snapshots if s.translation_of_id)
+    return {s.pk: _status(s, sources.get(s.translation_of_id)) for s in snapshots}
+
+
+def live_language_versions(snapshot: PublishedArticle) -> list[PublishedArticle]:
+    """Every other live language version of the same content, one per language, ordered by
+    language code: the source and its live translations (for a translation: its source and
+    sibling translations), never the page itself. One query."""
+    root = snapshot.translation_of_id or snapshot.article_id
+    rows = (
+        live_articles()
+        .filter(Q(article_id=root) | Q(translation_of_id=root))
+        .exclude(article_id=snapshot.article_id)
+        .exclude(language=snapshot.language)
+        .only("article_id", "slug", "title", "language", "version", "go_live_at")
+        .order_by("language", *BY_ADDRESS)
+    )
+    by_language: dict[str, PublishedArticle] = {}
+    for row in rows:
+        by_language.setdefault(row.language, row)
+    return list(by_language.values())
+
+
+# Working copies (admin lists, the editorial API) ---------------------------------------------
+
+
+def live_snapshot_value(article_ref, field: str) -> Subquery:
+    """``field`` of the live snapshot of the article ``article_ref`` names (None if not live)."""
+    return Subquery(
+        live_articles()
+        .filter(article_id=article_ref)
+        .order_by("-go_live_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def with_translation_status(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """``articles`` annotated for lists, with no query per row: ``live_source_version`` (the
+    source version the translation's live page matches), ``source_live_version`` (the
+    source's live version) and ``translation_state``: "current", "outdated", or None for an
+    article that is not a translation or whose translation is not live."""
+    annotated = articles.annotate(
+        live_source_version=live_snapshot_value(OuterRef("pk"), "source_version"),
+        live_translation_version=live_snapshot_value(OuterRef("pk"), "version"),
+        source_live_version=live_snapshot_value(OuterRef("translation_of_id"), "version"),
+    )
+    return annotated.annotate(
+        translation_state=Case(
+            When(
+                Q(translation_of__isnull=True) | Q(live_translation_version__isnull=True),
+                then=Value(None, output_field=CharField()),
+            ),
+            When(
+                Q(source_live_version__isnull=True)
+                | Q(live_source_version__isnull=True)
+                | Q(source_live_version__gt=F("live_source_version")),
+                then=Value(OUTDATED),
+            ),
+            default=Value(CURRENT),
+            output_field=CharField(),
+        )
+    )
+
+
+def article_translation_status(article: Article) -> str | None:
+    """The translation status of an article's live page ("current", "outdated"), None when
+    it is not a translation or not live: from ``with_translation_status`` when annotated."""
+    if hasattr(article, "translation_state"):
+        return article.translation_state
+    if article.translation_of_id is None:
+        return None
+    snapshot = live_articles().filter(article_id=article.pk).order_by("-go_live_at").first()
+    return translation_status(snapshot).status if snapshot is not None else None
+
+
+def outdated_translations(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The translations among ``articles`` whose live page is out of date."""
+    return with_translation_status(articles).filter(translation_state=OUTDATED)
+
+
+def language_versions(article: Article) -> QuerySet[Article]:
+    """The other working copies in use of the same content: the source and its translations
+    (for a translation, its source and sibling translations), by language."""
+    root = article.translation_of_id or article.pk
+    return (
+        Article.objects.active()
+        .filter(Q(pk=root) | Q(translation_of_id=root))
+        .exclude(pk=article.pk)
+        .only("pk", "slug", "title", "language", "translation_of_id")
+        .order_by("language", "pk")
+    )
