@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run serve audit test pytest lint format install install-dev chromium validate clean
+.PHONY: run serve audit test pytest lint format install install-dev chromium messages validate clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mbc_cms needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -20,11 +20,27 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed messages
+install-dev: $(VENV)/.installed-dev messages
+
+## The public site's interface text in each language: locale/<code>/LC_MESSAGES/django.po
+## compiled to django.mo (git-ignored) by msgfmt, from Debian's gettext, installed here when
+## missing and run as root, like the chromium target
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+messages: $(MESSAGES)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else \
+	    echo "Compiling the translations needs msgfmt: sudo apt-get install gettext" >&2; exit 1; \
+	  fi; }
+	msgfmt --check -o $@ $<
 
 ## Set everything up and serve the demo site on SQLite at http://$(HOST):$(PORT)/
-run: $(VENV)/.installed
+run: $(VENV)/.installed messages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Site:  http://$(HOST):$(PORT)/    Admin: http://$(HOST):$(PORT)/admin/"
@@ -32,7 +48,7 @@ run: $(VENV)/.installed
 
 ## Run the production configuration locally: DJANGO_DEBUG=0, collectstatic, gunicorn.
 ## Plain HTTP on loopback, so the TLS redirect and secure cookies are off unless you set them.
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed messages
 	@test -n "$$DJANGO_SECRET_KEY" || echo "DJANGO_SECRET_KEY is not set: using a throwaway key for this run."
 	@export DJANGO_DEBUG=0 \
 	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
@@ -53,16 +69,16 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: $(VENV)/.installed-dev chromium
+pytest: $(VENV)/.installed-dev chromium messages
 	$(BIN)/pytest
 
 ## Fuzz the public and editorial API against its live OpenAPI schema (gunicorn, throwaway SQLite)
-schemathesis: $(VENV)/.installed-dev
+schemathesis: $(VENV)/.installed-dev messages
 	.ci/schemathesis
 
 ## Check the public pages of a running server with the Nu HTML Checker (installs Debian's
 ## default-jre-headless and the pinned vnu-jar from the npm registry when missing)
-validate: $(VENV)/.installed
+validate: $(VENV)/.installed messages
 	.ci/validate-html
 
 ## Generate a Python client from the live schema with openapi-python-client (in a venv of its

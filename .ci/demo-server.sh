@@ -124,6 +124,8 @@ demo_server_start() {
     export DEMO_PASSWORD=${DEMO_PASSWORD:-mbc-demo-2026}
     unset REDIS_URL
 
+    # The Spanish pages need their compiled interface text (locale/*/LC_MESSAGES/django.mo).
+    make --no-print-directory -s messages >&2 || die "could not compile the translations"
     note "database $DATABASE_URL"
     "$PY" manage.py migrate --noinput -v0
     "$PY" manage.py seed_demo >"$TMP_DIR/seed.log" 2>&1 || {

@@ -6,4 +6,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import signals  # noqa: F401  (cache invalidation receivers)
+        from .public import register_sqlite_functions
+
+        # The accent-insensitive search of SQLite (articles.public.FoldAccents).
+        connection_created.connect(register_sqlite_functions)

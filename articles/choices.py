@@ -3,11 +3,12 @@ and phases, PDQ levels of evidence and webhook event types. A leaf module, read 
 validators, forms and serializers."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Audience(models.TextChoices):
-    PATIENT = "patient", "Patients and carers"
-    PROFESSIONAL = "professional", "Health professionals"
+    PATIENT = "patient", _("Patients and carers")
+    PROFESSIONAL = "professional", _("Health professionals")
 
 
 # A page whose next review falls within this many days (inclusive) is "due soon".
@@ -25,32 +26,32 @@ class ReviewStatus(models.TextChoices):
 class TrialStatus(models.TextChoices):
     """ClinicalTrials.gov API v2 ``overallStatus`` values."""
 
-    RECRUITING = "RECRUITING", "Recruiting"
-    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
-    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", "Enrolling by invitation"
-    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", "Active, not recruiting"
-    SUSPENDED = "SUSPENDED", "Suspended"
-    TERMINATED = "TERMINATED", "Terminated"
-    COMPLETED = "COMPLETED", "Completed"
-    WITHDRAWN = "WITHDRAWN", "Withdrawn"
-    UNKNOWN = "UNKNOWN", "Unknown status"
+    RECRUITING = "RECRUITING", _("Recruiting")
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", _("Not yet recruiting")
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", _("Enrolling by invitation")
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", _("Active, not recruiting")
+    SUSPENDED = "SUSPENDED", _("Suspended")
+    TERMINATED = "TERMINATED", _("Terminated")
+    COMPLETED = "COMPLETED", _("Completed")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+    UNKNOWN = "UNKNOWN", _("Unknown status")
     # Expanded access records use these.
-    AVAILABLE = "AVAILABLE", "Available"
-    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available"
-    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available"
-    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
-    WITHHELD = "WITHHELD", "Withheld"
+    AVAILABLE = "AVAILABLE", _("Available")
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", _("No longer available")
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", _("Temporarily not available")
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", _("Approved for marketing")
+    WITHHELD = "WITHHELD", _("Withheld")
 
 
 class TrialPhase(models.TextChoices):
     """ClinicalTrials.gov API v2 ``phases`` values; a phase 2/3 trial lists two."""
 
-    EARLY_PHASE1 = "EARLY_PHASE1", "Early phase 1"
-    PHASE1 = "PHASE1", "Phase 1"
-    PHASE2 = "PHASE2", "Phase 2"
-    PHASE3 = "PHASE3", "Phase 3"
-    PHASE4 = "PHASE4", "Phase 4"
-    NA = "NA", "Not applicable"
+    EARLY_PHASE1 = "EARLY_PHASE1", _("Early phase 1")
+    PHASE1 = "PHASE1", _("Phase 1")
+    PHASE2 = "PHASE2", _("Phase 2")
+    PHASE3 = "PHASE3", _("Phase 3")
+    PHASE4 = "PHASE4", _("Phase 4")
+    NA = "NA", _("Not applicable")
 
 
 class EvidenceLevel(models.TextChoices):

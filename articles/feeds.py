@@ -3,7 +3,8 @@
 Each article is one entry for good: its ``id`` is a ``tag:`` URI made of the site's host and
 the article's id, the same for every version, so a feed reader shows a new version as an
 update of the entry it has (``updated`` moves), never as a new item. Times are to the second,
-like every machine-readable time on the site. The feed is a cached page
+like every machine-readable time on the site. ``/es/feed/`` is the feed of the Spanish
+pages (its title in Spanish, its ``xml:lang`` ``es``). The feed is a cached page
 (``articles.caching.cached_page``): it answers ``If-None-Match`` and ``If-Modified-Since``.
 """
 
@@ -11,7 +12,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from mbc_cms import languages
 
 from . import public
 
@@ -32,12 +37,16 @@ class AtomToTheSecond(Atom1Feed):
 
 class LatestArticlesFeed(Feed):
     feed_type = AtomToTheSecond
-    title = "Metastatic breast cancer information: latest updates"
-    link = "/"
-    subtitle = "Clinician-reviewed articles, newly published or updated."
+    title = _("Metastatic breast cancer information: latest updates")
+    subtitle = _("Clinician-reviewed articles, newly published or updated.")
+
+    def link(self) -> str:
+        """The home page of the feed's language (``/es/`` for ``/es/feed/``)."""
+        return reverse("articles:home")
 
     def items(self):
-        return public.live_articles().order_by("-go_live_at")[:50]
+        """The articles in the feed's language, newest first."""
+        return public.live_articles_in(languages.current()).order_by("-go_live_at")[:50]
 
     def item_title(self, item) -> str:
         return item.title

@@ -1,6 +1,7 @@
 """Public forms."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import trials
 
@@ -17,26 +18,26 @@ class FeedbackForm(forms.Form):
     ``<id>_helptext``, ``<id>_error``); the template gives those elements these ids."""
 
     helpful = forms.TypedChoiceField(
-        label="Was this page helpful?",
-        choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Was this page helpful?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes or no."},
+        error_messages={"required": _("Choose yes or no.")},
     )
     comment = forms.CharField(
-        label="How could we improve this page? (optional)",
+        label=_("How could we improve this page? (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Please do not include personal or medical details. We cannot reply.",
+        help_text=_("Please do not include personal or medical details. We cannot reply."),
     )
     clinical_concern = forms.BooleanField(
-        label="I think something on this page is medically wrong or out of date",
+        label=_("I think something on this page is medically wrong or out of date"),
         required=False,
-        help_text="The clinician who reviewed the page will be told.",
+        help_text=_("The clinician who reviewed the page will be told."),
     )
     website = forms.CharField(
-        label="Leave this field empty: it is here to catch automated spam",
+        label=_("Leave this field empty: it is here to catch automated spam"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -68,22 +69,24 @@ class RegistryCodeField(forms.CharField):
         super().validate(value)
         if value and not (trials.CODE.match(value) and self.is_known(value)):
             raise forms.ValidationError(
-                "Unknown %(what)s %(value)s: use a ClinicalTrials.gov %(what)s such as "
-                "%(example)s, or leave it empty for any.",
+                _(
+                    "Unknown %(what)s %(value)s: use a ClinicalTrials.gov %(what)s such as "
+                    "%(example)s, or leave it empty for any."
+                ),
                 code="unknown_code",
                 params={"what": self.what, "value": value, "example": self.example},
             )
 
 
 class TrialStatusField(RegistryCodeField):
-    what, example = "status", "RECRUITING"
+    what, example = _("status"), "RECRUITING"
 
     def is_known(self, value: str) -> bool:
         return trials.status_is_known(value)
 
 
 class TrialPhaseField(RegistryCodeField):
-    what, example = "phase", "PHASE3"
+    what, example = _("phase"), "PHASE3"
 
     def is_known(self, value: str) -> bool:
         return trials.phase_is_known(value)
@@ -101,17 +104,19 @@ class TrialTextField(forms.CharField):
 class TrialFilterForm(forms.Form):
     """The filters of /trials/ (GET), each offered from the stored trials where it is a list."""
 
-    status = TrialStatusField(label="Status")
-    phase = TrialPhaseField(label="Phase")
-    condition = TrialTextField(label="Condition", help_text="A word or phrase, e.g. HER2-positive.")
-    intervention = TrialTextField(
-        label="Treatment or intervention", help_text="A name, e.g. palbociclib."
+    status = TrialStatusField(label=_("Status"))
+    phase = TrialPhaseField(label=_("Phase"))
+    condition = TrialTextField(
+        label=_("Condition"), help_text=_("A word or phrase, e.g. HER2-positive.")
     )
-    country = TrialTextField(label="Country where it has a site")
+    intervention = TrialTextField(
+        label=_("Treatment or intervention"), help_text=_("A name, e.g. palbociclib.")
+    )
+    country = TrialTextField(label=_("Country where it has a site"))
 
     def __init__(self, *args, choices: trials.FilterChoices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        anything = [("", "Any")]
+        anything = [("", _("Any"))]
         self.fields["status"].widget = forms.Select(choices=anything + choices.statuses)
         self.fields["phase"].widget = forms.Select(choices=anything + choices.phases)
         self.fields["country"].widget = forms.Select(

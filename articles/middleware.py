@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from mbc_cms import languages
+
 from . import caching
 from .api.views import cached_api_answer
 
@@ -22,6 +24,10 @@ PUBLIC_API = re.compile(r"^/api/v1/(articles|topics|trials)(/|$)")
 # paths pay nothing for this middleware but a string comparison.
 PAGE_PREFIXES = ("/articles/", "/topics/", "/trials/", "/search/", "/feed/", "/about/")
 PAGE_PATHS = frozenset({"/", "/sitemap.xml", "/robots.txt"})
+# Every page under a language prefix (/es/…) is a reader page (mbc_cms.languages).
+LANGUAGE_PREFIXES = tuple(
+    f"/{code}/" for code in languages.codes() if code != languages.default_language()
+)
 
 
 class PublicCacheMiddleware:
@@ -35,6 +41,10 @@ class PublicCacheMiddleware:
             if path.startswith("/api/"):
                 if PUBLIC_API.match(path):
                     answer = cached_api_answer(request)
-            elif path in PAGE_PATHS or path.startswith(PAGE_PREFIXES):
+            elif (
+                path in PAGE_PATHS
+                or path.startswith(PAGE_PREFIXES)
+                or path.startswith(LANGUAGE_PREFIXES)
+            ):
                 answer = caching.cached_page_answer(request)
         return self.get_response(request) if answer is None else answer

@@ -17,7 +17,7 @@ def preview_token(article_id: int, version: int) -> str:
 
 
 def preview_url(article_id: int, version: int) -> str:
-    return reverse("articles:preview", kwargs={"token": preview_token(article_id, version)})
+    return reverse("preview", kwargs={"token": preview_token(article_id, version)})
 
 
 def read_preview_token(token: str) -> tuple[int, int]:

@@ -15,17 +15,32 @@ one query (the public cache starts a new generation at local midnight, when righ
 import datetime
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from mbc_cms import languages
 
 from .choices import DUE_SOON_DAYS, ReviewStatus
 from .models import ClinicalTrial, Image, PublishedArticle, Topic
@@ -107,22 +122,33 @@ def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
     return (
         live_articles()
         .filter(article_id=snapshot.counterpart_id)
-        .only("slug", "title", "audience")
+        .only("slug", "title", "audience", "language")
         .first()
     )
 
 
-def topic_articles(topic: Topic) -> QuerySet[PublishedArticle]:
-    """Live articles filed under ``topic`` or one of its sub-topics (a subquery on the
-    topic links, so no join fans rows out and no DISTINCT is needed)."""
+def live_articles_in(language: str) -> QuerySet[PublishedArticle]:
+    """The live articles written in ``language`` (``en``, ``es``): what the pages of that
+    language list. The default language's pages list every article in none of the others
+    (so also one whose code predates the list of languages)."""
+    if language == languages.default_language():
+        others = [code for code in languages.codes() if code != language]
+        return live_articles().exclude(language__in=others)
+    return live_articles().filter(language=language)
+
+
+def topic_articles(topic: Topic, language: str | None = None) -> QuerySet[PublishedArticle]:
+    """Live articles (in ``language``, when given) filed under ``topic`` or one of its
+    sub-topics (a subquery on the topic links, so no join fans rows out and no DISTINCT is
+    needed)."""
     topics = Topic.objects.filter(Q(pk=topic.pk) | Q(parent=topic)).values("pk")
     filed = PublishedArticle.topics.through.objects.filter(topic__in=topics).values(
         "publishedarticle_id"
     )
+    listed = live_articles() if language is None else live_articles_in(language)
     return (
-        live_articles()
-        .filter(pk__in=filed)
-        .only("slug", "title", "summary", "audience", "go_live_at", "last_reviewed")
+        listed.filter(pk__in=filed)
+        .only("slug", "title", "summary", "audience", "language", "go_live_at", "last_reviewed")
         .order_by("title")
     )
 
@@ -221,71 +247,142 @@ def query_terms(query: str) -> list[str]:
     ]
 
 
-def search_vector():
+# The PostgreSQL text-search configuration of each language (stemming and stop words); a
+# language without one is searched with "simple" (no stemming, every word kept).
+SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+
+
+def search_config(language: str | None) -> str:
+    """The text-search configuration for ``language`` (the default language's without one)."""
+    return SEARCH_CONFIGS.get(language or languages.default_language(), "simple")
+
+
+def search_vector(config: str = "english"):
     """The weighted document of a snapshot on PostgreSQL: title, then summary, then body.
-    Migration 0007 indexes exactly this expression (GIN), so a search reads the index."""
+    Migration 0007 indexes exactly this expression with ``english`` (GIN), so a search of the
+    English pages reads the index."""
     from django.contrib.postgres.search import SearchVector
 
     return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body_text", weight="C", config="english")
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body_text", weight="C", config=config)
     )
 
 
-def _ranked_postgres(query: str, queryset: QuerySet) -> QuerySet[PublishedArticle]:
+def _ranked_postgres(query: str, queryset: QuerySet, config: str) -> QuerySet[PublishedArticle]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    search_query = SearchQuery(query, search_type="websearch", config="english")
+    search_query = SearchQuery(query, search_type="websearch", config=config)
     return (
-        queryset.annotate(document=search_vector())
+        queryset.annotate(document=search_vector(config))
         .filter(document=search_query)
         .annotate(rank=SearchRank(F("document"), search_query))
         .order_by("-rank", "title")
     )
 
 
-def _ranked_fallback(terms: list[str], queryset: QuerySet) -> QuerySet[PublishedArticle]:
-    """Every term must appear; title matches weigh most, then summary, then body."""
+def fold_accents(text: str) -> str:
+    """Lower case without accents or other marks: "Metástasis" → "metastasis", "niño" →
+    "nino" (what the SQLite search of languages other than the default compares)."""
+    decomposed = unicodedata.normalize("NFKD", str(text or "").casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+class FoldAccents(Func):
+    """``fold_accents`` of a text column, in SQL: a function registered on every SQLite
+    connection (``register_sqlite_functions``)."""
+
+    function = "mbc_fold_accents"
+    output_field = TextField()
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """Give each new SQLite connection ``mbc_fold_accents`` (``connection_created``)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            FoldAccents.function, 1, fold_accents, deterministic=True
+        )
+
+
+def _ranked_fallback(
+    terms: list[str], queryset: QuerySet, folded: bool = False
+) -> QuerySet[PublishedArticle]:
+    """Every term must appear; title matches weigh most, then summary, then body. With
+    ``folded``, case and accents are ignored (``metastasis`` finds ``metástasis``)."""
+    fields = {"title": "title", "summary": "summary", "body_text": "body_text"}
+    if folded:
+        fields = {name: f"folded_{name}" for name in fields}
+        queryset = queryset.annotate(
+            **{column: FoldAccents(name) for name, column in fields.items()}
+        )
+        terms = [fold_accents(term) for term in terms]
+    lookup = "contains" if folded else "icontains"
+    title, summary, body = (f"{fields[name]}__{lookup}" for name in fields)
     matches = queryset
     score = Value(0)
     for term in terms:
-        matches = matches.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body_text__icontains=term)
-        )
+        matches = matches.filter(Q(**{title: term}) | Q(**{summary: term}) | Q(**{body: term}))
         score = (
             score
-            + Case(When(title__icontains=term, then=Value(8)), default=Value(0))
-            + Case(When(summary__icontains=term, then=Value(3)), default=Value(0))
-            + Case(When(body_text__icontains=term, then=Value(1)), default=Value(0))
+            + Case(When(**{title: term}, then=Value(8)), default=Value(0))
+            + Case(When(**{summary: term}, then=Value(3)), default=Value(0))
+            + Case(When(**{body: term}, then=Value(1)), default=Value(0))
         )
     return matches.annotate(rank=Case(default=score, output_field=IntegerField())).order_by(
         "-rank", "title"
     )
 
 
-def search_articles(query: str, queryset: QuerySet | None = None) -> QuerySet[PublishedArticle]:
-    """Live articles (or ``queryset``) matching ``query``, best first: PostgreSQL full-text
-    search with ranking, or a term-matching fallback on other databases."""
+def search_articles(
+    query: str, queryset: QuerySet | None = None, language: str | None = None
+) -> QuerySet[PublishedArticle]:
+    """Live articles (or ``queryset``) matching ``query``, best first, as text in
+    ``language`` (by default the default language's): PostgreSQL full-text search with that
+    language's configuration (``spanish`` for Spanish) and ranking, or a term-matching
+    fallback on other databases, which ignores accents in languages other than the
+    default."""
     queryset = live_articles() if queryset is None else queryset
     terms = query_terms(query)
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        return _ranked_postgres(" ".join(terms), queryset)
-    return _ranked_fallback(terms, queryset)
+        return _ranked_postgres(" ".join(terms), queryset, search_config(language))
+    folded = language not in (None, languages.default_language())
+    return _ranked_fallback(terms, queryset, folded=folded)
+
+
+# Each letter without its accents → the letter and its accented forms (Latin-1 and Latin
+# Extended-A): "a" → "aáàâäãåā…", so a highlighted "metastasis" marks "metástasis".
+_ACCENTED: dict[str, str] = {}
+for _code in range(0xC0, 0x180):
+    _ACCENTED.setdefault(fold_accents(chr(_code)), "")
+    _ACCENTED[fold_accents(chr(_code))] += chr(_code)
+
+
+def _term_pattern(term: str) -> str:
+    """A regular expression for ``term`` as escaped HTML, whatever its accents."""
+    parts = []
+    for char in fold_accents(term):
+        if char in _ACCENTED:
+            parts.append(f"[{re.escape(char + _ACCENTED[char])}]")
+        else:
+            parts.append(re.escape(escape(char)))
+    return "".join(parts)
 
 
 def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> SafeString:
-    """A short excerpt around the first match, HTML-escaped, with the terms in <mark>."""
+    """A short excerpt around the first match, HTML-escaped, with the terms in <mark>
+    (case and accents ignored)."""
     tokens = text.split()
-    lowered = [token.lower() for token in tokens]
+    lowered = [fold_accents(token) for token in tokens]
+    terms = [fold_accents(term) for term in terms]
     start = next((i for i, token in enumerate(lowered) if any(term in token for term in terms)), 0)
     start = max(0, start - words // 3)
     excerpt = " ".join(tokens[start : start + words])
     escaped = escape(excerpt)
     if terms:
-        pattern = re.compile("|".join(re.escape(escape(term)) for term in terms), re.IGNORECASE)
+        pattern = re.compile("|".join(_term_pattern(term) for term in terms), re.IGNORECASE)
         escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + words < len(tokens) else ""
@@ -321,17 +418,19 @@ def canonical_url(
     return site_url(path, request) + (f"?{urlencode(pairs)}" if pairs else "")
 
 
-def live_articles_citing(trial: ClinicalTrial) -> list[PublishedArticle]:
-    """The live articles citing ``trial``, among their related trials or by its NCT number in
-    their references, by title; one query."""
+def live_articles_citing(
+    trial: ClinicalTrial, language: str | None = None
+) -> list[PublishedArticle]:
+    """The live articles (in ``language``, when given) citing ``trial``, among their related
+    trials or by its NCT number in their references, by title; one query."""
     names_it = PublishedArticle.related_trials.through.objects.filter(
         publishedarticle=OuterRef("pk"), clinicaltrial=trial
     )
+    listed = live_articles() if language is None else live_articles_in(language)
     candidates = (
-        live_articles()
-        .filter(Q(Exists(names_it)) | Q(references__icontains=trial.nct_id))
+        listed.filter(Q(Exists(names_it)) | Q(references__icontains=trial.nct_id))
         .annotate(names_it=Exists(names_it))
-        .only("slug", "title", "summary", "references")
+        .only("slug", "title", "summary", "language", "references")
         .order_by("title")
     )
     return [

@@ -214,11 +214,14 @@ def article_digest(article: Article) -> str:
     return content_digest(reader_content(article))
 
 
-def reading_grade(body: str) -> float | None:
-    """The Flesch-Kincaid grade of a body, or None when it is too short for the formula to
-    mean anything (``READABILITY_MIN_WORDS``, the plain-language warning's own limit)."""
-    scores = analyse(body)
-    return scores.flesch_kincaid_grade if scores.words >= settings.READABILITY_MIN_WORDS else None
+def reading_grade(body: str, language: str = "en") -> float | None:
+    """The readability score of a body on its language's scale (``reviews.readability``):
+    the Flesch-Kincaid grade of English, the Fernández-Huerta reading ease of Spanish (so a
+    snapshot's ``reading_grade`` is read with its ``language``); None when the body is too
+    short for the formula to mean anything (``READABILITY_MIN_WORDS``, the plain-language
+    warning's own limit)."""
+    scores = analyse(body, language)
+    return scores.score if scores.words >= settings.READABILITY_MIN_WORDS else None
 
 
 def new_snapshot(
@@ -240,7 +243,7 @@ def new_snapshot(
         version=article.version,
         slug=article.slug,
         **snapshot_fields(content, digest),
-        reading_grade=reading_grade(article.body),
+        reading_grade=reading_grade(article.body, article.language),
         reviewed_by=byline,
         reviewed_at=approved_at,
         last_reviewed=article.last_reviewed,

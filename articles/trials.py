@@ -7,7 +7,6 @@ in ``articles.templatetags.trials``, the API through the same functions). A code
 yet (the sync keeps a new registry value as it comes) is shown humanised, never as an error.
 """
 
-import calendar
 import datetime
 import re
 from collections.abc import Iterable
@@ -15,43 +14,46 @@ from dataclasses import dataclass, fields
 from itertools import groupby
 
 from django.db.models import QuerySet
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .choices import TrialPhase, TrialStatus
 from .models import ClinicalTrial
 
 # --- Labels --------------------------------------------------------------------------------
 
-SEX_LABELS = {"ALL": "All", "FEMALE": "Female", "MALE": "Male"}
+SEX_LABELS = {"ALL": _("All"), "FEMALE": _("Female"), "MALE": _("Male")}
 STUDY_TYPE_LABELS = {
-    "INTERVENTIONAL": "Interventional (tests a treatment or other intervention)",
-    "OBSERVATIONAL": "Observational (follows people without assigning a treatment)",
-    "EXPANDED_ACCESS": "Expanded access (a treatment outside a trial)",
+    "INTERVENTIONAL": _("Interventional (tests a treatment or other intervention)"),
+    "OBSERVATIONAL": _("Observational (follows people without assigning a treatment)"),
+    "EXPANDED_ACCESS": _("Expanded access (a treatment outside a trial)"),
 }
 INTERVENTION_TYPE_LABELS = {
-    "DRUG": "Drug",
-    "BIOLOGICAL": "Biological",
-    "DEVICE": "Device",
-    "PROCEDURE": "Procedure",
-    "RADIATION": "Radiotherapy",
-    "BEHAVIORAL": "Behavioural",
-    "GENETIC": "Genetic",
-    "DIETARY_SUPPLEMENT": "Dietary supplement",
-    "COMBINATION_PRODUCT": "Combination product",
-    "DIAGNOSTIC_TEST": "Diagnostic test",
-    "OTHER": "Other",
+    "DRUG": _("Drug"),
+    "BIOLOGICAL": _("Biological"),
+    "DEVICE": _("Device"),
+    "PROCEDURE": _("Procedure"),
+    "RADIATION": _("Radiotherapy"),
+    "BEHAVIORAL": _("Behavioural"),
+    "GENETIC": _("Genetic"),
+    "DIETARY_SUPPLEMENT": _("Dietary supplement"),
+    "COMBINATION_PRODUCT": _("Combination product"),
+    "DIAGNOSTIC_TEST": _("Diagnostic test"),
+    "OTHER": _("Other"),
 }
 SPONSOR_CLASS_LABELS = {
-    "INDUSTRY": "Industry",
-    "NIH": "US National Institutes of Health",
-    "FED": "US federal agency",
-    "OTHER_GOV": "Government agency",
-    "INDIV": "Individual",
-    "NETWORK": "Research network",
-    "AMBIG": "Not clear",
-    "OTHER": "Other (for example a university or hospital)",
-    "UNKNOWN": "Not known",
+    "INDUSTRY": _("Industry"),
+    "NIH": _("US National Institutes of Health"),
+    "FED": _("US federal agency"),
+    "OTHER_GOV": _("Government agency"),
+    "INDIV": _("Individual"),
+    "NETWORK": _("Research network"),
+    "AMBIG": _("Not clear"),
+    "OTHER": _("Other (for example a university or hospital)"),
+    "UNKNOWN": _("Not known"),
 }
-ENROLLMENT_TYPE_LABELS = {"ACTUAL": "actual", "ESTIMATED": "estimated"}
+ENROLLMENT_TYPE_LABELS = {"ACTUAL": _("actual"), "ESTIMATED": _("estimated")}
 
 # The colour family of a status badge; the badge always shows the words too.
 STATUS_TONES = {
@@ -78,7 +80,9 @@ def humanise(code: str) -> str:
 
 
 def _label(labels: dict, code: str) -> str:
-    return labels.get(code) or humanise(code)
+    """The label of ``code`` in the active language (the API's is always English)."""
+    label = labels.get(code)
+    return str(label) if label else humanise(code)
 
 
 def status_label(code: str) -> str:
@@ -100,7 +104,9 @@ def phase_label(phases: Iterable[str]) -> str:
     phases = [str(phase) for phase in phases or []]
     numbers = [PHASE_NUMBER.match(phase) for phase in phases]
     if len(phases) > 1 and all(numbers):
-        return "Phase " + "/".join(match.group(1) for match in numbers)
+        return gettext("Phase %(numbers)s") % {
+            "numbers": "/".join(match.group(1) for match in numbers)
+        }
     return " / ".join(_label(dict(TrialPhase.choices), phase) for phase in phases)
 
 
@@ -125,9 +131,11 @@ def enrollment_label(count: int | None, kind: str) -> str:
     """ "450 people (estimated)"; empty when the registry gives no number."""
     if count is None:
         return ""
-    people = "person" if count == 1 else "people"
-    qualifier = ENROLLMENT_TYPE_LABELS.get(kind, humanise(kind).lower()) if kind else ""
-    return f"{count:,} {people}" + (f" ({qualifier})" if qualifier else "")
+    people = ngettext("%(count)s person", "%(count)s people", count) % {
+        "count": formats.number_format(count, force_grouping=True)
+    }
+    qualifier = str(ENROLLMENT_TYPE_LABELS.get(kind, humanise(kind).lower())) if kind else ""
+    return people + (f" ({qualifier})" if qualifier else "")
 
 
 AGE = re.compile(r"^\s*(\d+)\s+([A-Za-z]+?)s?\s*$")
@@ -140,7 +148,19 @@ def _age(text: str) -> tuple[int, str] | None:
 
 
 def _plural(number: int, unit: str) -> str:
+    """ "18 years" ("18 años"); a unit we have no words for stays as the registry wrote it."""
+    if unit in AGE_UNITS:
+        return AGE_UNITS[unit](number) % {"number": number}
     return f"{number} {unit}" + ("" if number == 1 else "s")
+
+
+AGE_UNITS = {
+    "year": lambda n: ngettext("%(number)d year", "%(number)d years", n),
+    "month": lambda n: ngettext("%(number)d month", "%(number)d months", n),
+    "week": lambda n: ngettext("%(number)d week", "%(number)d weeks", n),
+    "day": lambda n: ngettext("%(number)d day", "%(number)d days", n),
+    "hour": lambda n: ngettext("%(number)d hour", "%(number)d hours", n),
+}
 
 
 def age_range(minimum: str, maximum: str) -> str:
@@ -151,27 +171,27 @@ def age_range(minimum: str, maximum: str) -> str:
     high_text = _plural(*high) if high else (maximum or "").strip()
     if low_text and high_text:
         if low and high and low[1] == high[1]:
-            return f"{low[0]} to {_plural(*high)}"
-        return f"{low_text} to {high_text}"
+            return gettext("%(low)s to %(high)s") % {"low": low[0], "high": _plural(*high)}
+        return gettext("%(low)s to %(high)s") % {"low": low_text, "high": high_text}
     if low_text:
-        return f"{low_text} and over"
+        return gettext("%(low)s and over") % {"low": low_text}
     if high_text:
-        return f"Up to {high_text}"
-    return "No age limits given"
+        return gettext("Up to %(high)s") % {"high": high_text}
+    return gettext("No age limits given")
 
 
 def registry_date(text: str) -> str:
-    """A registry date as given, in words: "2024-03" → "March 2024", "2024-03-15" →
-    "15 March 2024"; anything else is shown as it is."""
+    """A registry date as given, in words of the active language: "2024-03" → "March 2024"
+    ("marzo de 2024"), "2024-03-15" → "15 March 2024"; anything else is shown as it is."""
     text = (text or "").strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             day = datetime.date.fromisoformat(text)
-            return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+            return formats.date_format(day, gettext("j F Y"))
         if re.fullmatch(r"\d{4}-\d{2}", text):
             year, month = (int(part) for part in text.split("-"))
-            return f"{calendar.month_name[month]} {year}"
-    except (ValueError, IndexError):
+            return formats.date_format(datetime.date(year, month, 1), gettext("F Y"))
+    except ValueError:
         pass
     return text
 
@@ -193,7 +213,7 @@ class Country:
     sites: list[Site]
 
 
-UNNAMED_COUNTRY = "Country not given"
+UNNAMED_COUNTRY = _("Country not given")
 
 
 def locations_by_country(locations: Iterable[dict]) -> list[Country]:
@@ -209,7 +229,7 @@ def locations_by_country(locations: Iterable[dict]) -> list[Country]:
     )
     return [
         Country(
-            name=country or UNNAMED_COUNTRY,
+            name=country or str(UNNAMED_COUNTRY),
             sites=[
                 Site(
                     facility=str(place.get("facility", "")).strip(),

@@ -1,3 +1,6 @@
+"""The reader pages, in every language: mounted by ``mbc_cms.urls`` through ``i18n_patterns``,
+so English pages are unprefixed and Spanish ones under ``/es/`` (``mbc_cms.languages``)."""
+
 from django.urls import path
 
 from . import views
@@ -16,5 +19,4 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("feed/", cached_page(LatestArticlesFeed()), name="feed"),
     path("about/editorial-policy/", views.editorial_policy, name="editorial_policy"),
-    path("preview/<str:token>/", views.preview, name="preview"),
 ]

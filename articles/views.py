@@ -12,15 +12,16 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
+from mbc_cms import languages
 from reviews.models import ReviewerProfile
 
-from . import public, ratelimit, trials
+from . import page_languages, public, ratelimit, trials
 from .caching import cached_page
 from .choices import ReviewStatus
 from .forms import FeedbackForm, TrialFilterForm
 from .images import delivery
 from .images.manifest import by_id
-from .models import Article, ClinicalTrial, Topic
+from .models import Article, ClinicalTrial, PublishedArticle, Topic
 from .previews import PreviewExpired, read_preview_token
 from .rendering import render_markdown, sanitise_figure
 from .selectors import article_version_content
@@ -43,8 +44,8 @@ def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE):
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
-    listed = public.live_articles().only(
-        "slug", "title", "summary", "audience", "go_live_at", "last_reviewed"
+    listed = public.live_articles_in(languages.current()).only(
+        "slug", "title", "summary", "audience", "language", "go_live_at", "last_reviewed"
     )
     context = {
         "topics": Topic.objects.filter(parent__isnull=True).prefetch_related("children"),
@@ -57,7 +58,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "trials": ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6],
         "canonical_url": public.canonical_url(reverse("articles:home"), request),
     }
-    return render(request, "articles/home.html", context)
+    return render(request, "articles/home.html", _in_every_language(context))
+
+
+def _in_every_language(context: dict) -> dict:
+    """A page every language has: its switcher and alternates from its canonical address."""
+    context["page_languages"] = page_languages.for_list_page(context["canonical_url"])
+    return context
 
 
 def _share_tags(image: dict | None, absolute) -> dict | None:
@@ -74,6 +81,7 @@ def _share_tags(image: dict | None, absolute) -> dict | None:
 
 def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm) -> dict:
     url = public.canonical_url(snapshot.get_absolute_url(), request)
+    versions = page_languages.live_language_versions(snapshot)
     images = public.page_images(snapshot)
     absolute = request.build_absolute_uri
     lead = images.lead_image
@@ -96,23 +104,46 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
         ),
         "feedback_form": feedback_form,
         "canonical_url": url,
+        "page_languages": page_languages.for_article(snapshot, versions, request),
+        "source_update": page_languages.source_update(snapshot, versions),
     }
 
 
 @require_safe
 @cached_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Template ``articles/article_detail.html``: one live article with its trust signals."""
-    context = _article_context(request, public.live_article(slug), FeedbackForm())
+    """Template ``articles/article_detail.html``: one live article with its trust signals, at
+    the address of its language. At the address of another language (``/es/articles/<slug>``
+    of an English article), its live version in that language is a redirect (302: a
+    translation may come and go), and with none the answer is 404."""
+    snapshot = _in_language_of_request(public.live_article(slug))
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
+    context = _article_context(request, snapshot, FeedbackForm())
     context["feedback_thanks"] = request.GET.get("feedback") == "thanks"
     return render(request, "articles/article_detail.html", context)
+
+
+def _in_language_of_request(snapshot) -> PublishedArticle | HttpResponse:
+    """``snapshot`` if its page is in the request's language, else a redirect to its live
+    version in that language; 404 when it has none."""
+    language = languages.current()
+    if languages.site_language(snapshot.language) == language:
+        return snapshot
+    version = page_languages.live_language_versions(snapshot).get(language)
+    if version is None:
+        raise Http404("No published article has this address in this language.")
+    return redirect(version.get_absolute_url())
 
 
 @require_POST
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """Record "Was this helpful?" feedback (CSRF-protected, rate-limited per client). A
-    filled honeypot is answered as a success, storing and sending nothing."""
+    filled honeypot is answered as a success, storing and sending nothing. Only at the
+    address of the article's own language (404 elsewhere)."""
     snapshot = public.live_article(slug)
+    if languages.site_language(snapshot.language) != languages.current():
+        raise Http404("No published article has this address in this language.")
     form = FeedbackForm(request.POST)
     thanks = f"{snapshot.get_absolute_url()}?feedback=thanks#feedback"
     if form.is_trapped():
@@ -144,10 +175,10 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(
         Topic.objects.select_related("parent").prefetch_related("children"), slug=slug
     )
-    page = paginate(request, public.topic_articles(topic))
+    page = paginate(request, public.topic_articles(topic, languages.current()))
     url = public.canonical_url(topic.get_absolute_url(), request, page_number=page.number)
     context = {"topic": topic, "page": page, "canonical_url": url}
-    return render(request, "articles/topic_detail.html", context)
+    return render(request, "articles/topic_detail.html", _in_every_language(context))
 
 
 @require_safe
@@ -160,7 +191,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     path = reverse("articles:trials")
     if not form.is_valid():
         context = {"form": form, "page": None, "canonical_url": public.canonical_url(path, request)}
-        return render(request, "articles/trial_list.html", context, status=400)
+        return render(request, "articles/trial_list.html", _in_every_language(context), status=400)
     filters = form.filters()
     page = paginate(request, trials.filter_trials(ClinicalTrial.objects.all(), filters))
     kept = [(name, getattr(filters, name)) for name in filters.names() if getattr(filters, name)]
@@ -171,7 +202,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
         "page_query": urlencode(kept),
         "canonical_url": public.canonical_url(path, request, kept, page.number),
     }
-    return render(request, "articles/trial_list.html", context)
+    return render(request, "articles/trial_list.html", _in_every_language(context))
 
 
 @require_safe
@@ -182,7 +213,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = get_object_or_404(ClinicalTrial, nct_id=nct_id.upper())
     if trial.nct_id != nct_id:
         return redirect(trial, permanent=True)
-    articles = public.live_articles_citing(trial)
+    articles = public.live_articles_citing(trial, languages.current())
     url = public.canonical_url(trial.get_absolute_url(), request)
     context = {
         "canonical_url": url,
@@ -192,23 +223,26 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
         "articles": articles,
         "json_ld": to_json_ld(medical_trial(trial, url)),
     }
-    return render(request, "articles/trial_detail.html", context)
+    return render(request, "articles/trial_detail.html", _in_every_language(context))
 
 
 @require_safe
 @cached_page
 def search(request: HttpRequest) -> HttpResponse:
-    """Template ``articles/search.html``: full-text search over live articles."""
+    """Template ``articles/search.html``: full-text search over the live articles in the
+    page's language."""
     query = request.GET.get("q", "").strip()[:200]
     context: dict = {"query": query}
     page_number = 1
     if query:
-        page = paginate(request, public.search_articles(query))
+        language = languages.current()
+        found = public.search_articles(query, public.live_articles_in(language), language)
+        page = paginate(request, found)
         page_number = page.number
         context.update(page=page, hits=public.search_hits(page.object_list, query))
     path = reverse("articles:search")
     context["canonical_url"] = public.canonical_url(path, request, [("q", query)], page_number)
-    return render(request, "articles/search.html", context)
+    return render(request, "articles/search.html", _in_every_language(context))
 
 
 @require_safe
@@ -220,9 +254,10 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
         "reviewers": reviewers,
         "overdue_unpublish_days": settings.OVERDUE_UNPUBLISH_DAYS,
         "readability_max_grade": settings.READABILITY_MAX_GRADE,
+        "readability_min_ease_es": settings.READABILITY_MIN_EASE_ES,
         "canonical_url": public.canonical_url(reverse("articles:editorial_policy"), request),
     }
-    return render(request, "articles/editorial_policy.html", context)
+    return render(request, "articles/editorial_policy.html", _in_every_language(context))
 
 
 @require_safe

@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The language of a request is its path's (/es/…), never Accept-Language: before
+    # CommonMiddleware (APPEND_SLASH resolves paths) and the public cache (keyed on the path).
+    "mbc_cms.languages.LanguageFromPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -184,6 +187,9 @@ LANGUAGE_CODE = "en-gb"
 # The languages content is written in and the public site is served in (Spanish under /es/).
 # Adding one is this list plus its message file (locale/<code>/LC_MESSAGES/django.po).
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The interface text of the public site in each language; the .mo files are compiled from the
+# .po files by `make install` (msgfmt, Debian's gettext), never committed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -387,6 +393,10 @@ def env_number(name: str, default: float) -> float:
 # Flesch-Kincaid grade, or with a sentence longer than LONG_SENTENCE_WORDS words, is approved
 # only with a written override reason.
 READABILITY_MAX_GRADE = env_number("DJANGO_READABILITY_MAX_GRADE", 8)
+# Spanish pages are scored on the Fernández-Huerta reading ease (higher is easier; 60-70 is
+# "standard", plain language for the public): a Spanish patient page below this needs the
+# override reason too.
+READABILITY_MIN_EASE_ES = env_number("DJANGO_READABILITY_MIN_EASE_ES", 60)
 # A reading grade says little about a text shorter than this (one long word scores above
 # grade 20), so shorter bodies get no grade warning; the long-sentence check still applies.
 READABILITY_MIN_WORDS = 10

@@ -1,6 +1,7 @@
 """URL configuration for mbc_cms."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -9,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView
 from articles.caching import cached_page
 from articles.images.serving import media_file
 from articles.sitemaps import SITEMAPS
-from articles.views import robots_txt
+from articles.views import preview, robots_txt
 
 from .api_docs import RedocView, SwaggerView
 from .views import favicon, healthz
@@ -19,8 +20,11 @@ admin.site.site_title = "mbc_cms"
 admin.site.index_title = "Content and clinical review"
 
 urlpatterns = [
-    # Reader pages first: the busiest routes are found with the fewest pattern tests.
-    path("", include("articles.urls")),
+    # Reader pages first: the busiest routes are found with the fewest pattern tests. English
+    # unprefixed, other languages under /<code>/ (mbc_cms.languages); nothing else is prefixed.
+    *i18n_patterns(path("", include("articles.urls")), prefix_default_language=False),
+    # A shared preview shows a working copy in its own language, at one address.
+    path("preview/<str:token>/", preview, name="preview"),
     path("api/v1/", include("articles.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

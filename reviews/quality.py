@@ -36,7 +36,7 @@ from articles.rendering import (
 )
 from articles.snapshots import reading_grade
 
-from .readability import plain_text_from_markdown
+from .readability import FERNANDEZ_HUERTA, plain_text_from_markdown, scale_for
 from .readability.sentences import WORD_RE, split_sentences
 
 # Addresses that are not web links, or are on this site, and so need no https.
@@ -225,15 +225,27 @@ def long_sentences(markdown_text: str, limit: int | None = None) -> list[str]:
 
 
 def grade_warning(article: Article) -> str | None:
-    """The warning for a patient page that reads above the target grade, if it does."""
+    """The warning for a patient page that reads harder than its language's target, if it
+    does: an English page above ``READABILITY_MAX_GRADE`` (Flesch-Kincaid), a Spanish one
+    below ``READABILITY_MIN_EASE_ES`` (Fernández-Huerta reading ease)."""
     if article.audience != Audience.PATIENT:
         return None
+    score = reading_grade(article.body, article.language)
+    if score is None:
+        return None
+    if scale_for(article.language) == FERNANDEZ_HUERTA:
+        minimum = settings.READABILITY_MIN_EASE_ES
+        if score >= minimum:
+            return None
+        return (
+            f"Fernández-Huerta reading ease {score:.1f} is below the {minimum:g} target for "
+            "Spanish patient pages: use shorter sentences and everyday words."
+        )
     limit = settings.READABILITY_MAX_GRADE
-    grade = reading_grade(article.body)
-    if grade is None or grade <= limit:
+    if score <= limit:
         return None
     return (
-        f"Reading grade {grade:.1f} is above the grade {limit:g} target for patient pages: "
+        f"Reading grade {score:.1f} is above the grade {limit:g} target for patient pages: "
         "use shorter sentences and everyday words."
     )
 

@@ -140,7 +140,7 @@ class ArticleViews:
         article = self._article_or_403(request, object_id)
         baseline = workflow.review_baseline_version(article)
         changes = compare_versions(article, baseline, article.version)
-        score = analyse(article.body)
+        score = analyse(article.body, article.language)
         since = _version_number(request.GET.get("since"), article)
         since_changes = (
             compare_versions(article, since, article.version) if since is not None else []

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from mbc_cms.version_admin import SafeVersionAdmin
 from reviews import evidence, quality, workflow
-from reviews.readability import analyse
+from reviews.readability import FERNANDEZ_HUERTA, analyse
 
 from ..images.delivery import describe
 from ..images.manifest import by_id
@@ -125,11 +125,13 @@ class ArticleAdmin(TranslationViews, ArticleViews, SafeVersionAdmin):
     def readability(self, obj: Article) -> str:
         if not obj.pk:
             return "Shown after the first save."
-        score = analyse(obj.body)
-        summary = (
-            f"Flesch-Kincaid grade {score.flesch_kincaid_grade} · reading ease "
-            f"{score.flesch_reading_ease} · {score.words} words, {score.sentences} sentences"
+        score = analyse(obj.body, obj.language)
+        ease = (
+            ""
+            if score.scale == FERNANDEZ_HUERTA
+            else f" · reading ease {score.flesch_reading_ease}"
         )
+        summary = f"{score.summary}{ease} · {score.words} words, {score.sentences} sentences"
         warnings = quality.warnings(obj)
         if warnings:
             return format_html(

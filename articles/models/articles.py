@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from mbc_cms.languages import reverse_in
 from reviews.states import State
 
 from ..choices import Audience, EvidenceLevel
@@ -257,7 +257,8 @@ class Article(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article", kwargs={"slug": self.slug})
+        """The page's address in its language: ``/es/articles/<slug>/`` for Spanish."""
+        return reverse_in(self.language, "articles:article", slug=self.slug)
 
     def clean(self) -> None:
         self._clean_translation()

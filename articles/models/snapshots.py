@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+
+from mbc_cms.languages import reverse_in
 
 from ..choices import Audience
 from .articles import Article
@@ -163,4 +164,5 @@ class PublishedArticle(models.Model):
         return f"{self.title} (version {self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article", kwargs={"slug": self.slug})
+        """The page's address in its language: ``/es/articles/<slug>/`` for Spanish."""
+        return reverse_in(self.language, "articles:article", slug=self.slug)

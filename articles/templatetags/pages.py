@@ -2,6 +2,8 @@
 
 - ``{{ moment|iso_datetime }}``: a ``<time datetime>`` value to the second
   (``articles.structured_data.iso_datetime``).
+- ``{{ number|grouped_number }}``: 1,234 / 1.234, as the active language groups digits.
+- ``{{ code|content_language }}``: the active language as a content code (``en-gb`` → ``en``).
 - ``{{ language|og_locale }}``: an article's language code as an Open Graph locale (``en_GB``).
 - ``{% capture name %}…{% endcapture %}``: render a part of the template (blocks that child
   templates fill in included) once, and use it several times: the page title and description
@@ -10,14 +12,29 @@
 
 from django import template
 from django.conf import settings
+from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
 from articles.structured_data import iso_datetime
+from mbc_cms import languages
 
 register = template.Library()
 
 register.filter("iso_datetime", iso_datetime)
+
+
+@register.filter
+def grouped_number(value) -> str:
+    """A whole number with the active language's digit grouping: 1,234 in English, 1.234 in
+    Spanish."""
+    return formats.number_format(value, force_grouping=True)
+
+
+@register.filter
+def content_language(code: str) -> str:
+    """An active language code as the content code of ``<html lang>``: ``en-gb`` → ``en``."""
+    return languages.site_language(languages.content_code(code))
 
 
 @register.filter

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.choices import DUE_SOON_DAYS, Audience
 from articles.models import Article, Feedback, PublishedArticle
+from reviews.readability.scores import SCALES
 
 from .. import selectors
 from ..models import Review
@@ -308,8 +309,11 @@ def readability_distribution(*, now: datetime.datetime) -> ReadabilityDistributi
     """Reading grades (Flesch-Kincaid, as published) of the patient pages live at ``now``, in
     ``GRADE_BUCKETS``, and how many are above the target. One query."""
     target = readability_target()
-    live_patient_pages = PublishedArticle.objects.live(now).filter(
-        audience=Audience.PATIENT, article__archived_at__isnull=True
+    # Grades only: pages scored on another scale (Spanish: Fernández-Huerta) are not grades.
+    live_patient_pages = (
+        PublishedArticle.objects.live(now)
+        .filter(audience=Audience.PATIENT, article__archived_at__isnull=True)
+        .exclude(language__in=list(SCALES))
     )
     totals = live_patient_pages.aggregate(
         above=Count("pk", filter=Q(reading_grade__gt=target)),

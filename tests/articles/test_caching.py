@@ -89,6 +89,12 @@ PUBLIC_PATHS = [
     ("trial", "/trials/NCT03529110/", 11),
     ("trials", "/trials/", 12),  # + the filter choices (statuses, phases, countries)
     ("feed", "/feed/", 10),
+    # The Spanish pages: the same budgets (the demo's Spanish articles, where there are any).
+    ("home es", "/es/", 14),
+    ("topic es", "/es/topics/metastasis/", 13),
+    ("search es", "/es/search/?q=dolor", 11),
+    ("trials es", "/es/trials/", 12),
+    ("feed es", "/es/feed/", 10),
     ("sitemap", "/sitemap.xml", 18),  # + topic links, newest trial, newest reviewer
     ("api list", "/api/v1/articles/", 12),
     ("api detail", "/api/v1/articles/bone-metastases/", 14),  # + expired images, if any
