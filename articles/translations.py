@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .models import Article, PublishedArticle
 from .public import BY_ADDRESS, live_articles
@@ -54,10 +53,9 @@ NOT_A_TRANSLATION = TranslationStatus(status=None)
 
 
 def page_path(snapshot: PublishedArticle) -> str:
-    """The path of a live page, in its own language (once the site prefixes languages other
-    than the default, the reversal under that language gives the prefixed path)."""
-    with translation.override(snapshot.language):
-        return reverse("articles:article", kwargs={"slug": snapshot.slug})
+    """The path of a live page, in its own language (``/es/articles/<slug>/`` for Spanish;
+    English unprefixed)."""
+    return snapshot.get_absolute_url()
 
 
 def _status(snapshot: PublishedArticle, source: PublishedArticle | None) -> TranslationStatus:
