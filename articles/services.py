@@ -6,6 +6,7 @@ can withdraw a review; topics and trials have no workflow and are saved here, ea
 django-reversion revision carrying its user and comment. Webhook endpoints are not versioned.
 """
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ import reversion
 from anyascii import anyascii
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from reviews import notifications
@@ -20,7 +22,8 @@ from reviews.roles import is_editor
 
 from . import ratelimit
 from .models import Article, ClinicalTrial, Feedback, PublishedArticle, Topic, WebhookEndpoint
-from .selectors import feedback_assignees
+from .records import ProtectedRecord, ensure_unchanged
+from .selectors import articles_naming_trials, feedback_assignees
 
 SLUG_MAX_LENGTH = 200
 
@@ -57,11 +60,19 @@ def unique_article_slug(title: str, *, exclude_pk: int | None = None) -> str:
 
 
 def save_versioned(
-    *, record: Topic | ClinicalTrial, user: AbstractBaseUser | None, comment: str
+    *,
+    record: Topic | ClinicalTrial,
+    user: AbstractBaseUser | None,
+    comment: str,
+    expected_updated_at: datetime.datetime | None = None,
 ) -> Topic | ClinicalTrial:
-    """Validate and save a topic or a trial as a new version with its user and comment."""
+    """Validate and save a topic or a trial as a new version with its user and comment.
+
+    With ``expected_updated_at`` (when the client read the record), a record changed since
+    is not saved: ``records.StaleRecord``."""
     record.full_clean()
     with transaction.atomic(), reversion.create_revision():
+        ensure_unchanged(record, expected_updated_at)
         record.save()
         reversion.set_user(user)
         reversion.set_comment(comment)
@@ -69,17 +80,88 @@ def save_versioned(
 
 
 def save_topic(
-    *, topic: Topic, user: AbstractBaseUser | None, comment: str = "Saved topic."
+    *,
+    topic: Topic,
+    user: AbstractBaseUser | None,
+    comment: str = "Saved topic.",
+    expected_updated_at: datetime.datetime | None = None,
 ) -> Topic:
     """Validate and save a topic as a new version."""
-    return save_versioned(record=topic, user=user, comment=comment)
+    return save_versioned(
+        record=topic, user=user, comment=comment, expected_updated_at=expected_updated_at
+    )
 
 
 def save_trial(
-    *, trial: ClinicalTrial, user: AbstractBaseUser | None, comment: str = "Saved trial."
+    *,
+    trial: ClinicalTrial,
+    user: AbstractBaseUser | None,
+    comment: str = "Saved trial.",
+    expected_updated_at: datetime.datetime | None = None,
 ) -> ClinicalTrial:
     """Validate and save a clinical trial as a new version."""
-    return save_versioned(record=trial, user=user, comment=comment)
+    return save_versioned(
+        record=trial, user=user, comment=comment, expected_updated_at=expected_updated_at
+    )
+
+
+def _titles(titles: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(f"“{title}”" for title in titles[:limit])
+    more = len(titles) - limit
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def delete_topic(
+    *,
+    topic: Topic,
+    user: AbstractBaseUser | None,
+    expected_updated_at: datetime.datetime | None = None,
+) -> None:
+    """Delete a topic that nothing uses: not one with sub-topics, nor one that an article
+    (working copy, archived ones included) or a published page is listed under (every article
+    needs a topic, and published pages keep theirs). Raises ``records.ProtectedRecord``."""
+    with transaction.atomic():
+        ensure_unchanged(topic, expected_updated_at)
+        children = list(topic.children.values_list("name", flat=True))
+        if children:
+            raise ProtectedRecord(
+                f"This topic has sub-topics ({_titles(children)}): move or delete them first."
+            )
+        titles = list(
+            Article.objects.filter(Q(topics=topic) | Q(snapshots__topics=topic))
+            .order_by("title")
+            .values_list("title", flat=True)
+            .distinct()
+        )
+        if titles:
+            raise ProtectedRecord(
+                f"Articles are listed under this topic ({_titles(titles)}): move them to "
+                "another topic first."
+            )
+        topic.delete()
+
+
+def delete_trial(
+    *,
+    trial: ClinicalTrial,
+    user: AbstractBaseUser | None,
+    expected_updated_at: datetime.datetime | None = None,
+) -> None:
+    """Delete a trial, unless it is protected as in the admin: one that any version of an
+    article names (``selectors.articles_naming_trials``: deleting it would change approved,
+    published content behind its sign-off) or one with changes recorded by a sync (the
+    evidence behind "evidence changed" flags). Raises ``records.ProtectedRecord``."""
+    with transaction.atomic():
+        ensure_unchanged(trial, expected_updated_at)
+        citing = articles_naming_trials([trial.pk])
+        if citing:
+            raise ProtectedRecord(f"Articles cite this trial ({_titles(citing)}).")
+        if trial.changes.exists():
+            raise ProtectedRecord(
+                "The sync recorded changes to this trial: they are the evidence behind the "
+                "articles' evidence-changed flags, so the trial is kept."
+            )
+        trial.delete()
 
 
 def save_webhook_endpoint(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Prefetch
@@ -13,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import Article, ArticleRevision, PublishedArticle
 
-from .models import Review
+from .models import Review, ReviewComment
 from .roles import is_clinical_reviewer
 from .states import State
 
@@ -104,6 +105,29 @@ def review_baseline_version(article: Article) -> int | None:
 def latest_review(article: Article) -> Review | None:
     """The article's most recent review request, whatever became of it."""
     return article.reviews.order_by("-submitted_at", "-pk").first()
+
+
+def review_thread(article: Article) -> tuple[Review | None, models.QuerySet[ReviewComment]]:
+    """The discussion the review page shows: the article's latest review and its messages,
+    oldest first, with their authors (one query for the messages)."""
+    review = latest_review(article)
+    if review is None:
+        return None, ReviewComment.objects.none()
+    return review, review.comments.select_related("author").order_by("created_at", "pk")
+
+
+def editorial_staff() -> models.QuerySet:
+    """Active staff members who work on content: superusers, and members of the writers,
+    clinical reviewers or editors (the people an article may credit as its authors), by name,
+    with what their roles are read from."""
+    groups = (settings.WRITERS_GROUP, settings.REVIEWERS_GROUP, settings.EDITORS_GROUP)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(models.Q(is_superuser=True) | models.Q(groups__name__in=groups))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def open_review(article: Article) -> Review | None:

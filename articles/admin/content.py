@@ -43,33 +43,7 @@ class TrialChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 # The registry's fields: written by ``manage.py sync_trials``, read-only once a trial is synced.
-REGISTRY_FIELDS = [
-    "brief_title",
-    "official_title",
-    "acronym",
-    "overall_status",
-    "why_stopped",
-    "phases",
-    "study_type",
-    "conditions",
-    "keywords",
-    "interventions",
-    "sponsor",
-    "sponsor_class",
-    "enrollment",
-    "enrollment_type",
-    "start_date",
-    "primary_completion_date",
-    "completion_date",
-    "last_update_posted",
-    "has_results",
-    "eligibility_criteria",
-    "sex",
-    "minimum_age",
-    "maximum_age",
-    "healthy_volunteers",
-    "locations",
-]
+REGISTRY_FIELDS = list(ClinicalTrial.REGISTRY_FIELDS)
 
 
 @admin.register(ClinicalTrial)

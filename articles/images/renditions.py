@@ -19,6 +19,7 @@ its bytes, which the sign-off covers.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import io
 from dataclasses import dataclass
@@ -28,10 +29,13 @@ import reversion
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import ProtectedError
 from PIL import Image as PillowImage
 
 from .. import image_usage
 from ..models import Image
+from ..records import ProtectedRecord, ensure_unchanged
+from .rights import articles_showing
 from .uploads import EXTENSIONS, CleanImage, clean_upload, encode
 
 if TYPE_CHECKING:
@@ -173,6 +177,7 @@ def store_image(
     user: AbstractBaseUser | None,
     upload: IO[bytes] | CleanImage | PreparedImage | None = None,
     comment: str = "",
+    expected_updated_at: datetime.datetime | None = None,
 ) -> Image:
     """Save ``image`` (a new record, or changes to one), with ``upload`` as its new file if
     given: an uploaded file (checked by ``uploads.clean_upload`` here), an image it already
@@ -185,7 +190,8 @@ def store_image(
     leaves at most unused files; then, in one transaction, the record is saved with a
     django-reversion version by ``user``, and the articles showing the image hear of any
     change to what they show (``image_usage.image_changed``). A new record's uploader is
-    ``user``."""
+    ``user``. With ``expected_updated_at`` (when the client read the record), a record
+    changed since is not saved (``records.StaleRecord``)."""
     if upload is not None and not isinstance(upload, CleanImage | PreparedImage):
         upload = clean_upload(upload)
     clean = upload.clean if isinstance(upload, PreparedImage) else upload
@@ -206,6 +212,7 @@ def store_image(
         write_files(prepared)
         image.renditions = prepared.renditions
     with transaction.atomic(), reversion.create_revision():
+        ensure_unchanged(image, expected_updated_at)
         image.save()
         reversion.set_user(user)
         reversion.set_comment(comment or ("Uploaded." if before is None else "Changed."))
@@ -215,3 +222,28 @@ def store_image(
             if changed:
                 image_usage.image_changed(image, user, changed)
     return image
+
+
+def delete_image(
+    *,
+    image: Image,
+    user: AbstractBaseUser | None,
+    expected_updated_at: datetime.datetime | None = None,
+) -> None:
+    """Delete an image of the library that no article shows (as the admin refuses): not one
+    an article in use shows in its working copy, live or scheduled page, nor the lead image
+    of any article. Its files stay in storage for the old snapshots that name them. Raises
+    ``records.ProtectedRecord``."""
+    with transaction.atomic():
+        ensure_unchanged(image, expected_updated_at)
+        titles = list(articles_showing(image).values_list("title", flat=True))
+        if titles:
+            shown = ", ".join(f"“{title}”" for title in titles[:5])
+            more = f" and {len(titles) - 5} more" if len(titles) > 5 else ""
+            raise ProtectedRecord(f"Articles show this image ({shown}{more}).")
+        try:
+            image.delete()
+        except ProtectedError as error:
+            raise ProtectedRecord(
+                "An archived article has this image as its lead image; it is kept."
+            ) from error

@@ -22,6 +22,36 @@ from .base import TimeStampedModel
 class ClinicalTrial(TimeStampedModel):
     """A clinical study registered on ClinicalTrials.gov, named by its NCT number."""
 
+    # The registry's fields: written by ``manage.py sync_trials``, read-only once the trial
+    # is synced (the admin and the editorial API); the plain-language texts stay ours.
+    REGISTRY_FIELDS = (
+        "brief_title",
+        "official_title",
+        "acronym",
+        "overall_status",
+        "why_stopped",
+        "phases",
+        "study_type",
+        "conditions",
+        "keywords",
+        "interventions",
+        "sponsor",
+        "sponsor_class",
+        "enrollment",
+        "enrollment_type",
+        "start_date",
+        "primary_completion_date",
+        "completion_date",
+        "last_update_posted",
+        "has_results",
+        "eligibility_criteria",
+        "sex",
+        "minimum_age",
+        "maximum_age",
+        "healthy_volunteers",
+        "locations",
+    )
+
     nct_id = models.CharField(
         "NCT number",
         max_length=11,

@@ -23,9 +23,28 @@ class ArticleFilter(django_filters.FilterSet):
         "sign-off; false: only the others.",
     )
 
+    archived = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_archived",
+        help_text="true: only archived articles (to read or restore them from the archive); "
+        "false, or absent: only the articles in use.",
+    )
+
     class Meta:
         model = Article
-        fields = ["state", "audience", "topic", "search", "evidence_changed"]
+        fields = ["state", "audience", "topic", "search", "evidence_changed", "archived"]
+
+    def filter_queryset(self, queryset):
+        # Articles in use unless the archive is asked for (its own method runs only when the
+        # parameter is given).
+        if self.form.cleaned_data.get("archived") != "true":
+            queryset = queryset.active()
+        return super().filter_queryset(queryset)
+
+    def filter_archived(self, queryset, name: str, value: str):
+        if value == "true":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
 
     def filter_evidence_changed(self, queryset, name: str, value: str):
         if value == "true":

@@ -4,6 +4,7 @@ from the inputs its transition declares in ``reviews.states`` (as the admin's fo
 
 from collections.abc import Mapping
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
@@ -11,6 +12,7 @@ from rest_framework.settings import api_settings
 
 from articles.models import Article, ClinicalTrial, Topic
 from articles.validators import normalise_nct_id, validate_nct_id
+from reviews.selectors import editorial_staff
 from reviews.states import TRANSITIONS, Action, Input
 
 WORKFLOW_FIELD_MESSAGE = (
@@ -101,6 +103,22 @@ class TrialField(serializers.SlugRelatedField):
         return super().to_internal_value(nct_id)
 
 
+class AuthorField(serializers.SlugRelatedField):
+    """A person credited in the byline, named by username: an active member of the editorial
+    staff (``reviews.selectors.editorial_staff``)."""
+
+    default_error_messages = {
+        "does_not_exist": "'{value}' is not an active writer, clinical reviewer or editor: "
+        "credit people listed by GET /api/v1/editorial/people/.",
+        "invalid": "Name an author by their username.",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            slug_field=get_user_model().USERNAME_FIELD, queryset=editorial_staff(), **kwargs
+        )
+
+
 class CounterpartField(serializers.SlugRelatedField):
     """The same subject for the other audience, named by its slug."""
 
@@ -172,3 +190,27 @@ RequestChangesSerializer = _action_serializer("RequestChangesSerializer", Action
 PublishSerializer = _action_serializer("PublishSerializer", Action.PUBLISH)
 UnpublishSerializer = _action_serializer("UnpublishSerializer", Action.UNPUBLISH)
 ConfirmCurrentSerializer = _action_serializer("ConfirmCurrentSerializer", Action.CONFIRM_CURRENT)
+ArchiveSerializer = _action_serializer("ArchiveSerializer", Action.ARCHIVE)
+UnarchiveSerializer = _action_serializer("UnarchiveSerializer", Action.UNARCHIVE)
+
+#: The longest message of a review discussion the API takes.
+COMMENT_MAX_LENGTH = 10_000
+
+
+class RestoreSerializer(StrictInputMixin, serializers.Serializer):
+    """Which earlier version's content to restore (as a new version)."""
+
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The number of an earlier version of this article.",
+    )
+
+
+class ReviewCommentInputSerializer(StrictInputMixin, serializers.Serializer):
+    """A message for the discussion of the article's latest review."""
+
+    body = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        help_text="Plain text: a question for the writers, or a reply to the reviewer.",
+    )

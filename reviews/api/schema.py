@@ -27,6 +27,24 @@ def etag_header(status_code: int = 200) -> OpenApiParameter:
     )
 
 
+def record_etag_header(status_code: int = 200) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[status_code],
+        description="The record's current strong ETag; it changes with every save.",
+    )
+
+
+IF_MATCH_RECORD = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the record as you last read it (428 if missing, 412 if it "
+    "changed since).",
+)
 ARTICLE_ID = OpenApiParameter(
     "id",
     {"type": "integer", "minimum": 1},
@@ -78,9 +96,12 @@ IF_MATCH_ACTION = OpenApiParameter(
 )
 
 
-def transition_schema(summary: str, request: type[serializers.Serializer]):
+def transition_schema(
+    summary: str, request: type[serializers.Serializer], description: str | None = None
+):
     return extend_schema(
         summary=summary,
+        description=description,
         request=request,
         responses=ACTION_RESPONSES,
         parameters=[ARTICLE_ID, IF_MATCH_ACTION, etag_header()],

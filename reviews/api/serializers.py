@@ -21,9 +21,11 @@ from articles.models import (
 )
 from articles.validators import doi_warning
 from reviews import evidence, quality, workflow
+from reviews import roles as staff_roles
 from reviews.readability import analyse
 
 from .inputs import (
+    AuthorField,
     CounterpartField,
     ReferenceListSerializer,
     StrictInputMixin,
@@ -35,6 +37,9 @@ EVIDENCE_CHANGED_HELP = (
     "Whether a trial the article cites changed on ClinicalTrials.gov since a clinical reviewer "
     "last approved or confirmed it; cleared by the next approval or confirmation."
 )
+
+# The workflow actions the API offers: reviewing and publishing, and the archive.
+API_ACTIONS = (*workflow.REVIEW_ACTIONS, workflow.Action.ARCHIVE, workflow.Action.UNARCHIVE)
 
 # Concrete Article fields an API client may write; the rest of the input is related rows.
 ARTICLE_INPUT_FIELDS = tuple(
@@ -162,11 +167,12 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
         validators=[MinLengthValidator(1)],
         help_text="Topic slugs: at least one.",
     )
-    authors = serializers.SlugRelatedField(
-        many=True,
-        read_only=True,
-        slug_field=get_user_model().USERNAME_FIELD,
-        help_text="Usernames of the writers credited in the byline.",
+    authors = serializers.ManyRelatedField(
+        child_relation=AuthorField(),
+        required=False,
+        help_text="Usernames of the people credited in the byline (active writers, clinical "
+        "reviewers or editors: GET /api/v1/editorial/people/); given on input, they replace "
+        "the list. A new article without them credits its creator.",
     )
     references = ReferenceSerializer(
         many=True, required=False, help_text="The citations; given on input, they replace all."
@@ -274,14 +280,14 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     @extend_schema_field(
         serializers.ListField(
-            child=serializers.ChoiceField(choices=[(a, a.label) for a in workflow.REVIEW_ACTIONS])
+            child=serializers.ChoiceField(choices=[(a, a.label) for a in API_ACTIONS]),
+            help_text="The workflow actions you may take now (request_changes is the "
+            "request-changes/ endpoint, confirm_current confirm-current/).",
         )
     )
     def get_allowed_actions(self, article: Article) -> list[str]:
         request = self.context.get("request")
-        return workflow.allowed_actions(
-            request.user if request else None, article, workflow.REVIEW_ACTIONS
-        )
+        return workflow.allowed_actions(request.user if request else None, article, API_ACTIONS)
 
     @extend_schema_field(ReadabilitySerializer)
     def get_readability(self, article: Article) -> dict:
@@ -363,3 +369,53 @@ class VersionComparisonSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class ReviewCommentSerializer(serializers.Serializer):
+    """One message of a review's discussion."""
+
+    id = serializers.IntegerField()
+    review = serializers.IntegerField(source="review_id", help_text="The review it belongs to.")
+    version = serializers.IntegerField(
+        source="review.version", help_text="The version under that review."
+    )
+    author = serializers.CharField(
+        source="author.username",
+        allow_null=True,
+        default=None,
+        help_text="Username of who wrote it; null if that account was deleted.",
+    )
+    author_name = serializers.SerializerMethodField(help_text="Their name as the admin shows it.")
+    body = serializers.CharField(help_text="Plain text.")
+    created_at = serializers.DateTimeField()
+
+    def get_author_name(self, comment) -> str:
+        author = comment.author
+        if author is None:
+            return ""
+        return author.get_full_name() or author.get_username()
+
+
+class PersonSerializer(serializers.Serializer):
+    """A member of the editorial staff: who can be credited as an author or be assigned work.
+    No e-mail address or other contact detail."""
+
+    id = serializers.IntegerField(help_text="Their user id (feedback's assignee).")
+    username = serializers.CharField(help_text="As articles' authors name them.")
+    name = serializers.SerializerMethodField(help_text="Full name, or the username.")
+    roles = serializers.SerializerMethodField()
+    verified_reviewer = serializers.SerializerMethodField(
+        help_text="A clinical reviewer whose credentials an editor verified: may sign off."
+    )
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(staff_roles.ROLE_NAMES)))
+    )
+    def get_roles(self, user) -> list[str]:
+        return staff_roles.roles_of(user)
+
+    def get_verified_reviewer(self, user) -> bool:
+        return staff_roles.is_clinical_reviewer(user) and staff_roles.has_verified_credentials(user)

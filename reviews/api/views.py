@@ -6,13 +6,14 @@ which state, and its refusals become HTTP errors in :mod:`reviews.api.exceptions
 """
 
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -26,10 +27,11 @@ from articles.diff import diff_text_unified
 from articles.models import Article, PublishedArticle, Reference
 from articles.selectors import article_versions, compare_versions
 from reviews import evidence, workflow
+from reviews.selectors import review_thread
 
 from . import inputs
 from . import serializers as api_serializers
-from .exceptions import from_workflow_error
+from .exceptions import from_service_error
 from .filters import ArticleFilter
 from .permissions import IsEditorialUser
 from .preconditions import article_etag, check_if_match
@@ -146,6 +148,11 @@ class TokenView(ObtainAuthToken):
             400: FIELD_ERRORS,
             **AUTH_RESPONSES,
             404: NOT_FOUND,
+            409: OpenApiResponse(
+                DETAIL,
+                description="The article is archived: an editor must restore it from the "
+                "archive first.",
+            ),
             412: OpenApiResponse(DETAIL, description="If-Match is not the current ETag."),
             428: OpenApiResponse(DETAIL, description="If-Match is missing."),
         },
@@ -167,7 +174,10 @@ class EditorialArticleViewSet(
     pagination_class = EditorialPagination
 
     def get_queryset(self):
-        articles = Article.objects.active().order_by("title", "pk")
+        # Archived articles too: they can be read and restored from the archive, and the
+        # workflow refuses every other action on them (409). The list shows the articles in
+        # use unless ?archived=true (ArticleFilter).
+        articles = Article.objects.order_by("title", "pk")
         if self.action == "list":
             return evidence.with_evidence_changed(
                 articles.prefetch_related("topics", "authors", _live_snapshots())
@@ -183,10 +193,14 @@ class EditorialArticleViewSet(
             return api_serializers.ArticleSummarySerializer
         return api_serializers.ArticleSerializer
 
+    def filter_queryset(self, queryset):
+        # The list's filters; one article is found by its id alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def handle_exception(self, exc):
-        if isinstance(exc, workflow.WorkflowError):
-            exc = from_workflow_error(exc)
-        return super().handle_exception(exc)
+        return super().handle_exception(from_service_error(exc))
 
     # Responses ----------------------------------------------------------------------------
 
@@ -243,6 +257,8 @@ class EditorialArticleViewSet(
         def save_related(saved: Article) -> None:
             if "topics" in data:
                 saved.topics.set(data["topics"])
+            if "authors" in data:
+                saved.authors.set(data["authors"])
             if "related_trials" in data:
                 saved.related_trials.set(data["related_trials"])
             if "references" in data:
@@ -373,3 +389,110 @@ class EditorialArticleViewSet(
     )
     def confirm_current(self, request: Request, pk=None) -> Response:
         return self._transition(request, inputs.ConfirmCurrentSerializer, workflow.confirm_current)
+
+    @transition_schema(
+        "Archive the article (take it out of use)",
+        inputs.ArchiveSerializer,
+        description="Archiving replaces deleting: the article leaves the site (it is "
+        "unpublished if live or scheduled) and the working lists, its open review is "
+        "withdrawn, and its whole history is kept. Editors archive any article; an author "
+        "only a draft never published (403 otherwise). 409 when it is archived already.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def archive(self, request: Request, pk=None) -> Response:
+        return self._transition(request, inputs.ArchiveSerializer, workflow.archive)
+
+    @transition_schema(
+        "Restore the article from the archive",
+        inputs.UnarchiveSerializer,
+        description="An editor brings an archived article back as a draft (403 for others, "
+        "409 when it is not archived); publishing it again needs a new review. Send an empty "
+        "object.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def unarchive(self, request: Request, pk=None) -> Response:
+        return self._transition(request, inputs.UnarchiveSerializer, workflow.unarchive)
+
+    @transition_schema(
+        "Restore an earlier version's content (a new version)",
+        inputs.RestoreSerializer,
+        description="Copies the content of an earlier version (text, references, topics, "
+        "authors, related trials, lead image) into the working copy as a new version, as "
+        "the admin's restore does; the images shown are read again from the media library "
+        "as it now stands. Like any edit it withdraws an open review, and the live page "
+        "changes only once the new version is approved and published. 400 naming `version` "
+        "when it is not an earlier version of this article; 409 for an archived article.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def restore(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        serializer = inputs.RestoreSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        number = serializer.validated_data["version"]
+        if number >= article.version:
+            raise exceptions.ValidationError(
+                {
+                    "version": [
+                        f"Choose an earlier version: this article is at version {article.version}."
+                    ]
+                }
+            )
+        check_if_match(request, article, required=True)
+        try:
+            workflow.restore_version(
+                article=article,
+                number=number,
+                user=request.user,
+                expected_version=article.version,
+            )
+        except Http404 as error:
+            raise exceptions.ValidationError(
+                {"version": [f"This article has no saved version {number}."]}
+            ) from error
+        return self._article_response(article.pk)
+
+    # The review discussion --------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The discussion of the latest review",
+        description="The messages of the article's latest review, oldest first, as the "
+        "review page shows them (an empty list before the article is first sent for review).",
+        parameters=[ARTICLE_ID],
+        responses={
+            200: api_serializers.ReviewCommentSerializer(many=True),
+            **AUTH_RESPONSES,
+            404: NOT_FOUND,
+        },
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a message to the discussion of the latest review",
+        description="Any writer, clinical reviewer or editor may write, as on the review "
+        "page; the message is recorded in the audit trail. 409 before the article has been "
+        "sent for review. Messages are not versions of the article: no If-Match.",
+        parameters=[ARTICLE_ID],
+        request=inputs.ReviewCommentInputSerializer,
+        responses={
+            201: api_serializers.ReviewCommentSerializer,
+            400: FIELD_ERRORS,
+            **AUTH_RESPONSES,
+            404: NOT_FOUND,
+            409: OpenApiResponse(DETAIL, description="The article has no review yet."),
+        },
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def comments(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        if request.method == "GET":
+            _review, thread = review_thread(article)
+            data = api_serializers.ReviewCommentSerializer(thread, many=True).data
+            return Response(data)
+        serializer = inputs.ReviewCommentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = workflow.add_review_comment(
+            article=article, user=request.user, body=serializer.validated_data["body"]
+        )
+        return Response(
+            api_serializers.ReviewCommentSerializer(comment).data, status=status.HTTP_201_CREATED
+        )

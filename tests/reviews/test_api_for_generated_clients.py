@@ -63,11 +63,17 @@ def test_token_endpoint_takes_json_only(writer, body_format):
 
 
 @pytest.fixture
-def body_targets(make_article, live_article, writer, editor):
+def body_targets(make_article, live_article, writer, editor, topic, trial, make_image):
     """Something behind every editorial operation that takes a body, and its state now."""
     article = make_article(writer, title="Liver metastases")
     feedback = stored_feedback(live_article, helpful=False, comment="Unclear")
-    return {"article": article, "feedback": feedback}
+    return {
+        "article": article,
+        "feedback": feedback,
+        "topics": topic,
+        "trials": trial,
+        "images": make_image(),
+    }
 
 
 def path_for(path: str, targets: dict) -> str:
@@ -76,6 +82,9 @@ def path_for(path: str, targets: dict) -> str:
         return path.replace("{id}", str(targets["feedback"].pk))
     if path.startswith(ARTICLES):
         return path.replace("{id}", str(targets["article"].pk))
+    for records in ("topics", "trials", "images"):
+        if path.startswith(f"/api/v1/editorial/{records}/"):
+            return path.replace("{id}", str(targets[records].pk))
     assert "{" not in path, f"name an object for the parameters of {path} in path_for()"
     return path
 

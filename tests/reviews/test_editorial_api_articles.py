@@ -173,7 +173,8 @@ def test_get_returns_the_documented_fields_and_etag(make_article, writer):
     assert response["ETag"] == f'"{article.pk}-1-draft"'
     data = response.json()
     assert set(data) == EXPECTED_FIELDS
-    assert data["allowed_actions"] == ["submit"]
+    # The author of a draft never published may send it for review or archive it.
+    assert data["allowed_actions"] == ["submit", "archive"]
     assert set(data["readability"]) == {"grade", "reading_ease", "words", "warning"}
     assert [ref["number"] for ref in data["references"]] == [1, 2]
     assert data["live_version"] is None and data["live_url"] is None
