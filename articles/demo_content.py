@@ -1537,11 +1537,11 @@ TRANSLATIONS = [
         "body": """\
 ## Qué quieren decir las palabras
 
-El cáncer de mama metastásico es un cáncer de mama que se ha extendido. Algunas células del cáncer se han ido de la mama y de los ganglios linfáticos que están cerca. Viajan por la sangre o por el sistema linfático. Este sistema es una red de tubos muy finos que lleva líquido por todo el cuerpo. Después, las células se quedan y crecen en otros órganos [@2].
+El cáncer de mama metastásico es un cáncer de mama que se ha extendido. Algunas células del cáncer se han ido de la mama y de los ganglios linfáticos que están cerca. Viajan por la sangre o por el sistema linfático. Este sistema es una red de tubos muy finos que lleva líquido por todo el cuerpo. Después, las células se instalan y crecen en otros órganos [@2].
 
 Los médicos también lo llaman cáncer de mama en estadio IV (estadio 4). Lo más frecuente es que se extienda a los huesos, los pulmones, el hígado o el cerebro.
 
-Un tumor en el hígado que viene de la mama sigue siendo cáncer de mama. No es un cáncer de hígado. Esto es importante, porque se trata con medicinas para el cáncer de mama [@2].
+Un tumor en el hígado que viene de la mama sigue siendo cáncer de mama. No es un cáncer de hígado. Esto es importante, porque se trata con medicamentos para el cáncer de mama [@2].
 
 ## Dos formas en que puede ocurrir
 
@@ -1552,7 +1552,7 @@ Ninguna de las dos cosas es culpa suya. Pueden quedar unas pocas células de cá
 
 ## Se puede tratar, pero no curar
 
-Hoy, para la mayoría de las personas, el cáncer de mama metastásico no se puede curar. Pero sí se puede tratar, a menudo durante mucho tiempo [@1]. Muchas personas viven años con él. Hay quien lo ve como una enfermedad larga que necesita cuidados todo el tiempo, como otros problemas de salud.
+Hoy, para la mayoría de las personas, el cáncer de mama metastásico no se puede curar. Pero sí se puede tratar, a menudo durante mucho tiempo [@1]. Muchas personas viven años con él. Hay quien lo ve como una enfermedad crónica, que necesita cuidados de forma continua, como otros problemas de salud.
 
 El tratamiento tiene cuatro metas principales:
 
@@ -1587,7 +1587,7 @@ Tómese su tiempo. Puede venir con alguien de su confianza. Y puede volver a pre
         "body": """\
 ## Por qué se afectan los huesos
 
-El hueso es el lugar al que más a menudo se extiende el cáncer de mama. Las células del cáncer pueden quedarse en la columna, las costillas, las caderas, el cráneo o los huesos largos de brazos y piernas. Allí pueden debilitar el hueso [@1].
+El hueso es el lugar al que más a menudo se extiende el cáncer de mama. Las células del cáncer pueden instalarse en la columna, las costillas, las caderas, el cráneo o los huesos largos de brazos y piernas. Allí pueden debilitar el hueso [@1].
 
 ## Señales de alarma
 
@@ -1596,7 +1596,7 @@ El hueso es el lugar al que más a menudo se extiende el cáncer de mama. Las c�
 - hinchazón o una zona que duele al tocar un hueso
 - mucha sed, ganas de vomitar, confusión o estreñimiento. Puede ser señal de que hay demasiado calcio en la sangre. Esto puede pasar cuando el hueso se desgasta y suelta calcio a la sangre.
 
-**Pida ayuda enseguida** si tiene un dolor de espalda nuevo con adormecimiento, piernas débiles o problemas para controlar la orina o las heces. Puede querer decir que el cáncer aprieta la médula espinal. Hace falta un tratamiento urgente para proteger los nervios [@1].
+**Pida ayuda enseguida** si tiene un dolor de espalda nuevo con adormecimiento, piernas débiles o problemas para controlar la orina o las heces. Puede querer decir que el cáncer presiona la médula espinal. Hace falta un tratamiento urgente para proteger los nervios [@1].
 
 ## Cómo se encuentra y se vigila
 
@@ -1614,10 +1614,10 @@ El tratamiento para todo el cuerpo es la forma principal de controlar el cáncer
 
 Otros tratamientos protegen los huesos y alivian el dolor:
 
-- **Medicinas que fortalecen el hueso**, como el ácido zoledrónico o el denosumab. Bajan el riesgo de fracturas y de otros problemas de los huesos. En un estudio grande, el denosumab retrasó estos problemas un poco más que el ácido zoledrónico [@2]. Su equipo le mirará antes los dientes, porque en casos raros estas medicinas pueden dañar el hueso de la mandíbula.
+- **Medicamentos que fortalecen el hueso**, como el ácido zoledrónico o el denosumab. Bajan el riesgo de fracturas y de otros problemas de los huesos. En un estudio grande, el denosumab retrasó estos problemas un poco más que el ácido zoledrónico [@2]. Antes, su equipo le revisará los dientes, porque en casos raros estos medicamentos pueden dañar el hueso de la mandíbula.
 - **Radioterapia** en un hueso que duele. Muchas veces basta una sola sesión para aliviar el dolor [@3].
 - **Cirugía** para fijar un hueso que se ha roto o que se puede romper, o para quitar presión de la médula espinal.
-- **Medicinas para el dolor**, que funcionan mejor si las toma como le explica su equipo.
+- **Medicamentos para el dolor**, que funcionan mejor si los toma como le explica su equipo.
 
 ## Vivir con metástasis en los huesos
 
@@ -1643,13 +1643,13 @@ Los fármacos dirigidos contra HER2 buscan esta proteína y la bloquean. Han cam
 ## Los principales fármacos contra HER2
 
 - **Trastuzumab** es un anticuerpo. Se une a HER2 y bloquea la señal de crecimiento. También ayuda a sus defensas a encontrar las células del cáncer. En uno de los primeros estudios clave, añadirlo a la quimioterapia ayudó a las personas a vivir más tiempo [@1].
-- **Pertuzumab** es otro anticuerpo que bloquea HER2 de otra manera. Dado con trastuzumab y quimioterapia como primer tratamiento, ayudó a las personas a vivir bastante más tiempo [@2]. Estos dos anticuerpos se ponen por una vena o con una inyección debajo de la piel.
+- **Pertuzumab** es otro anticuerpo que bloquea HER2 de otra manera. Usado junto con trastuzumab y quimioterapia como primer tratamiento, ayudó a las personas a vivir bastante más tiempo [@2]. Estos dos anticuerpos se ponen por una vena o con una inyección debajo de la piel.
 - **Trastuzumab deruxtecán (T-DXd)** es un anticuerpo unido a un fármaco. Une el trastuzumab a una quimioterapia fuerte, que así llega directamente a las células del cáncer. En un estudio grande, frenó el cáncer mucho más tiempo que un fármaco más antiguo del mismo tipo, llamado T-DM1 [@3].
 - **Lapatinib** es una pastilla. Es un inhibidor de la tirosina cinasa: bloquea la señal de HER2 desde dentro de la célula. Junto con la capecitabina, una quimioterapia en pastillas, frenó el cáncer más que la capecitabina sola [@4]. Una pastilla más nueva, el tucatinib, funciona de forma parecida.
 
 ## Un plan de tratamiento frecuente
 
-Muchas personas empiezan con trastuzumab, pertuzumab y una quimioterapia. Pasados unos meses, la quimioterapia puede parar y los anticuerpos siguen. Si el cáncer crece, el siguiente tratamiento suele ser T-DXd. Después pueden venir otros fármacos contra HER2 [@5].
+Muchas personas empiezan con trastuzumab, pertuzumab y una quimioterapia. Pasados unos meses, se puede dejar la quimioterapia y seguir con los anticuerpos. Si el cáncer crece, el siguiente tratamiento suele ser T-DXd. Después pueden venir otros fármacos contra HER2 [@5].
 
 Si su cáncer también tiene receptores de hormonas, se puede sumar una terapia hormonal.
 
@@ -1698,7 +1698,7 @@ Cada ensayo tiene reglas sobre quién puede entrar. Se llaman criterios de elegi
 
 ## Su seguridad y sus derechos
 
-- Antes de entrar, el equipo del estudio le tiene que explicar el ensayo, con sus posibles riesgos y beneficios. Le pedirán que firme un papel. Esto se llama consentimiento informado [@2].
+- Antes de entrar, el equipo del estudio le tiene que explicar el ensayo, con sus posibles riesgos y beneficios. Le pedirán que firme un documento. Esto se llama consentimiento informado [@2].
 - Unos comités de ética revisan los ensayos para proteger a las personas que participan.
 - Le vigilarán de cerca por si tiene efectos secundarios.
 - Participar es decisión suya. **Puede dejar el ensayo (retirarse) en cualquier momento y por cualquier motivo.** Dejarlo no cambia su derecho a recibir una buena atención [@2].
@@ -1707,11 +1707,11 @@ Pregunte quién paga cada cosa, cada cuánto tendrá que ir y qué pasa cuando t
 
 ## Cómo encontrar un ensayo
 
-- Pregunte a su equipo de cáncer por los ensayos en su hospital o cerca de usted.
+- Pregunte a su equipo médico por los ensayos en su hospital o cerca de usted.
 - Busque en **ClinicalTrials.gov**. Es una lista pública y gratuita de estudios de todo el mundo [@1]. La página está en inglés.
 - Cada estudio tiene su propio número. Empieza por "NCT" y sigue con ocho cifras, como NCT03529110. Ese es el número del ensayo DESTINY-Breast03. Con el número puede buscar un ensayo o hablar de él con su equipo.
 - Pruebe a buscar "metastatic breast cancer" (cáncer de mama metastásico) y su subtipo. Elija los ensayos que dicen "recruiting", es decir, que buscan participantes.
-- Las asociaciones contra el cáncer suelen tener teléfonos de ayuda que le pueden ayudar a buscar.
+- Las asociaciones contra el cáncer suelen tener teléfonos de apoyo que pueden orientarle en la búsqueda.
 """,
         "author": "writer2",
     },
@@ -1720,17 +1720,17 @@ Pregunte quién paga cada cosa, cada cuánto tendrá que ir y qué pasa cuando t
         "language": "es",
         "title": "Tipos de cáncer de mama y por qué importan",
         "slug": "tipos-de-cancer-de-mama",
-        "summary": "El cáncer de mama se divide en tipos: con receptores de hormonas, HER2 positivo y triple negativo. El tipo es uno de los datos más importantes para elegir el tratamiento.",
+        "summary": "El cáncer de mama se divide en tipos: con receptores hormonales positivos, HER2 positivo y triple negativo. El tipo es uno de los datos más importantes para elegir el tratamiento.",
         "body": """\
 ## Por qué importa el tipo
 
-El cáncer de mama no es una sola enfermedad. Las células pueden verse y portarse de forma distinta de una persona a otra. Los médicos estudian una muestra del cáncer y lo ponen en grupos que se llaman subtipos. El subtipo es uno de los datos más importantes para elegir su tratamiento [@1].
+El cáncer de mama no es una sola enfermedad. Las células pueden tener un aspecto y un comportamiento distintos de una persona a otra. Los médicos estudian una muestra del cáncer y lo clasifican en grupos que se llaman subtipos. El subtipo es uno de los datos más importantes para elegir su tratamiento [@1].
 
 Hay tres subtipos principales.
 
 ![Una tabla de dos por dos según los receptores de hormonas y HER2. Los dos positivos: fármacos contra HER2, a menudo con terapia hormonal. Solo receptores de hormonas: terapia hormonal con un inhibidor de CDK4/6. Solo HER2 positivo: fármacos contra HER2 con quimioterapia. Triple negativo: quimioterapia e inmunoterapia.](image:{subtype-grid} "Cómo guían los receptores el tratamiento principal.")
 
-## Con receptores de hormonas
+## Con receptores hormonales positivos
 
 Es el tipo más frecuente. Las células tienen receptores para las hormonas estrógeno (RE positivo) o progesterona (RP positivo), o para las dos. Un receptor es como una cerradura. La hormona es como una llave que pone en marcha el crecimiento.
 
@@ -1744,7 +1744,7 @@ Este tipo puede crecer deprisa. Pero hoy muchos fármacos van contra HER2, y han
 
 ## Triple negativo
 
-El cáncer de mama triple negativo no tiene receptores de estrógeno, ni de progesterona, ni HER2 de más. Por eso la terapia hormonal y los fármacos de siempre contra HER2 no funcionan en este tipo.
+El cáncer de mama triple negativo no tiene receptores de estrógeno, ni de progesterona, ni un exceso de HER2. Por eso la terapia hormonal y los fármacos de siempre contra HER2 no funcionan en este tipo.
 
 La quimioterapia es el tratamiento principal. Si el cáncer tiene una proteína llamada PD-L1, se puede sumar inmunoterapia. Otra opción son unos fármacos más nuevos: anticuerpos unidos a una quimioterapia [@1]. El cáncer de mama triple negativo es más frecuente en mujeres jóvenes y en personas con un cambio en un gen BRCA.
 
