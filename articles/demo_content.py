@@ -1517,3 +1517,259 @@ You can contact your team between visits. Keep a list of questions, and a note o
         "references": [{**_REF_ABC5}, {**_REF_FERRELL_2017}],
     },
 ]
+
+# ---------------------------------------------------------------------------
+# Spanish translations of demo articles
+# ---------------------------------------------------------------------------
+
+# Each is written for this project from the English demo article it names (``source``): the
+# same sections and citation markers, in plain Spanish for patients, addressing the reader as
+# "usted". Everything a translation does not give (audience, topics, related trials, lead
+# image, review interval, references) is taken from its source's demo data, so the citations
+# are the same ones. A body image keeps its ``image:{key}`` with Spanish alt text and caption.
+TRANSLATIONS = [
+    {
+        "source": "what-is-metastatic-breast-cancer",
+        "language": "es",
+        "title": "¿Qué es el cáncer de mama metastásico?",
+        "slug": "que-es-el-cancer-de-mama-metastasico",
+        "summary": "El cáncer de mama metastásico (estadio IV) se ha extendido a otras partes del cuerpo. Por lo general no se puede curar, pero a menudo se puede tratar y controlar durante mucho tiempo.",
+        "body": """\
+## Qué quieren decir las palabras
+
+El cáncer de mama metastásico es un cáncer de mama que se ha extendido. Algunas células del cáncer se han ido de la mama y de los ganglios linfáticos que están cerca. Viajan por la sangre o por el sistema linfático. Este sistema es una red de tubos muy finos que lleva líquido por todo el cuerpo. Después, las células se instalan y crecen en otros órganos [@2].
+
+Los médicos también lo llaman cáncer de mama en estadio IV (estadio 4). Lo más frecuente es que se extienda a los huesos, los pulmones, el hígado o el cerebro.
+
+Un tumor en el hígado que viene de la mama sigue siendo cáncer de mama. No es un cáncer de hígado. Esto es importante, porque se trata con medicamentos para el cáncer de mama [@2].
+
+## Dos formas en que puede ocurrir
+
+- **De novo** quiere decir "desde el principio". Algunas personas saben que el cáncer se ha extendido desde su primer diagnóstico.
+- **Recurrente** quiere decir que el cáncer ha vuelto. La mayoría de las personas con cáncer de mama metastásico ya tuvieron tratamiento por un cáncer en una fase anterior. Meses o años después, el cáncer aparece en otra parte del cuerpo [@1].
+
+Ninguna de las dos cosas es culpa suya. Pueden quedar unas pocas células de cáncer escondidas en el cuerpo, donde ninguna prueba las puede ver.
+
+## Se puede tratar, pero no curar
+
+Hoy, para la mayoría de las personas, el cáncer de mama metastásico no se puede curar. Pero sí se puede tratar, a menudo durante mucho tiempo [@1]. Muchas personas viven años con él. Hay quien lo ve como una enfermedad crónica, que necesita cuidados de forma continua, como otros problemas de salud.
+
+El tratamiento tiene cuatro metas principales:
+
+- tener el cáncer bajo control el mayor tiempo posible
+- aliviar síntomas como el dolor o la falta de aire
+- ayudarle a sentirse bien y a seguir con lo que le importa
+- ayudarle a vivir más tiempo [@3]
+
+## Cómo se elige el tratamiento
+
+No hay un plan único que sirva para todos. Su equipo médico verá dónde está el cáncer y qué tipo de cáncer de mama tiene usted. También tendrá en cuenta los tratamientos que tuvo antes, su salud y lo que usted quiere de sus cuidados [@3].
+
+La mayoría de los tratamientos actúan en todo el cuerpo. Son, por ejemplo, la terapia hormonal, los fármacos dirigidos, la quimioterapia y la inmunoterapia. Los tratamientos locales, como la radioterapia, tratan una sola parte del cuerpo.
+
+## Preguntas que puede hacer
+
+- ¿Dónde se ha extendido el cáncer?
+- ¿Qué tipo de cáncer de mama tengo?
+- ¿Cuál es la meta principal del tratamiento que me proponen?
+- ¿A quién puedo llamar si tengo síntomas nuevos?
+
+Tómese su tiempo. Puede venir con alguien de su confianza. Y puede volver a preguntar si algo no le queda claro.
+""",
+        "author": "writer",
+    },
+    {
+        "source": "bone-metastases",
+        "language": "es",
+        "title": "Cáncer de mama que se ha extendido a los huesos",
+        "slug": "metastasis-oseas",
+        "summary": "El hueso es el lugar al que más a menudo se extiende el cáncer de mama. Conozca las señales de alarma, cómo se encuentran las metástasis en los huesos y los tratamientos que los protegen y alivian el dolor.",
+        "body": """\
+## Por qué se afectan los huesos
+
+El hueso es el lugar al que más a menudo se extiende el cáncer de mama. Las células del cáncer pueden instalarse en la columna, las costillas, las caderas, el cráneo o los huesos largos de brazos y piernas. Allí pueden debilitar el hueso [@1].
+
+## Señales de alarma
+
+- un dolor en un hueso que no se va, a menudo peor de noche o al moverse
+- un hueso que se rompe con un golpe o una caída pequeña
+- hinchazón o una zona que duele al tocar un hueso
+- mucha sed, ganas de vomitar, confusión o estreñimiento. Puede ser señal de que hay demasiado calcio en la sangre. Esto puede pasar cuando el hueso se desgasta y suelta calcio a la sangre.
+
+**Pida ayuda enseguida** si tiene un dolor de espalda nuevo con adormecimiento, piernas débiles o problemas para controlar la orina o las heces. Puede querer decir que el cáncer presiona la médula espinal. Hace falta un tratamiento urgente para proteger los nervios [@1].
+
+## Cómo se encuentra y se vigila
+
+- **Gammagrafía ósea**: se pone en una vena una pequeña cantidad de un líquido con algo de radiación, que no hace daño. Las partes dañadas del hueso se ven en las imágenes.
+- **TAC o PET-TAC**: imágenes con mucho detalle de los huesos y los órganos.
+- **Resonancia magnética**: la mejor prueba para la columna y la médula espinal.
+- **Radiografías**: muestran si un hueso corre peligro de romperse.
+- **Análisis de sangre**: miden el calcio y otros valores.
+
+A veces se toma un trocito de hueso. Esto se llama biopsia. Confirma el cáncer y muestra de qué tipo es. Las pruebas de imagen se repiten cada pocos meses para ver si el tratamiento funciona [@1].
+
+## Cómo se trata
+
+El tratamiento para todo el cuerpo es la forma principal de controlar el cáncer en los huesos. Puede ser terapia hormonal, fármacos dirigidos o quimioterapia.
+
+Otros tratamientos protegen los huesos y alivian el dolor:
+
+- **Medicamentos que fortalecen el hueso**, como el ácido zoledrónico o el denosumab. Bajan el riesgo de fracturas y de otros problemas de los huesos. En un estudio grande, el denosumab retrasó estos problemas un poco más que el ácido zoledrónico [@2]. Antes, su equipo le revisará los dientes, porque en casos raros estos medicamentos pueden dañar el hueso de la mandíbula.
+- **Radioterapia** en un hueso que duele. Muchas veces basta una sola sesión para aliviar el dolor [@3].
+- **Cirugía** para fijar un hueso que se ha roto o que se puede romper, o para quitar presión de la médula espinal.
+- **Medicamentos para el dolor**, que funcionan mejor si los toma como le explica su equipo.
+
+## Vivir con metástasis en los huesos
+
+Mantenerse en movimiento le ayuda a conservar la fuerza. Pregunte a su equipo qué actividades son seguras para usted. Un fisioterapeuta le puede ayudar a moverse con menos dolor.
+
+Cuente a su equipo cualquier dolor nuevo o que vaya a peor. No hace falta esperar a la próxima cita.
+""",
+        "author": "writer2",
+    },
+    {
+        "source": "her2-targeted-therapy",
+        "language": "es",
+        "title": "Tratamientos dirigidos contra HER2",
+        "slug": "tratamientos-dirigidos-contra-her2",
+        "summary": "Los fármacos dirigidos contra HER2, como trastuzumab, pertuzumab, trastuzumab deruxtecán y lapatinib, han mejorado mucho el tratamiento del cáncer de mama HER2 positivo.",
+        "body": """\
+## Qué es HER2
+
+HER2 es una proteína que está en la superficie de algunas células del cáncer de mama. Funciona como un interruptor que les dice a las células que crezcan. Más o menos 1 de cada 5 cánceres de mama tiene demasiada HER2. Se llaman HER2 positivos.
+
+Los fármacos dirigidos contra HER2 buscan esta proteína y la bloquean. Han cambiado mucho las cosas para las personas con este tipo de cáncer [@5].
+
+## Los principales fármacos contra HER2
+
+- **Trastuzumab** es un anticuerpo. Se une a HER2 y bloquea la señal de crecimiento. También ayuda a sus defensas a encontrar las células del cáncer. En uno de los primeros estudios clave, añadirlo a la quimioterapia ayudó a las personas a vivir más tiempo [@1].
+- **Pertuzumab** es otro anticuerpo que bloquea HER2 de otra manera. Usado junto con trastuzumab y quimioterapia como primer tratamiento, ayudó a las personas a vivir bastante más tiempo [@2]. Estos dos anticuerpos se ponen por una vena o con una inyección debajo de la piel.
+- **Trastuzumab deruxtecán (T-DXd)** es un anticuerpo unido a un fármaco. Une el trastuzumab a una quimioterapia fuerte, que así llega directamente a las células del cáncer. En un estudio grande, frenó el cáncer mucho más tiempo que un fármaco más antiguo del mismo tipo, llamado T-DM1 [@3].
+- **Lapatinib** es una pastilla. Es un inhibidor de la tirosina cinasa: bloquea la señal de HER2 desde dentro de la célula. Junto con la capecitabina, una quimioterapia en pastillas, frenó el cáncer más que la capecitabina sola [@4]. Una pastilla más nueva, el tucatinib, funciona de forma parecida.
+
+## Un plan de tratamiento frecuente
+
+Muchas personas empiezan con trastuzumab, pertuzumab y una quimioterapia. Pasados unos meses, se puede dejar la quimioterapia y seguir con los anticuerpos. Si el cáncer crece, el siguiente tratamiento suele ser T-DXd. Después pueden venir otros fármacos contra HER2 [@5].
+
+Si su cáncer también tiene receptores de hormonas, se puede sumar una terapia hormonal.
+
+## Efectos secundarios que debe conocer
+
+- **Corazón**: el trastuzumab y el pertuzumab pueden debilitar el músculo del corazón en algunas personas. Le harán pruebas del corazón antes y durante el tratamiento.
+- **Pulmones**: el T-DXd puede inflamar los pulmones. No es frecuente, pero puede ser grave. Avise a su equipo enseguida si tiene tos nueva, fiebre o falta de aire.
+- **Diarrea**: es frecuente con pertuzumab, lapatinib y tucatinib.
+- **Ganas de vomitar y cansancio**: son frecuentes con T-DXd.
+
+Su equipo le explicará cómo llevar estos efectos secundarios.
+
+## Investigación
+
+Los estudios CLEOPATRA y DESTINY-Breast03 ayudaron a que hoy se usen estos fármacos. En este sitio puede leer sobre ellos. La investigación sigue buscando mejores formas de tratar el cáncer de mama HER2 positivo. Pregunte a su equipo si un ensayo clínico podría ser para usted.
+""",
+        "author": "writer",
+    },
+    {
+        "source": "clinical-trials-explained",
+        "language": "es",
+        "title": "Ensayos clínicos: qué son y cómo encontrar uno",
+        "slug": "ensayos-clinicos",
+        "summary": "Los ensayos clínicos prueban tratamientos nuevos. Conozca las fases de los ensayos, quién puede participar, sus derechos y cómo buscar en ClinicalTrials.gov con los números NCT.",
+        "body": """\
+## Qué es un ensayo clínico
+
+Un ensayo clínico es un estudio de investigación con personas. Prueba si un tratamiento nuevo, o una forma nueva de usar uno que ya existe, es seguro y funciona mejor que el tratamiento de siempre. Todos los tratamientos que se usan hoy se probaron antes en un ensayo [@2].
+
+En el cáncer de mama metastásico, los expertos animan a pensar en los ensayos en cada etapa de la enfermedad [@3].
+
+## Las fases de los ensayos
+
+Los ensayos se hacen por pasos, que se llaman fases:
+
+- **Fase 1**: prueba un fármaco nuevo en un grupo pequeño. Busca una dosis segura y estudia los efectos secundarios.
+- **Fase 2**: da el tratamiento a más personas para ver si funciona contra un tipo de cáncer.
+- **Fase 3**: compara el tratamiento nuevo con el de siempre en un grupo grande, a menudo de cientos de personas. Lo normal es que las personas se repartan en grupos al azar. Esto se llama aleatorización.
+- **Fase 4**: estudia un tratamiento ya aprobado, para saber más de sus efectos a largo plazo.
+
+Algunos ensayos de fase 3 dan a un grupo un placebo (un producto que no lleva medicamento) además del tratamiento de siempre. En los ensayos de cáncer, casi nunca se da un placebo en lugar de un tratamiento que se sabe que funciona.
+
+## Quién puede participar
+
+Cada ensayo tiene reglas sobre quién puede entrar. Se llaman criterios de elegibilidad. Pueden tener en cuenta el tipo de cáncer de mama, los tratamientos que ya tuvo, su edad y su salud. Estas reglas cuidan de su seguridad y ayudan a que los resultados sean claros. Si no puede entrar en un ensayo, puede que otro sí sea para usted.
+
+## Su seguridad y sus derechos
+
+- Antes de entrar, el equipo del estudio le tiene que explicar el ensayo, con sus posibles riesgos y beneficios. Le pedirán que firme un documento. Esto se llama consentimiento informado [@2].
+- Unos comités de ética revisan los ensayos para proteger a las personas que participan.
+- Le vigilarán de cerca por si tiene efectos secundarios.
+- Participar es decisión suya. **Puede dejar el ensayo (retirarse) en cualquier momento y por cualquier motivo.** Dejarlo no cambia su derecho a recibir una buena atención [@2].
+
+Pregunte quién paga cada cosa, cada cuánto tendrá que ir y qué pasa cuando termina el ensayo.
+
+## Cómo encontrar un ensayo
+
+- Pregunte a su equipo médico por los ensayos en su hospital o cerca de usted.
+- Busque en **ClinicalTrials.gov**. Es una lista pública y gratuita de estudios de todo el mundo [@1]. La página está en inglés.
+- Cada estudio tiene su propio número. Empieza por "NCT" y sigue con ocho cifras, como NCT03529110. Ese es el número del ensayo DESTINY-Breast03. Con el número puede buscar un ensayo o hablar de él con su equipo.
+- Pruebe a buscar "metastatic breast cancer" (cáncer de mama metastásico) y su subtipo. Elija los ensayos que dicen "recruiting", es decir, que buscan participantes.
+- Las asociaciones contra el cáncer suelen tener teléfonos de apoyo que pueden orientarle en la búsqueda.
+""",
+        "author": "writer2",
+    },
+    {
+        "source": "breast-cancer-subtypes",
+        "language": "es",
+        "title": "Tipos de cáncer de mama y por qué importan",
+        "slug": "tipos-de-cancer-de-mama",
+        "summary": "El cáncer de mama se divide en tipos: con receptores hormonales positivos, HER2 positivo y triple negativo. El tipo es uno de los datos más importantes para elegir el tratamiento.",
+        "body": """\
+## Por qué importa el tipo
+
+El cáncer de mama no es una sola enfermedad. Las células pueden tener un aspecto y un comportamiento distintos de una persona a otra. Los médicos estudian una muestra del cáncer y lo clasifican en grupos que se llaman subtipos. El subtipo es uno de los datos más importantes para elegir su tratamiento [@1].
+
+Hay tres subtipos principales.
+
+![Una tabla de dos por dos según los receptores de hormonas y HER2. Los dos positivos: fármacos contra HER2, a menudo con terapia hormonal. Solo receptores de hormonas: terapia hormonal con un inhibidor de CDK4/6. Solo HER2 positivo: fármacos contra HER2 con quimioterapia. Triple negativo: quimioterapia e inmunoterapia.](image:{subtype-grid} "Cómo guían los receptores el tratamiento principal.")
+
+## Con receptores hormonales positivos
+
+Es el tipo más frecuente. Las células tienen receptores para las hormonas estrógeno (RE positivo) o progesterona (RP positivo), o para las dos. Un receptor es como una cerradura. La hormona es como una llave que pone en marcha el crecimiento.
+
+El tratamiento principal es la terapia hormonal, también llamada terapia endocrina. Bloquea las hormonas o baja la cantidad que hay en el cuerpo. A menudo se da junto con un fármaco dirigido [@1].
+
+## HER2 positivo
+
+HER2 es una proteína de la superficie de las células que les dice que crezcan. En el cáncer de mama HER2 positivo, las células tienen demasiada.
+
+Este tipo puede crecer deprisa. Pero hoy muchos fármacos van contra HER2, y han mejorado mucho el pronóstico de las personas con este subtipo [@2]. Un cáncer puede ser a la vez HER2 positivo y tener receptores de hormonas.
+
+## Triple negativo
+
+El cáncer de mama triple negativo no tiene receptores de estrógeno, ni de progesterona, ni un exceso de HER2. Por eso la terapia hormonal y los fármacos de siempre contra HER2 no funcionan en este tipo.
+
+La quimioterapia es el tratamiento principal. Si el cáncer tiene una proteína llamada PD-L1, se puede sumar inmunoterapia. Otra opción son unos fármacos más nuevos: anticuerpos unidos a una quimioterapia [@1]. El cáncer de mama triple negativo es más frecuente en mujeres jóvenes y en personas con un cambio en un gen BRCA.
+
+## HER2 bajo: un grupo más nuevo
+
+Algunos cánceres tienen un poco de HER2, pero no tanto como para llamarse HER2 positivos. Esto se llama HER2 bajo. En un estudio grande, un fármaco llamado trastuzumab deruxtecán ayudó a las personas con cáncer HER2 bajo a vivir más tiempo que la quimioterapia [@3].
+
+## El tipo puede cambiar
+
+El cáncer que se ha extendido no siempre es del mismo tipo que el primer cáncer de la mama. Por eso su equipo le puede proponer una nueva biopsia [@2]. Pregunte a su equipo qué subtipo tiene usted y qué quiere decir para su tratamiento.
+""",
+        "author": "writer2",
+    },
+]
+
+# A change to an English source after its Spanish translation was published, reviewed and
+# published as a new version, so that the demo has one translation out of date. ``after`` is
+# the sentence of the source's body the ``addition`` follows.
+SOURCE_UPDATES = [
+    {
+        "slug": "breast-cancer-subtypes",
+        "after": "Triple-negative breast cancer is more common in younger women and in people with a BRCA gene change.",
+        "addition": " If you have a BRCA change, tablets called PARP inhibitors may be another choice, so your team may offer a blood test for it [@1].",
+        "author": "writer",
+        "comment": "Added that a BRCA test may open up PARP inhibitor tablets.",
+        "change_note": "Added that people with a BRCA gene change may be offered PARP inhibitor tablets.",
+    },
+]

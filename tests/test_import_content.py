@@ -73,18 +73,18 @@ def test_restores_into_a_new_migrated_database(export, new_database):
     """Into a database that only ``migrate`` has touched (its roles included), everything is
     restored and the restored pages verify."""
     result = manage(new_database, "import_content", str(export))
-    assert "17 live and 0 scheduled pages pass the sign-off check" in result.stdout
-    assert manage(new_database, "verify_signoff").stdout.startswith("Sign-off verified: 17 live")
+    assert "22 live and 0 scheduled pages pass the sign-off check" in result.stdout
+    assert manage(new_database, "verify_signoff").stdout.startswith("Sign-off verified: 22 live")
     assert table_rows(new_database)["auth_group"] == 3
 
 
 def test_a_restore_without_the_image_files_is_refused(export, new_database):
     """Pages showing images whose files were not restored fail the sign-off check: nothing is
-    restored, and the message names each missing file (four pages, each showing an image: its
-    original and eight renditions)."""
+    restored, and the message names each missing file (six pages, two of them Spanish
+    translations, each showing an image: its original and eight renditions)."""
     shutil.rmtree(media_of(new_database))
     message = refused(new_database, str(export))
-    assert "fail the sign-off check, so nothing was restored (36 violation(s))" in message
+    assert "fail the sign-off check, so nothing was restored (54 violation(s))" in message
     assert "is missing from the storage" in message
 
 
@@ -93,7 +93,7 @@ def test_dry_run_reports_and_writes_nothing(export, new_database):
     before = table_rows(new_database)
     result = manage(new_database, "import_content", "--dry-run", str(export))
     assert "Dry run: would restore" in result.stdout and "Nothing was written." in result.stdout
-    assert "17 live and 0 scheduled pages pass the sign-off check" in result.stdout
+    assert "22 live and 0 scheduled pages pass the sign-off check" in result.stdout
     assert table_rows(new_database) == before
 
 

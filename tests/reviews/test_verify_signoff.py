@@ -127,7 +127,7 @@ def test_command_exit_codes_on_a_real_database(tmp_path):
     assert manage(database, "seed_demo", check=False).returncode == 0
     passed = manage(database, "verify_signoff", check=False)
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert passed.stdout.startswith("Sign-off verified: 17 live")
+    assert passed.stdout.startswith("Sign-off verified: 22 live")
 
     with sqlite3.connect(database) as connection:
         connection.execute(

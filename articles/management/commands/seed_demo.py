@@ -6,12 +6,16 @@ ClinicalTrials.gov v2 study records in ``articles/demo_trials/`` by the importer
 an upload would be; some demo articles show them. Demo articles go through the real workflow
 (a writer writes, a clinical reviewer approves, an editor publishes); two published articles
 are then revised and left in review, so the demo shows a live version alongside a pending
-update. ``--extra N`` bulk-loads N synthetic published articles for benchmarks.
+update. Spanish translations of some of them (``demo_content.TRANSLATIONS``) go through the
+same workflow, approved by the demo reviewer who reviews in Spanish; then one English source
+is revised and published again (``demo_content.SOURCE_UPDATES``), so its translation is out
+of date. ``--extra N`` bulk-loads N synthetic published articles for benchmarks.
 """
 
 import io
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -34,9 +38,9 @@ from articles.models import (
     Topic,
 )
 from articles.services import save_topic, save_trial
-from reviews import workflow
+from reviews import quality, workflow
 from reviews.models import ReviewerProfile
-from reviews.profiles import verify_credentials
+from reviews.profiles import save_reviewer_profile, verify_credentials
 
 DEMO_USERS = [
     # username, first name, last name, group
@@ -52,6 +56,7 @@ REVIEWER_PROFILES = {
         "credentials": "MD, FRCP",
         "specialty": "Medical oncology",
         "institution": "Riverside Cancer Centre",
+        "languages": ["en"],
         "disclosure": "Has received speaker fees from two pharmaceutical companies that make "
         "breast cancer medicines (2024). No other interests declared.",
         "verification_note": "GMC register, 7012345: full registration with a licence to "
@@ -62,6 +67,7 @@ REVIEWER_PROFILES = {
         "credentials": "MD, PhD",
         "specialty": "Clinical oncology and radiotherapy",
         "institution": "Northgate University Hospital",
+        "languages": ["en", "es"],
         "disclosure": "None declared.",
         "verification_note": "GMC register, 7098765: full registration with a licence to "
         "practise; on the specialist register for clinical oncology.",
@@ -75,6 +81,12 @@ REVISION_NOTE = (
     "- What is the goal of this treatment for me?\n"
     "- Which side effects should I report straight away?\n"
     "- How will we know if the treatment is working?\n"
+)
+# The plain-language gate's grade (Flesch-Kincaid) is a formula for English: on a translation
+# it can warn about text that reads easily in its own language, and the reviewer says so.
+TRANSLATION_OVERRIDE = (
+    "Translation: the reading grade is an English formula and overstates Spanish text; the "
+    "sentences are short and the words everyday, as in the approved English source."
 )
 
 
@@ -101,9 +113,13 @@ class Command(BaseCommand):
         # The demo's own reviews would otherwise print a screenful of notification e-mails.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = self.seed_articles(users, topics, trials, images)
+            translated = self.seed_translations(users, topics, trials, images)
+            self.update_sources(users)
+        translations = Article.objects.filter(translation_of__isnull=False).count()
         self.stdout.write(
             f"Demo content: {len(topics)} topics, {len(trials)} trials, {len(images)} images, "
-            f"{Article.objects.count()} articles ({created} new)."
+            f"{Article.objects.count()} articles, {translations} of them translations "
+            f"({created + translated} new)."
         )
         if extra:
             self.seed_extra(extra, users, topics)
@@ -152,11 +168,25 @@ class Command(BaseCommand):
             profile, _ = ReviewerProfile.objects.get_or_create(
                 user=users[username], defaults=identity
             )
+            self.add_review_languages(profile, values["languages"], users["editor"])
             if profile.credentials_verified_at is None:
                 verify_credentials(
                     profile=profile, editor=users["editor"], note=values["verification_note"]
                 )
         return users
+
+    def add_review_languages(self, profile: ReviewerProfile, languages: list[str], editor) -> None:
+        """Give a demo profile seeded before translations the languages it now reviews in,
+        as an editor's edit of the profile (a version with its user and comment)."""
+        missing = [code for code in languages if code not in profile.languages]
+        if not missing:
+            return
+        stored = ReviewerProfile.objects.get(pk=profile.pk)
+        profile.languages = [*profile.languages, *missing]
+        with transaction.atomic(), reversion.create_revision():
+            save_reviewer_profile(profile=profile, stored=stored, user=editor)
+            reversion.set_user(editor)
+            reversion.set_comment(f"Reviews in {', '.join(missing)} too (seed_demo).")
 
     # Topics and trials ---------------------------------------------------------------------
 
@@ -253,7 +283,16 @@ class Command(BaseCommand):
         return len(new)
 
     def write_article(
-        self, data: dict, users: dict, topics: dict, trials: dict, images: dict
+        self,
+        data: dict,
+        users: dict,
+        topics: dict,
+        trials: dict,
+        images: dict,
+        *,
+        translation_of: Article | None = None,
+        source_version: int | None = None,
+        comment: str = "First draft.",
     ) -> Article:
         author = users[data["author"]]
         ids = {key: image.pk for key, image in images.items()}
@@ -265,6 +304,9 @@ class Command(BaseCommand):
             body=demo_images.with_image_ids(data["body"], ids),
             lead_image=images[lead] if lead else None,
             audience=data["audience"],
+            language=data.get("language", "en"),
+            translation_of=translation_of,
+            source_version=source_version,
             review_interval_months=data.get("review_interval_months", 12),
         )
 
@@ -278,16 +320,24 @@ class Command(BaseCommand):
                 reference.save()
 
         return workflow.save_working_copy(
-            article=article, user=author, comment="First draft.", save_related=save_related
+            article=article, user=author, comment=comment, save_related=save_related
         )
 
-    def publish_through_workflow(self, article: Article, users: dict, reviewer) -> None:
+    def publish_through_workflow(
+        self, article: Article, users: dict, reviewer, comment: str = ""
+    ) -> None:
         if reviewer.pk in workflow.contributors_since_last_live(article):
             reviewer = users["reviewer2"] if reviewer == users["reviewer"] else users["reviewer"]
         author = article.authors.first() or users["writer"]
         workflow.submit(article=article, user=author)
+        override = ""
+        if article.translation_of_id is not None and quality.warnings(article):
+            override = TRANSLATION_OVERRIDE
         workflow.approve(
-            article=article, user=reviewer, comment="Accurate and clear; approved for patients."
+            article=article,
+            user=reviewer,
+            comment=comment or "Accurate and clear; approved for patients.",
+            override_reason=override,
         )
         workflow.publish(article=article, user=users["editor"])
 
@@ -298,6 +348,83 @@ class Command(BaseCommand):
             article=article, user=writer, comment="Added questions to ask the care team."
         )
         workflow.submit(article=article, user=writer, comment="Small addition for patients.")
+
+    # Translations ---------------------------------------------------------------------------
+
+    def seed_translations(self, users: dict, topics: dict, trials: dict, images: dict) -> int:
+        """The demo translations not yet there, each made from its source's live version and
+        published through the workflow, approved by a demo reviewer of its language."""
+        sources = {data["slug"]: data for data in demo_content.ARTICLES}
+        created = 0
+        for data in demo_content.TRANSLATIONS:
+            if Article.objects.filter(slug=data["slug"]).exists():
+                continue
+            source = Article.objects.get(slug=data["source"])
+            live = workflow.live_snapshot(source)
+            if live is None:
+                raise CommandError(f"The source of {data['slug']}, {source.slug}, is not live.")
+            # What a translation does not give is its source's: the same audience, topics,
+            # trials, images and citations. The other audience's version stays English-only.
+            merged = {**sources[source.slug], **data, "counterpart": None}
+            article = self.write_article(
+                merged,
+                users,
+                topics,
+                trials,
+                images,
+                translation_of=source,
+                source_version=live.version,
+                comment=f"Translation of version {live.version} of {source.slug}.",
+            )
+            self.publish_through_workflow(
+                article,
+                users,
+                self.reviewer_in(data["language"], users),
+                comment="Faithful to the English source, accurate and clear; approved for "
+                "patients.",
+            )
+            created += 1
+        return created
+
+    def reviewer_in(self, language: str, users: dict):
+        """The first demo reviewer whose profile lists ``language``."""
+        for username in REVIEWER_PROFILES:
+            if language in ReviewerProfile.objects.get(user=users[username]).languages:
+                return users[username]
+        raise CommandError(f"No demo reviewer reviews in {language}.")
+
+    def update_sources(self, users: dict) -> None:
+        """Revise, review and publish again each English source of ``SOURCE_UPDATES`` whose
+        live version is its working copy and lacks the addition, leaving its translations
+        made from the version before out of date."""
+        for change in demo_content.SOURCE_UPDATES:
+            article = Article.objects.get(slug=change["slug"])
+            live = workflow.live_snapshot(article)
+            if (
+                live is None
+                or live.version != article.version
+                or change["addition"].strip() in article.body
+                or change["after"] not in article.body
+            ):
+                continue
+            author = users[change["author"]]
+            article.body = article.body.replace(
+                change["after"], change["after"] + change["addition"], 1
+            )
+            workflow.save_working_copy(article=article, user=author, comment=change["comment"])
+            workflow.submit(article=article, user=author, comment=change["comment"])
+            contributors = workflow.contributors_since_last_live(article)
+            reviewer = next(
+                users[username]
+                for username in REVIEWER_PROFILES
+                if users[username].pk not in contributors
+            )
+            workflow.approve(
+                article=article, user=reviewer, comment="Accurate; approved for patients."
+            )
+            workflow.publish(
+                article=article, user=users["editor"], change_note=change["change_note"]
+            )
 
     # Synthetic articles for benchmarks -----------------------------------------------------
 
