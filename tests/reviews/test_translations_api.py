@@ -97,7 +97,7 @@ def test_public_detail_lists_the_other_language_versions(live_article, spanish, 
         {
             "language": "es",
             "slug": spanish.slug,
-            "url": f"http://testserver/articles/{spanish.slug}/",
+            "url": f"http://testserver/es/articles/{spanish.slug}/",
         }
     ]
     translation = api.get(f"{PUBLIC}{spanish.slug}/").json()
