@@ -96,7 +96,7 @@ class RightsFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "expired":
-            return queryset.filter(pk__in=Image.objects.rights_expired())
+            return queryset.rights_expired()
         if self.value() == "expiring":
             return queryset.filter(pk__in=rights.expiring_images())
         if self.value() == "none":
