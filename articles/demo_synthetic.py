@@ -165,6 +165,7 @@ class SyntheticBatch:
                     submitted_at=self.now,
                     reviewer=self.reviewer,
                     reviewer_byline=self.byline,
+                    reviewer_languages=list(self.reviewer.reviewer_profile.languages or []),
                     decided_at=self.now,
                     comment="Synthetic approval.",
                     digest=digests[article.pk],

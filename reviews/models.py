@@ -149,6 +149,14 @@ class Review(models.Model):
             "when the decision was made."
         ),
     )
+    reviewer_languages = models.JSONField(
+        "reviewer's review languages as they stood",
+        null=True,
+        blank=True,
+        help_text="The language codes the reviewer's profile listed when the decision was "
+        "made (manage.py verify_signoff checks that a live page's language was among them); "
+        "empty on decisions made before they were recorded.",
+    )
     decided_at = models.DateTimeField("decided at", null=True, blank=True)
     comment = models.TextField("decision comment", blank=True)
     quality_warnings = models.JSONField(

@@ -11,7 +11,9 @@ For each open snapshot (live now, or scheduled to go live) :func:`verify` checks
    the same digest, signs the page again);
 3. the approver is a clinical reviewer with a reviewer profile;
 4. the approver is not among that version's contributors: its byline authors, and everyone who
-   saved a version since the previous publication;
+   saved a version since the previous publication; and their reviewer profile listed the
+   page's language when they approved (``Review.reviewer_languages``, recorded with each
+   sign-off since issue 17's review: an older sign-off, which has none, is not checked for it);
 5. the reviewer printed on the page is the approver as they stood when approving;
 6. the audit trail records the sign-off (by that reviewer, with that digest) and the
    publication of that version;
@@ -50,6 +52,7 @@ from articles.models import Article, ArticleRevision, Image, PublishedArticle
 from articles.snapshots import SIGNOFF_FORMAT, content_digest, digest_format, snapshot_content
 
 from .models import AuditEntry, Review, ReviewerProfile
+from .roles import language_name
 
 # Sign-offs of a version: approvals (published or not yet), and confirmations that the live
 # content is still accurate. The newest one is what the page shows.
@@ -104,7 +107,15 @@ def _load_ledger(article_ids: list[int]) -> _Ledger:
         (row["article_id"], row["version"]): row
         for row in Review.objects.filter(article_id__in=article_ids, status__in=DECIDED)
         .order_by("decided_at", "pk")
-        .values("article_id", "version", "status", "reviewer_id", "digest", "reviewer_byline")
+        .values(
+            "article_id",
+            "version",
+            "status",
+            "reviewer_id",
+            "digest",
+            "reviewer_byline",
+            "reviewer_languages",
+        )
     }
     reviewer_ids = {row["reviewer_id"] for row in approvals.values() if row["reviewer_id"]}
     profiles = set(
@@ -290,6 +301,13 @@ def _problems(
         yield f"approved by user {reviewer}, who has no reviewer profile"
     elif reviewer in contributors(ledger, *key):
         yield f"approved by user {reviewer}, who wrote or edited this version"
+    read = approval["reviewer_languages"]
+    if read is not None and snapshot.language not in read:
+        yield (
+            f"approved by user {reviewer}, whose reviewer profile did not list "
+            f"{snapshot.language} ({language_name(snapshot.language)}) among the languages "
+            "they reviewed in when approving"
+        )
     if snapshot.reviewed_by != approval["reviewer_byline"]:
         yield "the reviewer shown on the page is not the clinician who approved this version"
     approved = (*key, SIGNOFF_ACTION[approval["status"]], reviewer, approval["digest"])

@@ -17,6 +17,7 @@ from .common import Seen, audit, ensure_seen, lock
 from .editing import save_working_copy
 from .permissions import check
 from .publishing import unpublish
+from .translation import ensure_sole_translation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -49,6 +50,8 @@ def archive(
 
 def unarchive(*, article: Article, user: AbstractBaseUser, seen: Seen | None = None) -> Article:
     """Bring an archived article back as a draft; publishing it again needs a new review.
+    A translation comes back only while its source has no other translation in use into its
+    language (409).
 
     A change in the media library passes archived articles by (``image_usage.image_changed``),
     so the images the working copy shows are read again from the library as it now stands:
@@ -57,6 +60,7 @@ def unarchive(*, article: Article, user: AbstractBaseUser, seen: Seen | None = N
         article = lock(article)
         ensure_seen(article, seen)
         check(Action.UNARCHIVE, user, article)
+        ensure_sole_translation(article)
         article.archived_at = None
         article.save(update_fields=["archived_at", "updated_at"])
         audit(article, action=Action.UNARCHIVE, user=user, from_state=article.state)

@@ -81,6 +81,7 @@ def _decide(
         review.status = status
         review.reviewer = user
         review.reviewer_byline = user.reviewer_profile.as_byline()
+        review.reviewer_languages = list(user.reviewer_profile.languages or [])
         review.decided_at = now
         review.comment = comment
         review.quality_warnings = warnings
@@ -182,6 +183,7 @@ def confirm_current(
             submitted_at=now,
             reviewer=user,
             reviewer_byline=byline,
+            reviewer_languages=list(user.reviewer_profile.languages or []),
             decided_at=now,
             comment=comment,
             quality_warnings=warnings,

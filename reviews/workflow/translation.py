@@ -52,6 +52,26 @@ def _ensure_may_translate(user: AbstractBaseUser | None, article: Article, what:
         raise ActionForbidden(f"Only {Role.AUTHOR_WRITER_OR_EDITOR.label} may {what}.")
 
 
+def ensure_sole_translation(article: Article) -> None:
+    """Refuse (409) to bring back into use a translation whose source already has another
+    translation in use into its language: one source has one translation per language (its
+    one page in that language, its one hreflang alternate)."""
+    if article.translation_of_id is None:
+        return
+    other = (
+        Article.objects.active()
+        .filter(translation_of_id=article.translation_of_id, language=article.language)
+        .exclude(pk=article.pk)
+        .first()
+    )
+    if other is not None:
+        raise TransitionNotAllowed(
+            f"Its source already has a translation into {language_name(article.language)} in "
+            f"use: “{other.title}” (id {other.pk}). Archive that one first, or keep working on "
+            "it instead."
+        )
+
+
 def _ensure_translatable(source: Article, language: str) -> int:
     """Refuse a translation of ``source`` into ``language``; returns the source's live
     version otherwise."""

@@ -1,0 +1,112 @@
+"""Issue 17 reviewed as a whole: what an attacker or a careless click could do to a
+translation's sign-off, and what the sign-off check must catch."""
+
+import pytest
+
+from articles.models import Article, PublishedArticle
+from reviews import signoff, workflow
+from reviews.models import Review
+from tests.reviews.editorial_client import client_for, etag
+from tests.reviews.translation_steps import live_spanish, spanish_reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def revisora(db):
+    return spanish_reviewer()
+
+
+@pytest.fixture
+def spanish(live_article, writer2, revisora, editor):
+    return live_spanish(live_article, writer2, revisora, editor)
+
+
+# One translation in use per language -----------------------------------------------------------
+
+
+def test_restoring_a_translation_refuses_a_second_one_in_its_language(
+    live_article, spanish, writer2, editor
+):
+    """A Spanish translation archived, another started in its place: restoring the first
+    would make two Spanish translations of one source (two live Spanish pages competing for
+    one hreflang), so it is refused (409) and the first stays archived."""
+    workflow.archive(article=Article.objects.get(pk=spanish.pk), user=editor, reason="Redo.")
+    second = workflow.start_translation(source=live_article, language="es", user=writer2)
+    with pytest.raises(workflow.TransitionNotAllowed, match=f"id {second.pk}"):
+        workflow.unarchive(article=Article.objects.get(pk=spanish.pk), user=editor)
+    assert Article.objects.get(pk=spanish.pk).archived_at is not None
+    response = client_for(editor).act(Article.objects.get(pk=spanish.pk), "unarchive")
+    assert response.status_code == 409
+    assert "already has a translation into Español" in response.json()["detail"]
+    assert list(live_article.translations.active()) == [second]
+
+
+def test_restoring_a_translation_alone_in_its_language_is_allowed(live_article, spanish, editor):
+    workflow.archive(article=Article.objects.get(pk=spanish.pk), user=editor, reason="Pause.")
+    restored = workflow.unarchive(article=Article.objects.get(pk=spanish.pk), user=editor)
+    assert restored.archived_at is None
+
+
+# What verify_signoff catches on a translation ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("language", "en"), ("translation_of_id", None), ("source_version", 7)],
+)
+def test_verify_signoff_catches_a_tampered_translation_snapshot(spanish, field, value):
+    """The language, the source and the source version of a live translation are signed off:
+    a snapshot altered in the database after publication is reported."""
+    assert signoff.verify().violations == []
+    PublishedArticle.objects.filter(article_id=spanish.pk).update(**{field: value})
+    problems = [violation.problem for violation in signoff.verify().violations]
+    assert any("changed after publication" in problem for problem in problems), problems
+
+
+def test_approval_records_the_languages_the_reviewer_reviewed_in(spanish, revisora):
+    """Each sign-off freezes the reviewer's review languages as they stood, as it freezes
+    their byline."""
+    review = Review.objects.get(article_id=spanish.pk, status=Review.Status.PUBLISHED)
+    assert review.reviewer_languages == ["es"]
+
+
+def test_verify_signoff_catches_an_approval_by_a_reviewer_who_did_not_read_the_language(
+    spanish, revisora
+):
+    """A live translation whose approval says the reviewer did not review in its language
+    when they approved (a forged or altered ledger) is reported, even though the reviewer's
+    profile lists the language now."""
+    Review.objects.filter(article_id=spanish.pk).update(reviewer_languages=["en"])
+    problems = [violation.problem for violation in signoff.verify().violations]
+    assert problems == [
+        f"approved by user {revisora.pk}, whose reviewer profile did not list es (Español) "
+        "among the languages they reviewed in when approving"
+    ]
+
+
+def test_a_reviewer_dropping_a_language_later_does_not_void_a_live_approval(
+    spanish, revisora, editor
+):
+    """What counts is the language at approval time: the live page the reviewer approved
+    while reviewing in Spanish still verifies after an editor removes Spanish."""
+    profile = revisora.reviewer_profile
+    profile.languages = ["en"]
+    profile.save()
+    assert signoff.verify().violations == []
+
+
+def test_stale_if_match_on_update_source_version_changes_nothing(live_article, spanish, writer2):
+    before = Article.objects.get(pk=spanish.pk).version
+    client = client_for(writer2)
+    old = etag(spanish)
+    spanish.body += " Más."
+    workflow.save_working_copy(article=spanish, user=writer2)
+    response = client.post(
+        f"/api/v1/editorial/articles/{spanish.pk}/update-source-version/",
+        {},
+        format="json",
+        headers={"If-Match": old},
+    )
+    assert response.status_code == 412
+    assert Article.objects.get(pk=spanish.pk).version == before + 1
