@@ -53,11 +53,18 @@ def _ensure_may_translate(user: AbstractBaseUser | None, article: Article, what:
 
 
 def ensure_sole_translation(article: Article) -> None:
-    """Refuse (409) to bring back into use a translation whose source already has another
-    translation in use into its language: one source has one translation per language (its
-    one page in that language, its one hreflang alternate)."""
+    """Refuse (409) to bring back into use a translation whose source is now in its language,
+    or already has another translation in use into it: one source has one translation per
+    other language (its one page in that language, its one hreflang alternate)."""
     if article.translation_of_id is None:
         return
+    source = article.translation_of
+    if source.language == article.language:
+        raise TransitionNotAllowed(
+            f"This translation is in {language_name(article.language)}, and its source is in "
+            f"{language_name(source.language)} now too (“{source.title}”, id {source.pk}): it "
+            "is no longer a translation of it, so it stays archived."
+        )
     other = (
         Article.objects.active()
         .filter(translation_of_id=article.translation_of_id, language=article.language)

@@ -42,6 +42,21 @@ def test_restoring_a_translation_refuses_a_second_one_in_its_language(
     assert list(live_article.translations.active()) == [second]
 
 
+def test_restoring_a_translation_into_its_sources_own_language_is_refused(
+    live_article, spanish, writer, editor
+):
+    """With the Spanish translation archived, its English source may become Spanish; the
+    translation then cannot come back as a "translation" into its source's own language."""
+    workflow.archive(article=Article.objects.get(pk=spanish.pk), user=editor, reason="Redo.")
+    source = Article.objects.get(pk=live_article.pk)
+    source.language = "es"
+    source.full_clean()
+    workflow.save_working_copy(article=source, user=writer)
+    with pytest.raises(workflow.TransitionNotAllowed, match="its source is in Español"):
+        workflow.unarchive(article=Article.objects.get(pk=spanish.pk), user=editor)
+    assert Article.objects.get(pk=spanish.pk).archived_at is not None
+
+
 def test_restoring_a_translation_alone_in_its_language_is_allowed(live_article, spanish, editor):
     workflow.archive(article=Article.objects.get(pk=spanish.pk), user=editor, reason="Pause.")
     restored = workflow.unarchive(article=Article.objects.get(pk=spanish.pk), user=editor)
