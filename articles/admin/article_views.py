@@ -35,7 +35,7 @@ from ..snapshots import article_digest
 
 def _version_number(raw: str | None, article: Article) -> int | None:
     """A saved version of ``article`` older than the current one, from a query parameter."""
-    if not raw or not raw.isdigit() or not 1 <= int(raw) < article.version:
+    if not raw or not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) < article.version:
         return None
     return int(raw)
 

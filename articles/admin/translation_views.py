@@ -82,7 +82,7 @@ class TranslationViews:
             raise PermissionDenied
         change_page = reverse("admin:articles_article_change", args=[article.pk])
         raw = request.POST.get("version", "")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             messages.error(
                 request, "Nothing was done: the page did not say which version it showed."
             )

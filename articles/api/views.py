@@ -71,7 +71,7 @@ class PublicPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
             raise exceptions.ValidationError(
                 {"page_size": [f"Enter a whole number from 1 to {MAX_PAGE_SIZE}."]}
             )
@@ -79,7 +79,7 @@ class PublicPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) >= 1):
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
             raise exceptions.ValidationError({"page": ["Enter a page number: 1, 2, 3…"]})
         return super().paginate_queryset(queryset, request, view)
 

@@ -155,7 +155,11 @@ def test_updated_and_reviewed_since(api, publish):
         ({"page_size": "101"}, "page_size"),
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "ten"}, "page_size"),
+        # Unicode digits pass str.isdigit() but not int(): still a 400, never a 500.
+        ({"page_size": "²"}, "page_size"),
         ({"page": "abc"}, "page"),
+        ({"page": "²"}, "page"),
+        ({"language": "x" * 5000}, "language"),
     ],
 )
 def test_invalid_parameters_are_400_with_message(api, publish, params, field):

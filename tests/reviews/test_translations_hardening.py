@@ -2,10 +2,12 @@
 translation's sign-off, and what the sign-off check must catch."""
 
 import pytest
+from django.urls import reverse
 
 from articles.models import Article, PublishedArticle
 from reviews import signoff, workflow
 from reviews.models import Review
+from tests.admin_client import AdminSession, messages_in
 from tests.reviews.editorial_client import client_for, etag
 from tests.reviews.translation_steps import live_spanish, spanish_reviewer
 
@@ -125,3 +127,30 @@ def test_stale_if_match_on_update_source_version_changes_nothing(live_article, s
     )
     assert response.status_code == 412
     assert Article.objects.get(pk=spanish.pk).version == before + 1
+
+
+@pytest.mark.parametrize("version", ["²", "", "-1", "1.0", "1e3", "١"])
+def test_mark_updated_with_a_crafted_version_changes_nothing(
+    live_article, spanish, writer, writer2, reviewer, editor, version
+):
+    """The admin's "Mark as updated" form with a version that is not the one the page showed
+    (not a number, a Unicode digit) is a message and no change, never a 500."""
+    from tests.workflow_steps import publish_new_version
+
+    publish_new_version(live_article, writer, reviewer, editor, body="New dose [@1].")
+    before = Article.objects.get(pk=spanish.pk).version
+    url = reverse("admin:articles_article_source_version", args=[spanish.pk])
+    response = AdminSession(writer2).post(url, {"version": version}, follow=True)
+    assert response.status_code == 200
+    assert messages_in(response), "no message"
+    assert Article.objects.get(pk=spanish.pk).version == before
+
+
+@pytest.mark.parametrize("since", ["²", "abc", "0", "999"])
+def test_review_page_ignores_a_crafted_since(spanish, revisora, since):
+    """The review page's ``?since=`` (the version the reviewer last read) that is not an
+    earlier version is ignored: the page answers, never a 500."""
+    url = reverse("admin:articles_article_review", args=[spanish.pk])
+    response = AdminSession(revisora).get(url, {"since": since})
+    assert response.status_code == 200
+    assert response.context["since"] is None
