@@ -154,3 +154,38 @@ def test_review_page_ignores_a_crafted_since(spanish, revisora, since):
     response = AdminSession(revisora).get(url, {"since": since})
     assert response.status_code == 200
     assert response.context["since"] is None
+
+
+# The admin's translation pages -----------------------------------------------------------------
+
+
+def test_admin_translation_actions_need_post_csrf_and_the_role(
+    live_article, spanish, writer, writer2, reviewer, editor
+):
+    """ "Translate into …" and "Mark as updated" are POSTs with the CSRF token by an author,
+    writer or editor; the queue only reads. Anything else changes nothing."""
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+    from tests.workflow_steps import publish_new_version
+
+    publish_new_version(live_article, writer, reviewer, editor, body="New dose [@1].")
+    translate = reverse("admin:articles_article_translate", args=[live_article.pk])
+    mark = reverse("admin:articles_article_source_version", args=[spanish.pk])
+    queue = reverse("admin:articles_article_translations")
+    before = (Article.objects.count(), Article.objects.get(pk=spanish.pk).version)
+
+    no_csrf = Client(enforce_csrf_checks=True)
+    assert no_csrf.login(username=writer2.username, password=PASSWORD)
+    assert no_csrf.post(mark, {"version": str(spanish.version)}).status_code == 403
+    assert no_csrf.post(translate, {"language": "es"}).status_code == 403
+
+    clinician = AdminSession(reviewer)
+    assert clinician.post(mark, {"version": str(spanish.version)}).status_code == 403
+    assert clinician.post(translate, {"language": "es"}).status_code == 403
+
+    writer_session = AdminSession(writer2)
+    assert writer_session.post(queue, {}).status_code == 405
+    assert writer_session.get(mark).status_code == 405
+    assert (Article.objects.count(), Article.objects.get(pk=spanish.pk).version) == before
+    assert f'id="article-{spanish.pk}"' in writer_session.get(queue).text
