@@ -143,7 +143,8 @@ def _copy_content(article: Article, fields: dict) -> dict[str, list]:
     """Set ``article``'s content fields to a stored version's ``fields``; returns the
     many-to-many ids to set once the row is saved. A slug another article took since, or a
     counterpart or lead image that no longer exists, is left empty. The images shown are not
-    copied: the save works them out again from the library as it now stands."""
+    copied: the save works them out again from the library as it now stands. A translation
+    gets back the source version that text matched."""
     related: dict[str, list] = {}
     for name in ARTICLE_EDITED_FIELDS:
         field = Article._meta.get_field(name)
@@ -158,6 +159,10 @@ def _copy_content(article: Article, fields: dict) -> dict[str, list]:
             article.slug = "" if taken else fields["slug"]
         else:
             setattr(article, name, fields[name])
+    # A translation's text goes with the source version it was translated from (never typed,
+    # so not among the edited fields): restored text never claims a newer source version.
+    if article.translation_of_id is not None and fields.get("source_version") is not None:
+        article.source_version = fields["source_version"]
     return related
 
 

@@ -189,3 +189,31 @@ def test_admin_translation_actions_need_post_csrf_and_the_role(
     assert writer_session.get(mark).status_code == 405
     assert (Article.objects.count(), Article.objects.get(pk=spanish.pk).version) == before
     assert f'id="article-{spanish.pk}"' in writer_session.get(queue).text
+
+
+# Restoring an old version of a translation --------------------------------------------------------
+
+
+def test_restoring_an_old_translation_version_restores_the_source_version_it_matched(
+    live_article, spanish, writer, writer2, reviewer, editor
+):
+    """A translation marked updated to source version 2, then restored to its text of before
+    (translated from source version 1), says again that it matches version 1: the restored
+    text must not be signed off, nor shown as current, as the translation of version 2."""
+    from tests.workflow_steps import publish_new_version
+
+    publish_new_version(live_article, writer, reviewer, editor, body="New dose [@1].")
+    translated_from_one = Article.objects.get(pk=spanish.pk).version
+    updated = workflow.update_source_version(
+        article=Article.objects.get(pk=spanish.pk), user=writer2
+    )
+    updated.body = "## Síntomas\n\nNueva dosis [@1]."
+    updated = workflow.save_working_copy(article=updated, user=writer2)
+    assert updated.source_version == 2
+    translated_from_two = updated.version
+    restored = workflow.restore_version(article=updated, number=translated_from_one, user=writer2)
+    assert restored.body == Article.objects.get(pk=spanish.pk).body
+    assert restored.source_version == 1
+    # Restoring the updated text brings back the claim it was made with.
+    again = workflow.restore_version(article=restored, number=translated_from_two, user=writer2)
+    assert (again.body, again.source_version) == ("## Síntomas\n\nNueva dosis [@1].", 2)
