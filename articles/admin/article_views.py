@@ -161,6 +161,9 @@ class ArticleViews:
             "long_sentences": quality.long_sentences(article.body),
             "audit_entries": article.audit_entries.select_related("user")[:30],
         }
+        if article.translation_of_id is not None:
+            # The clinician checks a translation against its source: which one, which version.
+            context.update(self._translation_context(request, article))
         return TemplateResponse(request, "admin/articles/article/review.html", context)
 
     def evidence_view(self, request: HttpRequest) -> HttpResponse:

@@ -217,3 +217,29 @@ def test_restoring_an_old_translation_version_restores_the_source_version_it_mat
     # Restoring the updated text brings back the claim it was made with.
     again = workflow.restore_version(article=restored, number=translated_from_two, user=writer2)
     assert (again.body, again.source_version) == ("## Síntomas\n\nNueva dosis [@1].", 2)
+
+
+def test_the_review_page_of_a_translation_shows_its_source_and_what_moved_on(
+    live_article, writer, writer2, reviewer, revisora, editor
+):
+    """The clinician reviewing a translation sees, on the review page, which article and
+    which source version it states it matches, and, when the source's live version is newer,
+    a link to what changed in the source since."""
+    from tests.reviews.translation_steps import start_spanish
+    from tests.workflow_steps import publish_new_version
+
+    translation = start_spanish(live_article, writer2)
+    workflow.submit(article=translation, user=writer2)
+    url = reverse("admin:articles_article_review", args=[translation.pk])
+    session = AdminSession(revisora)
+    page = session.get(url).text
+    source_link = reverse("admin:articles_article_change", args=[live_article.pk])
+    assert f'href="{source_link}"' in page
+    assert "matches source version <strong>1</strong>" in page
+    assert "the source's live version is 1." in page
+    compare = reverse("admin:articles_article_compare", args=[live_article.pk])
+    assert compare not in page
+    publish_new_version(live_article, writer, reviewer, editor, body="New dose [@1].")
+    page = session.get(url).text
+    assert "the source's live version is 2." in page
+    assert f"{compare}?from=1&amp;to=2" in page
