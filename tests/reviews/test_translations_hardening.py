@@ -243,3 +243,86 @@ def test_the_review_page_of_a_translation_shows_its_source_and_what_moved_on(
     page = session.get(url).text
     assert "the source's live version is 2." in page
     assert f"{compare}?from=1&amp;to=2" in page
+
+
+# The public side: only live, approved translations -------------------------------------------
+
+
+def _everywhere_public(client, source, translation) -> list[str]:
+    """Where the public site and API mention ``translation``'s address."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    places = {
+        "its Spanish page": client.get(f"/es/articles/{translation.slug}/").status_code != 404,
+        "its English address": client.get(f"/articles/{translation.slug}/").status_code != 404,
+        "the source page": translation.slug in client.get(f"/articles/{source.slug}/").text,
+        "the sitemap": translation.slug in client.get("/sitemap.xml").text,
+        "Spanish search": translation.slug in client.get("/es/search/", {"q": "huesos"}).text,
+        "the Spanish home": translation.slug in client.get("/es/").text,
+        "the Spanish feed": translation.slug in client.get("/es/feed/").text,
+        "API ?language=es": api.get("/api/v1/articles/", {"language": "es"}).json()["count"] > 0,
+        "API translations": bool(
+            api.get(f"/api/v1/articles/{source.slug}/").json()["translations"]
+        ),
+    }
+    return [place for place, found in places.items() if found]
+
+
+def test_a_draft_translation_is_nowhere_public(client, live_article, writer2):
+    from tests.reviews.translation_steps import start_spanish
+
+    translation = start_spanish(live_article, writer2)
+    workflow.submit(article=translation, user=writer2)
+    assert _everywhere_public(client, live_article, translation) == []
+
+
+def test_an_unpublished_translation_is_nowhere_public(client, live_article, spanish, editor):
+    live = _everywhere_public(client, live_article, spanish)
+    assert live == [
+        "its Spanish page",
+        "its English address",  # a redirect to the Spanish page
+        "the source page",
+        "the sitemap",
+        "Spanish search",
+        "the Spanish home",
+        "the Spanish feed",
+        "API ?language=es",
+        "API translations",
+    ]
+    workflow.unpublish(article=Article.objects.get(pk=spanish.pk), user=editor, reason="Error.")
+    assert _everywhere_public(client, live_article, spanish) == []
+
+
+def test_an_approved_translation_not_yet_published_is_nowhere_public(
+    client, live_article, writer2, revisora
+):
+    from tests.reviews.translation_steps import start_spanish
+
+    translation = start_spanish(live_article, writer2)
+    workflow.submit(article=translation, user=writer2)
+    workflow.approve(article=translation, user=revisora, comment="Correcto.")
+    assert _everywhere_public(client, live_article, translation) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/xx/",
+        "/ES/",
+        "/es-ES/articles/",
+        "/en/articles/",
+        "/es/articles/..%2F..%2Fetc%2Fpasswd/",
+        "/es/articles/%00/",
+        "/es/articles/%ff/",
+        "/es/" + "a" * 5000,
+        "/es/api/v1/articles/",
+        "/es/admin/",
+        "/es/preview/abc/",
+    ],
+)
+def test_crafted_language_prefixes_are_404(client, path):
+    """Unknown, upper-case, regional or default-language prefixes, and paths that are not
+    reader pages under /es/, are a plain 404 (never a 500), whatever Accept-Language says."""
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="es;q=abc,,;;,*")
+    assert response.status_code == 404
