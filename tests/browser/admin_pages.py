@@ -126,7 +126,8 @@ def pages() -> list[tuple[str, str, str]]:
             "article list filtered",
             "writer",
             reverse("admin:articles_article_changelist")
-            + f"?state__exact=draft&audience__exact=patient&topics__id__exact={topic.pk}",
+            + f"?state__exact={article.state}&audience__exact={article.audience}"
+            + f"&topics__id__exact={article.topics.first().pk}",
         ),
         ("article search", "writer", reverse("admin:articles_article_changelist") + "?q=bone"),
         ("add article", "writer", reverse("admin:articles_article_add")),

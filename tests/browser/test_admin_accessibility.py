@@ -72,6 +72,28 @@ PAGES = [
     ("password change", "editor"),
 ]
 
+# What must be on a page for its check to mean something: the inlines filled, the filters
+# applied, the discussion and the differences shown.
+SHOWN = {
+    "article list filtered": ["#changelist-filter details[open] li.selected", "#result_list"],
+    "change article": [
+        "#references-group .inline-related.has_original",
+        "fieldset.checkbox-group input[name=topics]:checked",
+        "fieldset.checkbox-group input[name=authors]:checked",
+        "fieldset.checkbox-group input[name=related_trials]:checked",
+        "#id_lead_image option[selected]:not([value=''])",
+        ".workflow-panel",
+    ],
+    "add article": ["fieldset.checkbox-group input[name=topics]", "#references-group"],
+    "compare": [".field-diff .diff-text"],
+    "restore": [".field-diff .diff-text"],
+    "review page": [".review-thread li", ".field-diff .diff-text", "textarea"],
+    "image picker": ["#result_list"],
+    "feedback change": ["#id_status"],
+    "topic recover list": ["#content-main table a"],
+    "webhook change": ["#id_url"],
+}
+
 
 def test_axe_runs_every_wcag_a_and_aa_rule_set():
     """The options run the WCAG 2.0, 2.1 and 2.2 A and AA rules, and fail on serious or
@@ -140,6 +162,8 @@ def test_admin_page_has_no_serious_violation(site, contexts, name, role):
         assert response.status == 200, f"{name}: {response.status}"
         if role != "anonymous":
             assert "/admin/login/" not in page.url
+        for selector in SHOWN.get(name, []):
+            assert page.locator(selector).count(), f"{name}: nothing matches {selector}"
         problems = serious_violations(page, f"{name} as {role}")
     finally:
         page.close()
