@@ -56,7 +56,8 @@ class ReviewerProfileAdmin(SafeVersionAdmin):
     list_filter = [CredentialsVerifiedFilter]
     search_fields = ["display_name", "specialty", "institution", "user__username"]
     list_select_related = ["user"]
-    autocomplete_fields = ["user"]
+    # The account is a native select named by its label, not select2's autocomplete, whose
+    # combobox screen readers cannot name (mbc_cms/admin_widgets.py).
     fields = [
         "user",
         "display_name",

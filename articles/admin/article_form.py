@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from mbc_cms.admin_widgets import CheckboxGroup, name_checkbox_groups
 from reviews import evidence, workflow
 from reviews.selectors import awaiting_publication
 
@@ -39,10 +40,15 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "markdown-body vLargeTextField"}),
+            # Plain checkboxes, not the two-box filter_horizontal selector (see admin_widgets).
+            "topics": CheckboxGroup,
+            "authors": CheckboxGroup,
+            "related_trials": CheckboxGroup,
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        name_checkbox_groups(self)
         if self.instance.pk and not self.is_bound:
             self.initial["expected_version"] = self.instance.version
         picker = image_picker_url()

@@ -65,9 +65,9 @@ class ArticleAdmin(TranslationViews, ArticleViews, SafeVersionAdmin):
     ]
     search_fields = ["title", "summary", "body", "slug"]
     list_per_page = 50
-    filter_horizontal = ["topics", "authors", "related_trials"]
-    autocomplete_fields = ["counterpart"]
-    raw_id_fields = ["lead_image"]
+    # Topics, authors and trials are checkboxes (ArticleAdminForm), the counterpart and the
+    # lead image native selects: no filter_horizontal, autocomplete or raw-id widgets, whose
+    # markup screen readers cannot name (mbc_cms/admin_widgets.py, docs/architecture.md).
     readonly_fields = ["readability", "rendered_preview", "images_shown", "translation"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "audience", "language", "translation"]}),
