@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.contrib.messages import constants
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -52,3 +53,42 @@ def error_summary(adminform, inline_admin_formsets) -> list[ErrorItem]:
         for number, form in enumerate(formset.forms, start=1):
             items += _form_items(form, prefix=f"{name} {number}: ")
     return items
+
+
+def _refused(context, action: str, name: str) -> list[str]:
+    """The errors of input ``name`` of the workflow form of ``action`` just refused, if any."""
+    refused = context.get("refused_action")
+    if not refused or refused["action"] != action:
+        return []
+    return list(refused["errors"].get(name, []))
+
+
+@register.simple_tag(takes_context=True)
+def refused_attrs(context, action: str, name: str, field_id: str) -> str:
+    """``aria-invalid`` and ``aria-describedby`` (naming the error list) on an input of a
+    refused workflow form."""
+    if not _refused(context, action, name):
+        return ""
+    return format_html(' aria-invalid="true" aria-describedby="{}-error"', field_id)
+
+
+@register.simple_tag(takes_context=True)
+def refused_value(context, action: str, name: str) -> str:
+    """What the person typed into an input of a refused workflow form, to type no more."""
+    refused = context.get("refused_action")
+    if not refused or refused["action"] != action:
+        return ""
+    return refused["values"].get(name, "")
+
+
+@register.simple_tag(takes_context=True)
+def refused_errors(context, action: str, name: str, field_id: str) -> str:
+    """The error list of an input of a refused workflow form, with the id its input names."""
+    errors = _refused(context, action, name)
+    if not errors:
+        return ""
+    return format_html(
+        '<ul class="errorlist" id="{}-error">{}</ul>',
+        field_id,
+        format_html_join("", "<li>{}</li>", ((error,) for error in errors)),
+    )
