@@ -111,7 +111,7 @@ def test_article_form_errors_have_a_summary_and_are_tied_to_their_fields(
     assert summary["role"] == "alert" and summary["tabindex"] == "-1"
     assert "data-focus-on-load" in summary
     assert 'href="#id_title"' in response.text
-    assert "changed since" in summary["text"] or "version" in summary["text"], summary["text"]
+    assert "Someone else saved this article" in summary["text"], summary["text"]
     assert_tied_to_error(response.text, "id_title", "This field is required.")
 
 
