@@ -116,7 +116,7 @@ class ArticleViews:
         if not form.is_valid():
             messages.error(request, form.error_text())
             if set(form.errors) & set(form.input_names):
-                return self._refused_form(request, article, action, form, form.errors)
+                return self._refused_form(request, article, action, form.input_names, form.errors)
             return HttpResponseRedirect(change_page)
         try:
             workflow.TRANSITION_SERVICES[action](
@@ -130,7 +130,7 @@ class ArticleViews:
             messages.error(request, error.message)
             if error.field in form.input_names:
                 errors = {error.field: [error.message]}
-                return self._refused_form(request, article, action, form, errors)
+                return self._refused_form(request, article, action, form.input_names, errors)
         else:
             messages.success(request, f"{workflow.Action(action).label}: done.")
         return HttpResponseRedirect(change_page)
@@ -140,15 +140,15 @@ class ArticleViews:
         request: HttpRequest,
         article: Article,
         action: str,
-        form,
+        input_names: tuple[str, ...],
         errors: dict[str, list[str]],
     ) -> HttpResponse:
         """The review page again (400) with the refused form's errors beside its inputs and
         what was typed kept; the message above says it too, and takes the focus."""
         refused = {
             "action": action,
-            "errors": {name: list(errors[name]) for name in form.input_names if name in errors},
-            "values": {name: request.POST.get(name, "") for name in form.input_names},
+            "errors": {name: list(errors[name]) for name in input_names if name in errors},
+            "values": {name: request.POST.get(name, "") for name in input_names},
         }
         response = self.review_view(request, article.pk, refused=refused)
         response.status_code = 400
@@ -222,6 +222,9 @@ class ArticleViews:
                 )
             except workflow.WorkflowError as error:
                 messages.error(request, error.message)
+                if error.field == "body":
+                    errors = {"body": [error.message]}
+                    return self._refused_form(request, article, "comment", ("body",), errors)
             else:
                 messages.success(request, "Comment added.")
         return redirect("admin:articles_article_review", article.pk)

@@ -15,6 +15,14 @@
       document.querySelector("[data-focus-on-load]");
     if (target && !moved) target.focus();
   });
+  // A link of the error summary takes the focus to its field (a link to an id only scrolls).
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest(".error-summary a[href^='#']");
+    const field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field || field.offsetParent === null) return;
+    event.preventDefault();
+    field.focus();
+  });
   // "Add another …" under an inline puts the new form above the link: take the focus to its
   // first field, where the person means to type, rather than leave it on the link below.
   document.addEventListener("formset:added", function (event) {

@@ -183,6 +183,11 @@ def test_an_article_form_error_is_summarised_and_tied_to_its_field(demo_site, pa
     title = page.locator("#id_title")
     expect(title).to_have_attribute("aria-invalid", "true")
     expect(title).to_have_accessible_description(re.compile("This field is required."))
+    # From the summary, the keyboard goes to the field: Tab to its link, Enter.
+    page.keyboard.press("Tab")
+    expect(page.locator("#form-errors a[href='#id_title']")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(title).to_be_focused()
     assert assert_contrast(page, "article form with errors") >= 3
 
 

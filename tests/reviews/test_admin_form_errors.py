@@ -126,3 +126,14 @@ def test_messages_are_a_live_region_that_takes_the_focus(make_article, writer):
     assert region["tabindex"] == "-1" and "data-focus-on-load" in region
     assert "Submit for review: done." in region["text"]
     assert "admin/admin_a11y.js" in response.text
+
+
+def test_an_empty_discussion_comment_is_shown_at_its_field(in_review, reviewer):
+    """A blank comment in the review discussion: the review page again (400), the comment
+    box invalid and described by "Write a comment first."; no comment is added."""
+    browser = AdminBrowser(reviewer)
+    url = reverse("admin:articles_article_review_comment", args=[in_review.pk])
+    response = browser.post(url, {"body": "   "})
+    assert response.status_code == 400
+    assert_tied_to_error(response.text, "thread-body", "Write a comment first.")
+    assert not in_review.reviews.get().comments.exists()
