@@ -115,6 +115,8 @@ class ArticleViews:
         form = form_for(action)(request.POST)
         if not form.is_valid():
             messages.error(request, form.error_text())
+            if set(form.errors) & set(form.input_names):
+                return self._refused_form(request, article, action, form.input_names, form.errors)
             return HttpResponseRedirect(change_page)
         try:
             workflow.TRANSITION_SERVICES[action](
@@ -126,17 +128,42 @@ class ArticleViews:
             return HttpResponseRedirect(f"{review_page}?since={error.seen_version}")
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
+            if error.field in form.input_names:
+                errors = {error.field: [error.message]}
+                return self._refused_form(request, article, action, form.input_names, errors)
         else:
             messages.success(request, f"{workflow.Action(action).label}: done.")
         return HttpResponseRedirect(change_page)
+
+    def _refused_form(
+        self,
+        request: HttpRequest,
+        article: Article,
+        action: str,
+        input_names: tuple[str, ...],
+        errors: dict[str, list[str]],
+    ) -> HttpResponse:
+        """The review page again (400) with the refused form's errors beside its inputs and
+        what was typed kept; the message above says it too, and takes the focus."""
+        refused = {
+            "action": action,
+            "errors": {name: list(errors[name]) for name in input_names if name in errors},
+            "values": {name: request.POST.get(name, "") for name in input_names},
+        }
+        response = self.review_view(request, article.pk, refused=refused)
+        response.status_code = 400
+        return response
 
     def archive_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """POST only: archive the article (delete means archive), or restore it."""
         action = workflow.Action.UNARCHIVE if request.POST.get("restore") else "archive"
         return self.workflow_view(request, object_id, action)
 
-    def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """Template ``admin/articles/article/review.html``: what changed, and the discussion."""
+    def review_view(
+        self, request: HttpRequest, object_id: int, refused: dict | None = None
+    ) -> HttpResponse:
+        """Template ``admin/articles/article/review.html``: what changed, and the discussion;
+        ``refused`` is a workflow form shown again with its errors (``_refused_form``)."""
         article = self._article_or_403(request, object_id)
         baseline = workflow.review_baseline_version(article)
         changes = compare_versions(article, baseline, article.version)
@@ -160,6 +187,7 @@ class ArticleViews:
             "readability": score,
             "long_sentences": quality.long_sentences(article.body),
             "audit_entries": article.audit_entries.select_related("user")[:30],
+            "refused_action": refused,
         }
         if article.translation_of_id is not None:
             # The clinician checks a translation against its source: which one, which version.
@@ -197,6 +225,9 @@ class ArticleViews:
                 )
             except workflow.WorkflowError as error:
                 messages.error(request, error.message)
+                if error.field == "body":
+                    errors = {"body": [error.message]}
+                    return self._refused_form(request, article, "comment", ("body",), errors)
             else:
                 messages.success(request, "Comment added.")
         return redirect("admin:articles_article_review", article.pk)
