@@ -191,7 +191,7 @@ def public_state(request: HttpRequest | None = None) -> dict:
     )
     if state is None or state["stamp"] != stamp or timed_out:
         _before_new_generation(timed_out=timed_out)
-        if timed_out:
+        if timed_out and settings.EDGE_PURGE_URLS and "computed_at" in state:
             # Scheduled versions went live or dark since: drop what the proxies fetched of
             # them in between (their s-maxage already ended at that moment).
             edge.purge(edge.went_live_or_dark(state["computed_at"], now))
@@ -219,6 +219,20 @@ def _before_new_generation(*, timed_out: bool) -> None:
                 getattr(receiver_function, "__qualname__", receiver_function),
                 exc_info=error,
             )
+
+
+def still_current(request: HttpRequest) -> bool:
+    """Whether the generation ``request`` was answered from is still the current one: an
+    answer read while a change committed may be of the old content, and must not be kept by
+    a caching proxy that has just been purged of it (``articles.edge``). One ``stat`` call
+    (or one cache read with Redis)."""
+    state = getattr(request, "_public_state", None)
+    if state is None:
+        return True
+    if cache_is_per_process():
+        return state["stamp"] == read_stamp() and _local_state.get(STATE_KEY) is state
+    current = cache.get(STATE_KEY)
+    return current is not None and current["generation"] == state["generation"]
 
 
 def last_public_change(request: HttpRequest | None = None) -> datetime.datetime | None:

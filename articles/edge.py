@@ -11,6 +11,10 @@ never past the end of the current generation of public content (the next schedul
 go-dark time, or midnight: ``articles.caching``), so no copy outlives the moment its page is
 due to change even if a purge is lost.
 
+An answer read while a change committed (its generation of public content ended during the
+request) is ``private, no-store``: it may show the old content, and reach the proxy after the
+purge that was to drop it.
+
 **Surrogate keys.** The views and selectors that build an answer name what it shows with
 ``tag`` and ``tag_articles`` into a per-request collector; the cached answer stores the keys
 with its bytes (``articles.caching``), so a cache hit sends the same ``xkey`` as the miss.
@@ -138,6 +142,12 @@ def shared_max_age(request: HttpRequest) -> int:
     return seconds
 
 
+def _still_current(request: HttpRequest) -> bool:
+    from .caching import still_current
+
+    return still_current(request)
+
+
 def _varies_on_cookie(response: HttpResponse) -> bool:
     vary = response.get("Vary", "")
     return any(part.strip().lower() == "cookie" for part in vary.split(","))
@@ -153,6 +163,7 @@ def set_headers(request: HttpRequest, response: HttpResponse, *, public_address:
         and not response.cookies
         and not _varies_on_cookie(response)
         and "private" not in response.get("Cache-Control", "")
+        and _still_current(request)
     )
     if shared:
         keys = {ALL, *collected(request)}

@@ -229,3 +229,22 @@ def test_private_answers_are_never_shared(client, site, editor):
     # The staff member's visit left nothing behind that a reader would get.
     reader = client.get(article)
     assert reader["Cache-Control"] == SHARED and not reader.cookies
+
+
+def test_an_answer_read_while_content_changed_is_not_shared(client, live_article, monkeypatch):
+    """A page rendered while a change committed may show the old content and reach the proxy
+    after the purge: it is private, no-store; the next one is shared again."""
+    from articles import caching, public
+
+    url = f"/articles/{live_article.slug}/"
+    read = public.live_article
+
+    def read_then_change(*args, **kwargs):
+        snapshot = read(*args, **kwargs)
+        caching.invalidate()  # another request publishes meanwhile
+        return snapshot
+
+    monkeypatch.setattr(public, "live_article", read_then_change)
+    assert_private(client.get(url))
+    monkeypatch.setattr(public, "live_article", read)
+    assert client.get(url)["Cache-Control"] == SHARED
