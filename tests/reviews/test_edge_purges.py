@@ -232,3 +232,20 @@ def test_failing_purges_are_listed_and_warned_about_in_the_admin(client, editor,
     EdgePurge.objects.all().delete()
     assert "keep failing" not in client.get("/admin/").text
     assert Client().get("/admin/articles/edgepurge/").status_code == 302  # sign in first
+
+
+@pytest.mark.django_db
+def test_a_trial_sync_purges_the_trials_it_changed_only(settings):
+    """Syncing from ClinicalTrials.gov purges a trial that changed, and nothing for one that
+    did not."""
+    from articles.ctgov.sync import sync_study
+    from tests.articles.ctgov_studies import FULL, study, with_status
+
+    settings.EDGE_PURGE_URLS = ["http://10.0.0.1:6081/"]
+    assert sync_study(study(FULL)).outcome == "created"
+    trial = ClinicalTrial.objects.get(nct_id=FULL)
+    assert list(EdgePurge.objects.values_list("keys", flat=True)) == [f"list trial-{trial.pk}"]
+    assert sync_study(study(FULL)).outcome == "unchanged"
+    assert EdgePurge.objects.count() == 1
+    assert sync_study(with_status(FULL, "COMPLETED")).outcome == "updated"
+    assert EdgePurge.objects.count() == 2
