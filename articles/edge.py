@@ -27,7 +27,9 @@ each publication (the address may now exist).
 ``EdgePurge`` row per proxy (``settings.EDGE_PURGE_URLS``; none configured, nothing is
 written) and, once the transaction commits, sends ``PURGE /`` with ``xkey-purge: <keys>`` to
 each at once, waiting ``EDGE_PURGE_TIMEOUT`` seconds at most, so that the proxies dropped the
-old copies before the publishing request returns. Failures never fail the change: the row
+old copies before the publishing request returns (a proxy that did not answer is left to the
+background for the next 30 seconds: a dead proxy costs the changes of a process one timeout).
+The changes of one transaction share one row per proxy. Failures never fail the change: the row
 stays pending and ``manage.py purge_edge`` (and each pass of ``deliver_webhooks``) retries it
 with the webhooks' backoff, until it is delivered or a day old (abandoned: every copy it was
 for has long expired by itself). The admin lists the purges that keep failing.
@@ -38,7 +40,8 @@ from __future__ import annotations
 import datetime
 import http.client
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial, wraps
 from urllib.parse import urlsplit
@@ -181,15 +184,42 @@ def set_headers(request: HttpRequest, response: HttpResponse, *, public_address:
 # --- Purging -------------------------------------------------------------------------------
 
 
+@dataclass
+class _Batch:
+    """The purges of one transaction: one row per proxy, whose keys grow with each change."""
+
+    ids: list[int]
+    keys: set[str]
+    send: Callable[[], None] | None = None
+
+
+def _joined(keys: set[str]) -> str:
+    return ALL if ALL in keys else " ".join(sorted(keys))
+
+
 def purge(keys: Iterable[str]) -> None:
     """Drop the copies tagged with any of ``keys`` from every proxy: one outbox row per proxy,
-    written in the current transaction, sent once it commits (see the module's docstring)."""
+    written in the current transaction, sent once it commits (see the module's docstring).
+    Several changes in one transaction (an import, a sync) share the rows and the sending."""
     urls = settings.EDGE_PURGE_URLS
-    keys = " ".join(sorted(set(keys)))
+    keys = set(keys)
     if not urls or not keys:
         return
-    ids = [EdgePurge.objects.create(url=url, keys=keys).pk for url in urls]
-    transaction.on_commit(partial(_deliver_now, ids), robust=True)
+    db = transaction.get_connection()
+    batch: _Batch | None = getattr(db, "edge_purge_batch", None)
+    if (
+        batch is not None
+        and db.in_atomic_block
+        and any(callback is batch.send for _, callback, _ in db.run_on_commit)
+    ):
+        batch.keys |= keys
+        EdgePurge.objects.filter(pk__in=batch.ids).update(keys=_joined(batch.keys))
+        return
+    ids = [EdgePurge.objects.create(url=url, keys=_joined(keys)).pk for url in urls]
+    batch = _Batch(ids=ids, keys=keys)
+    batch.send = partial(_deliver_now, ids)
+    db.edge_purge_batch = batch
+    transaction.on_commit(batch.send, robust=True)
 
 
 def article_changed_keys(article_id: int, *, trial_ids: Iterable[int] = ()) -> list[str]:
@@ -300,12 +330,26 @@ def _attempt(rows: list[EdgePurge], *, timeout: float, report: PurgeReport) -> N
             report.retrying += 1
 
 
+# Proxies that did not answer this process lately (URL → time.monotonic() until which they are
+# left to the background): a dead proxy costs the changes of this process one timeout, not one
+# each.
+_unreachable_until: dict[str, float] = {}
+UNREACHABLE_FOR = 30.0  # seconds
+
+
 def _deliver_now(ids: list[int]) -> None:
     """The first attempt, right after the change commits; a failure is left to the outbox."""
     try:
-        now = timezone.now()
-        rows = _claim(EdgePurge.objects.filter(pk__in=ids, status=Status.PENDING), now)
-        _attempt(rows, timeout=settings.EDGE_PURGE_TIMEOUT, report=PurgeReport())
+        now, clock = timezone.now(), time.monotonic()
+        pending = EdgePurge.objects.filter(pk__in=ids, status=Status.PENDING)
+        rows = _claim([r for r in pending if _unreachable_until.get(r.url, 0) <= clock], now)
+        for row in rows:
+            error = send(row.url, row.keys, timeout=settings.EDGE_PURGE_TIMEOUT)
+            if error and not error.startswith("HTTP "):
+                _unreachable_until[row.url] = time.monotonic() + UNREACHABLE_FOR
+            else:
+                _unreachable_until.pop(row.url, None)
+            _record(row, error, at=timezone.now())
     except Exception:
         logger.exception("Purging the edge caches failed; manage.py purge_edge will retry.")
 

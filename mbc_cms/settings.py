@@ -436,9 +436,10 @@ def env_edge_purge_urls(name: str) -> list[str]:
     urls = env_list(name, [])
     for url in urls:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
             raise ImproperlyConfigured(
-                f"{name} must list http or https URLs separated by commas; {url!r} is not one."
+                f"{name} must list http or https URLs (500 characters at most) separated by "
+                f"commas; {url!r} is not one."
             )
     return urls
 

@@ -24,7 +24,8 @@ EDGE = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def proxy(settings):
-    """A stand-in for Varnish on loopback that records every PURGE; the app purges it."""
+    """A stand-in for Varnish on loopback that records every PURGE; the app purges it (list
+    it after the fixtures whose changes the test does not look at)."""
     server = Receiver().start()
     settings.EDGE_PURGE_URLS = [f"http://127.0.0.1:{server.port}/"]
     yield server
@@ -162,26 +163,59 @@ def test_no_proxy_configured_writes_nothing(live_article, editor, signoff_holds)
     assert not EdgePurge.objects.exists()
 
 
-@pytest.mark.django_db
+@EDGE
 def test_changes_outside_the_publication_purge_what_they_alter(
-    settings, live_article, reviewer, editor
+    live_article, reviewer, editor, proxy
 ):
     """A trial purges its pages, the pages citing it and the lists; a topic or a reviewer
     profile (shown on many pages) purges everything; a confirmation that a live page is still
     accurate (its review dates) purges the article's keys."""
-    settings.EDGE_PURGE_URLS = ["http://10.0.0.1:6081/"]
     trial = ClinicalTrial.objects.create(nct_id="NCT03529110", brief_title="DESTINY-Breast03")
     Topic.objects.create(name="Liver", slug="liver")
     profile = reviewer.reviewer_profile
     profile.display_name = "Dr Someone Else"
     profile.save()
     workflow.confirm_current(article=live_article, user=reviewer, comment="Still right.")
-    assert list(EdgePurge.objects.order_by("pk").values_list("keys", flat=True)) == [
-        f"list trial-{trial.pk}",
-        "all",
-        "all",
-        article_keys(live_article),
-    ]
+    assert purges(proxy) == [f"list trial-{trial.pk}", "all", "all", article_keys(live_article)]
+
+
+@EDGE
+def test_the_changes_of_one_transaction_are_purged_together(live_article, editor, proxy):
+    """Several changes committed together (an import, a sync) send one purge per proxy, of
+    every key they made stale; ``all`` covers the rest."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        trial = ClinicalTrial.objects.create(nct_id="NCT03529110", brief_title="DESTINY")
+        workflow.unpublish(article=live_article, user=editor, reason="Wrong.")
+    assert purges(proxy) == [f"{article_keys(live_article)} trial-{trial.pk}"]
+    with transaction.atomic():
+        Topic.objects.create(name="Liver", slug="liver")
+        ClinicalTrial.objects.create(nct_id="NCT03529111", brief_title="Another")
+    assert purges(proxy)[1:] == ["all"]
+    assert EdgePurge.objects.count() == 2
+
+
+@EDGE
+def test_a_dead_proxy_costs_a_process_one_timeout_not_one_per_change(
+    live_article, make_article, writer, reviewer, editor, proxy, settings
+):
+    """Once a proxy did not answer in time, the next changes of the process leave their purge
+    to the background at once."""
+    settings.EDGE_PURGE_TIMEOUT = 0.5
+    proxy.script(Reply(delay=3), Reply(delay=3))
+    other = make_article(writer, title="Liver metastases")
+    workflow.submit(article=other, user=writer)
+    workflow.approve(article=other, user=reviewer)
+    started = time.monotonic()
+    workflow.publish(article=other, user=editor)
+    first = time.monotonic() - started
+    started = time.monotonic()
+    workflow.unpublish(article=live_article, user=editor, reason="Wrong.")
+    second = time.monotonic() - started
+    assert 0.5 <= first < 2 and second < 0.4, (first, second)
+    assert EdgePurge.objects.filter(status=EdgePurge.Status.PENDING).count() == 2
+    assert EdgePurge.objects.filter(attempts=0).count() == 1  # left to purge_edge
 
 
 @pytest.mark.django_db
@@ -234,18 +268,17 @@ def test_failing_purges_are_listed_and_warned_about_in_the_admin(client, editor,
     assert Client().get("/admin/articles/edgepurge/").status_code == 302  # sign in first
 
 
-@pytest.mark.django_db
-def test_a_trial_sync_purges_the_trials_it_changed_only(settings):
+@EDGE
+def test_a_trial_sync_purges_the_trials_it_changed_only(proxy):
     """Syncing from ClinicalTrials.gov purges a trial that changed, and nothing for one that
     did not."""
     from articles.ctgov.sync import sync_study
     from tests.articles.ctgov_studies import FULL, study, with_status
 
-    settings.EDGE_PURGE_URLS = ["http://10.0.0.1:6081/"]
     assert sync_study(study(FULL)).outcome == "created"
     trial = ClinicalTrial.objects.get(nct_id=FULL)
-    assert list(EdgePurge.objects.values_list("keys", flat=True)) == [f"list trial-{trial.pk}"]
+    assert purges(proxy) == [f"list trial-{trial.pk}"]
     assert sync_study(study(FULL)).outcome == "unchanged"
-    assert EdgePurge.objects.count() == 1
+    assert len(purges(proxy)) == 1
     assert sync_study(with_status(FULL, "COMPLETED")).outcome == "updated"
-    assert EdgePurge.objects.count() == 2
+    assert purges(proxy) == [f"list trial-{trial.pk}"] * 2
