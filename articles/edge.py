@@ -62,6 +62,7 @@ HEADER = "xkey"
 PURGE_HEADER = "xkey-purge"
 CACHEABLE_STATUSES = frozenset({200, 301, 304, 404})
 PRIVATE = "private, no-store"
+MAX_HEADER_LENGTH = 4000
 USER_AGENT = "mbc-cms-edge-purge/1"
 # Far longer than one purge can take: a lease that runs out means its runner died.
 LEASE = datetime.timedelta(minutes=1)
@@ -156,6 +157,16 @@ def _varies_on_cookie(response: HttpResponse) -> bool:
     return any(part.strip().lower() == "cookie" for part in vary.split(","))
 
 
+def _header_value(keys: set[str]) -> str:
+    """The keys as one header line. A long list (a page of 100 trials and the articles citing
+    them) is cut to ``all list``: every change that alters a listing purges ``list`` anyway,
+    and proxies refuse overlong headers (Varnish: 8 KB)."""
+    value = " ".join(sorted(keys))
+    if len(value) > MAX_HEADER_LENGTH and LIST in keys:
+        return f"{ALL} {LIST}"
+    return value
+
+
 def set_headers(request: HttpRequest, response: HttpResponse, *, public_address: bool) -> None:
     """The edge headers of ``response`` (see the module's docstring)."""
     shared = (
@@ -173,7 +184,7 @@ def set_headers(request: HttpRequest, response: HttpResponse, *, public_address:
         if response.status_code == 404:
             keys.add(MISSING)
         response["Cache-Control"] = f"public, max-age=0, s-maxage={shared_max_age(request)}"
-        response[HEADER] = " ".join(sorted(keys))
+        response[HEADER] = _header_value(keys)
         return
     if HEADER in response:
         del response[HEADER]

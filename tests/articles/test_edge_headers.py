@@ -248,3 +248,19 @@ def test_an_answer_read_while_content_changed_is_not_shared(client, live_article
     assert_private(client.get(url))
     monkeypatch.setattr(public, "live_article", read)
     assert client.get(url)["Cache-Control"] == SHARED
+
+
+def test_a_long_list_of_keys_is_cut_to_the_list_key(client, topic):
+    """A page of 100 trials fits its keys in one header; a listing whose keys would pass the
+    proxies' header limit is tagged ``all list``, which every change to a listing purges."""
+    from articles import edge
+
+    ClinicalTrial.objects.bulk_create(
+        ClinicalTrial(nct_id=f"NCT0{number:07d}", brief_title=f"Trial {number}")
+        for number in range(1, 101)
+    )
+    page = client.get("/api/v1/trials/?page_size=100")
+    assert len(page.json()["results"]) == 100 and len(keys(page)) == 102
+    many = {"all", "list", *(f"article-{number}" for number in range(1000, 1500))}
+    assert edge._header_value(many) == "all list"
+    assert len(edge._header_value(many - {"list"}).split()) == 501  # not a listing: kept
