@@ -21,9 +21,11 @@ gunicorn workers) learn about a new generation from a *stamp file* (``articles.s
 generation was made from (one ``stat`` call). With Redis (``REDIS_URL``) the generation itself
 is shared.
 
-Cached HTML keeps two per-request values out of the cache: the Content-Security-Policy nonce
-and the CSRF token of the feedback form are stored as placeholders and filled in for each
-response, so every reader still gets a fresh nonce and their own CSRF token.
+Cached HTML keeps the Content-Security-Policy nonce out of the cache: it is stored as a
+placeholder and filled in for each response. Reader pages carry nothing else of the reader's
+(no CSRF token: the feedback form is checked by origin, ``articles.origin``), so they set no
+cookie and a caching proxy may share them (``articles.edge``). Each stored answer keeps the
+surrogate keys its view named (``articles.edge.tag``), so a hit sends the same ``xkey``.
 
 Cache keys use only the query parameters a view reads: ``?utm_source=...`` or a random
 parameter cannot make every request a cache miss.
@@ -31,16 +33,13 @@ parameter cannot make every request a cache miss.
 Cached pages answer conditional requests as the API does (``ConditionalGetMiddleware`` does the
 comparing): their ``ETag`` is a digest of the stored bytes, placeholders and all, so the nonce
 filled in for each response does not change it, and their ``Last-Modified`` is the last public
-change. A page with a form carries the reader's CSRF token, so its ``ETag`` also names the
-reader's CSRF secret: a reader whose secret changed (or who lost the cookie) never reuses a
-copy whose token would be refused. The CSP header is left off a 304 (``SecurityHeadersMiddleware``),
-so the browser keeps the one whose nonce its stored copy carries.
+change. The CSP header is left off a 304 (``SecurityHeadersMiddleware``), so the browser
+keeps the one whose nonce its stored copy carries.
 """
 
 import datetime
 import hashlib
 import logging
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -52,11 +51,10 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 
+from . import edge
 from .choices import DUE_SOON_DAYS
 from .stamp import cache_is_per_process, read_stamp, touch_stamp
 
@@ -64,8 +62,6 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "public-content:state"
 NONCE_PLACEHOLDER = "__MBC_CSP_NONCE__"
-CSRF_PLACEHOLDER = "__MBC_CSRF_TOKEN__"
-CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language")
 # The query parameters public pages read: search terms, page numbers, the feedback thanks,
 # the trial list's filters.
@@ -164,6 +160,7 @@ def _compute_state(now: datetime.datetime) -> dict:
     ]
     return {
         "generation": secrets.token_hex(6),
+        "computed_at": now,
         "valid_until": min((m for m in upcoming if m is not None), default=None),
         "last_change": max((m for m in past if m is not None), default=None),
     }
@@ -194,6 +191,10 @@ def public_state(request: HttpRequest | None = None) -> dict:
     )
     if state is None or state["stamp"] != stamp or timed_out:
         _before_new_generation(timed_out=timed_out)
+        if timed_out and settings.EDGE_PURGE_URLS and "computed_at" in state:
+            # Scheduled versions went live or dark since: drop what the proxies fetched of
+            # them in between (their s-maxage already ended at that moment).
+            edge.purge(edge.went_live_or_dark(state["computed_at"], now))
         now = timezone.now()
         stamp = read_stamp() if local else None
         state = _compute_state(now) | {"stamp": stamp}
@@ -220,6 +221,20 @@ def _before_new_generation(*, timed_out: bool) -> None:
             )
 
 
+def still_current(request: HttpRequest) -> bool:
+    """Whether the generation ``request`` was answered from is still the current one: an
+    answer read while a change committed may be of the old content, and must not be kept by
+    a caching proxy that has just been purged of it (``articles.edge``). One ``stat`` call
+    (or one cache read with Redis)."""
+    state = getattr(request, "_public_state", None)
+    if state is None:
+        return True
+    if cache_is_per_process():
+        return state["stamp"] == read_stamp() and _local_state.get(STATE_KEY) is state
+    current = cache.get(STATE_KEY)
+    return current is not None and current["generation"] == state["generation"]
+
+
 def last_public_change(request: HttpRequest | None = None) -> datetime.datetime | None:
     """When anything readers can see last changed (the Last-Modified of public responses)."""
     return public_state(request)["last_change"]
@@ -236,11 +251,13 @@ def forget_state() -> None:
     _local_state.clear()
 
 
-def invalidate() -> None:
+def invalidate(edge_keys: Iterable[str] = (edge.ALL,)) -> None:
     """Start a new generation now and again once the transaction commits: a request that
-    read the old data in between must not leave a stale generation behind."""
+    read the old data in between must not leave a stale generation behind. The caching
+    proxies drop their copies tagged with ``edge_keys`` (by default, all) once it commits."""
     _start_new_generation()
     transaction.on_commit(_start_new_generation)
+    edge.purge(edge_keys)
 
 
 # --- Keys ------------------------------------------------------------------------------
@@ -258,39 +275,6 @@ def cache_key(request: HttpRequest, kind: str, parameters: Iterable[str]) -> str
 
 # --- Cached pages --------------------------------------------------------------------------
 
-# Random bytes to CSRF characters without bias: bytes 248..255 (248 = 4 × 62) are dropped.
-_CSRF_BYTES = bytes(range(4 * len(CSRF_ALLOWED_CHARS)))
-_CSRF_TABLE = bytes.maketrans(_CSRF_BYTES, (CSRF_ALLOWED_CHARS * 4).encode())
-_CSRF_DROPPED = bytes(range(len(_CSRF_BYTES), 256))
-# Django's masking, one character pair at a time: (secret char, mask char) -> cipher char.
-_CSRF_SUM = {
-    (s, m): CSRF_ALLOWED_CHARS[(i + j) % len(CSRF_ALLOWED_CHARS)]
-    for i, s in enumerate(CSRF_ALLOWED_CHARS)
-    for j, m in enumerate(CSRF_ALLOWED_CHARS)
-}
-
-
-def _random_csrf_string() -> str:
-    """CSRF_SECRET_LENGTH random characters from CSRF_ALLOWED_CHARS, like Django's
-    ``get_random_string`` but from one ``os.urandom`` call instead of one per character."""
-    chars = b""
-    while len(chars) < CSRF_SECRET_LENGTH:
-        chars += secrets.token_bytes(2 * CSRF_SECRET_LENGTH).translate(_CSRF_TABLE, _CSRF_DROPPED)
-    return chars[:CSRF_SECRET_LENGTH].decode()
-
-
-def csrf_token(request: HttpRequest) -> str:
-    """What ``django.middleware.csrf.get_token`` returns (the reader's secret, or a new one
-    that ``CsrfViewMiddleware`` then sets as the cookie, masked with a fresh mask), about ten
-    times faster: a cached page hands one to every reader who has no CSRF cookie yet."""
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = _random_csrf_string()
-        request.META["CSRF_COOKIE"] = secret
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask = _random_csrf_string()
-    return mask + "".join(map(_CSRF_SUM.__getitem__, zip(secret, mask, strict=True)))
-
 
 def _digest(content: bytes, headers: dict) -> str:
     identity = repr(sorted(headers.items())).encode() + b"\n" + content
@@ -302,25 +286,19 @@ def _freeze(request: HttpRequest, response: HttpResponse) -> dict:
     nonce = getattr(request, "csp_nonce", "")
     if nonce:
         content = content.replace(nonce.encode(), NONCE_PLACEHOLDER.encode())
-    content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER.encode() + rb"\3", content)
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     return {
         "content": content,
         "status": response.status_code,
         "headers": headers,
         "digest": _digest(content, headers),
+        "edge_keys": edge.collected(request),
     }
 
 
 def _set_validators(request: HttpRequest, response: HttpResponse, entry: dict) -> None:
-    """The ``ETag`` and ``Last-Modified`` of a cached page (see the module's docstring). The
-    token in a page with a form is of the CSRF secret the response leaves in the reader's
-    cookie (theirs, or one made for them now): the ``ETag`` names that secret too."""
+    """The ``ETag`` and ``Last-Modified`` of a cached page (see the module's docstring)."""
     digest = entry.get("digest") or _digest(entry["content"], entry["headers"])
-    csrf_secret = request.META.get("CSRF_COOKIE")
-    if CSRF_PLACEHOLDER.encode() in entry["content"] and csrf_secret:
-        reader = salted_hmac("articles.caching.etag", csrf_secret, algorithm="sha256")
-        digest = f"{digest}-{reader.hexdigest()[:16]}"
     response["ETag"] = f'"{digest}"'
     last_change = last_public_change(request)
     if last_change is not None:
@@ -331,12 +309,11 @@ def _thaw(request: HttpRequest, entry: dict) -> HttpResponse:
     content: bytes = entry["content"]
     if NONCE_PLACEHOLDER.encode() in content:
         content = content.replace(NONCE_PLACEHOLDER.encode(), request.csp_nonce.encode())
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), csrf_token(request).encode())
     response = HttpResponse(content, status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
     _set_validators(request, response, entry)
+    edge.tag(request, *entry.get("edge_keys", ()))
     response.public_page = True
     return response
 
@@ -367,8 +344,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             entry = _freeze(request, response)
             cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
             _set_validators(request, response, entry)
-            # The same bytes for every reader but the nonce and the CSRF token: safe to
-            # compress (mbc_cms.middleware.CompressionMiddleware).
+            # The same bytes for every reader but the nonce: safe to compress
+            # (mbc_cms.middleware.CompressionMiddleware).
             response.public_page = True
         return response
 
@@ -381,30 +358,39 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 API_KEPT_HEADERS = ("Content-Type", "Allow", "Vary", "Cache-Control")
 
 
-def get_api_answer(key: str) -> HttpResponse | None:
-    """A stored public API answer, as the bytes and headers first sent."""
+def get_api_answer(request: HttpRequest, key: str) -> HttpResponse | None:
+    """A stored public API answer, as the bytes and headers first sent, and its keys."""
     entry = cache.get(key)
     if entry is None:
         return None
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
+    edge.tag(request, *entry.get("edge_keys", ()))
     return response
 
 
-def store_api_answer(key: str, response: HttpResponse) -> None:
+def store_api_answer(request: HttpRequest, key: str, response: HttpResponse) -> None:
     headers = {name: response[name] for name in API_KEPT_HEADERS if response.has_header(name)}
-    entry = {"content": response.content, "status": response.status_code, "headers": headers}
+    entry = {
+        "content": response.content,
+        "status": response.status_code,
+        "headers": headers,
+        "edge_keys": edge.collected(request),
+    }
     cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
 
 
 def cached_data(
     request: HttpRequest, kind: str, parameters: Iterable[str], produce: Callable[[], object]
 ) -> object:
-    """Cache a serialised API payload (rendered per request, for content negotiation)."""
+    """Cache a serialised API payload (rendered per request, for content negotiation), with
+    the surrogate keys named while producing it."""
     key = cache_key(request, kind, parameters)
-    data = cache.get(key)
-    if data is None:
-        data = produce()
-        cache.set(key, data, settings.PUBLIC_CACHE_SECONDS)
+    stored = cache.get(key)
+    if stored is None:
+        stored = (produce(), edge.collected(request))
+        cache.set(key, stored, settings.PUBLIC_CACHE_SECONDS)
+    data, keys = stored
+    edge.tag(request, *keys)
     return data

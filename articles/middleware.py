@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 
 from mbc_cms import languages
 
-from . import caching
+from . import caching, edge
 from .api.views import cached_api_answer
 
 PUBLIC_API = re.compile(r"^/api/v1/(articles|topics|trials)(/|$)")
@@ -30,6 +30,29 @@ LANGUAGE_PREFIXES = tuple(
 )
 
 
+def is_public_address(path: str) -> bool:
+    """A reader page or a public API address: what a caching proxy may share."""
+    if path.startswith("/api/"):
+        return PUBLIC_API.match(path) is not None
+    return (
+        path in PAGE_PATHS or path.startswith(PAGE_PREFIXES) or path.startswith(LANGUAGE_PREFIXES)
+    )
+
+
+class EdgeHeadersMiddleware:
+    """``Cache-Control`` and surrogate keys (``xkey``) for the caching proxy, on every answer
+    but static files (``articles.edge``): placed above everything that may set a cookie or
+    turn an answer into a 304, so that it sees the answer as it leaves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        edge.set_headers(request, response, public_address=is_public_address(request.path_info))
+        return response
+
+
 class PublicCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -38,13 +61,9 @@ class PublicCacheMiddleware:
         answer = None
         if request.method in ("GET", "HEAD"):
             path = request.path_info
-            if path.startswith("/api/"):
-                if PUBLIC_API.match(path):
+            if is_public_address(path):
+                if path.startswith("/api/"):
                     answer = cached_api_answer(request)
-            elif (
-                path in PAGE_PATHS
-                or path.startswith(PAGE_PREFIXES)
-                or path.startswith(LANGUAGE_PREFIXES)
-            ):
-                answer = caching.cached_page_answer(request)
+                else:
+                    answer = caching.cached_page_answer(request)
         return self.get_response(request) if answer is None else answer

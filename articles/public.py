@@ -148,7 +148,16 @@ def topic_articles(topic: Topic, language: str | None = None) -> QuerySet[Publis
     listed = live_articles() if language is None else live_articles_in(language)
     return (
         listed.filter(pk__in=filed)
-        .only("slug", "title", "summary", "audience", "language", "go_live_at", "last_reviewed")
+        .only(
+            "article_id",
+            "slug",
+            "title",
+            "summary",
+            "audience",
+            "language",
+            "go_live_at",
+            "last_reviewed",
+        )
         .order_by("title")
     )
 
@@ -430,7 +439,7 @@ def live_articles_citing(
     candidates = (
         listed.filter(Q(Exists(names_it)) | Q(references__icontains=trial.nct_id))
         .annotate(names_it=Exists(names_it))
-        .only("slug", "title", "summary", "language", "references")
+        .only("article_id", "slug", "title", "summary", "language", "references")
         .order_by("title")
     )
     return [

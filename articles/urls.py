@@ -3,7 +3,7 @@ so English pages are unprefixed and Spanish ones under ``/es/`` (``mbc_cms.langu
 
 from django.urls import path
 
-from . import views
+from . import edge, views
 from .caching import cached_page
 from .feeds import LatestArticlesFeed
 
@@ -17,6 +17,6 @@ urlpatterns = [
     path("trials/", views.trial_list, name="trials"),
     path("trials/<str:nct_id>/", views.trial_detail, name="trial"),
     path("search/", views.search, name="search"),
-    path("feed/", cached_page(LatestArticlesFeed()), name="feed"),
+    path("feed/", cached_page(edge.listing(LatestArticlesFeed())), name="feed"),
     path("about/editorial-policy/", views.editorial_policy, name="editorial_policy"),
 ]

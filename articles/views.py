@@ -10,12 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from mbc_cms import languages
 from reviews.models import ReviewerProfile
 
-from . import page_languages, public, ratelimit, trials
+from . import edge, origin, page_languages, public, ratelimit, trials
 from .caching import cached_page
 from .choices import ReviewStatus
 from .forms import FeedbackForm, TrialFilterForm
@@ -45,20 +46,41 @@ def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE):
 def home(request: HttpRequest) -> HttpResponse:
     """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
     listed = public.live_articles_in(languages.current()).only(
-        "slug", "title", "summary", "audience", "language", "go_live_at", "last_reviewed"
+        "article_id",
+        "slug",
+        "title",
+        "summary",
+        "audience",
+        "language",
+        "go_live_at",
+        "last_reviewed",
     )
     context = {
-        "topics": Topic.objects.filter(parent__isnull=True).prefetch_related("children"),
+        "topics": list(Topic.objects.filter(parent__isnull=True).prefetch_related("children")),
         # Newest first, ties by id: both orderings walk an index and stop after six rows.
-        "latest": listed.order_by("-go_live_at", "-pk")[:6],
+        "latest": list(listed.order_by("-go_live_at", "-pk")[:6]),
         # (">= date.min" rather than "IS NOT NULL", which SQLite cannot walk in the index)
-        "recently_reviewed": listed.filter(last_reviewed__gte=datetime.date.min).order_by(
-            "-last_reviewed", "-pk"
-        )[:6],
-        "trials": ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6],
+        "recently_reviewed": list(
+            listed.filter(last_reviewed__gte=datetime.date.min).order_by("-last_reviewed", "-pk")[
+                :6
+            ]
+        ),
+        "trials": list(ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6]),
         "canonical_url": public.canonical_url(reverse("articles:home"), request),
     }
+    edge.tag(request, edge.LIST)
+    edge.tag_articles(request, [*context["latest"], *context["recently_reviewed"]])
+    _tag_topics(request, context["topics"])
+    edge.tag(request, *(edge.trial_key(trial.pk) for trial in context["trials"]))
     return render(request, "articles/home.html", _in_every_language(context))
+
+
+def _tag_topics(request: HttpRequest, topics) -> None:
+    """``topic-<pk>`` of each topic shown, and of its sub-topics."""
+    edge.tag(
+        request,
+        *(edge.topic_key(t.pk) for topic in topics for t in (topic, *topic.children.all())),
+    )
 
 
 def _in_every_language(context: dict) -> dict:
@@ -85,6 +107,15 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
     images = public.page_images(snapshot)
     absolute = request.build_absolute_uri
     lead = images.lead_image
+    counterpart = public.live_counterpart(snapshot)
+    edge.tag_articles(
+        request, [snapshot, *versions.values(), *([counterpart] if counterpart else [])]
+    )
+    edge.tag(
+        request,
+        *(edge.topic_key(topic.pk) for topic in snapshot.topics.all()),
+        *(edge.trial_key(trial.pk) for trial in snapshot.related_trials.all()),
+    )
     return {
         "article": snapshot,
         "body_html": images.body_html,
@@ -96,7 +127,7 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
         "share_image": _share_tags(images.share_image, absolute),
         "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
         "changes": public.change_log(snapshot),
-        "counterpart": public.live_counterpart(snapshot),
+        "counterpart": counterpart,
         "json_ld": to_json_ld(
             medical_web_page(
                 snapshot, url, snapshot.first_published_at, images.all_images, absolute
@@ -136,11 +167,16 @@ def _in_language_of_request(snapshot) -> PublishedArticle | HttpResponse:
     return redirect(version.get_absolute_url())
 
 
+@csrf_exempt
 @require_POST
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
-    """Record "Was this helpful?" feedback (CSRF-protected, rate-limited per client). A
-    filled honeypot is answered as a success, storing and sending nothing. Only at the
-    address of the article's own language (404 elsewhere)."""
+    """Record "Was this helpful?" feedback (rate-limited per client). The page carries no CSRF
+    token, so that it can be shared by caches: a post is accepted only from a page of this
+    site (``articles.origin``; 403 otherwise, storing nothing). A filled honeypot is answered
+    as a success, storing and sending nothing. Only at the address of the article's own
+    language (404 elsewhere)."""
+    if not origin.same_origin(request):
+        return render(request, "articles/feedback_refused.html", status=403)
     snapshot = public.live_article(slug)
     if languages.site_language(snapshot.language) != languages.current():
         raise Http404("No published article has this address in this language.")
@@ -177,6 +213,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     page = paginate(request, public.topic_articles(topic, languages.current()))
     url = public.canonical_url(topic.get_absolute_url(), request, page_number=page.number)
+    edge.tag(request, edge.LIST, edge.topic_key(topic.pk))
+    edge.tag(request, *(edge.topic_key(t.pk) for t in (topic.parent, *topic.children.all()) if t))
+    edge.tag_articles(request, page.object_list)
     context = {"topic": topic, "page": page, "canonical_url": url}
     return render(request, "articles/topic_detail.html", _in_every_language(context))
 
@@ -194,6 +233,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
         return render(request, "articles/trial_list.html", _in_every_language(context), status=400)
     filters = form.filters()
     page = paginate(request, trials.filter_trials(ClinicalTrial.objects.all(), filters))
+    edge.tag(request, edge.LIST, *(edge.trial_key(trial.pk) for trial in page.object_list))
     kept = [(name, getattr(filters, name)) for name in filters.names() if getattr(filters, name)]
     context = {
         "form": form,
@@ -214,6 +254,9 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     if trial.nct_id != nct_id:
         return redirect(trial, permanent=True)
     articles = public.live_articles_citing(trial, languages.current())
+    # A list: the articles citing the trial.
+    edge.tag(request, edge.LIST, edge.trial_key(trial.pk))
+    edge.tag_articles(request, articles)
     url = public.canonical_url(trial.get_absolute_url(), request)
     context = {
         "canonical_url": url,
@@ -233,12 +276,14 @@ def search(request: HttpRequest) -> HttpResponse:
     page's language."""
     query = request.GET.get("q", "").strip()[:200]
     context: dict = {"query": query}
+    edge.tag(request, edge.LIST)
     page_number = 1
     if query:
         language = languages.current()
         found = public.search_articles(query, public.live_articles_in(language), language)
         page = paginate(request, found)
         page_number = page.number
+        edge.tag_articles(request, page.object_list)
         context.update(page=page, hits=public.search_hits(page.object_list, query))
     path = reverse("articles:search")
     context["canonical_url"] = public.canonical_url(path, request, [("q", query)], page_number)

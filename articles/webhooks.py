@@ -207,9 +207,15 @@ def due_deliveries(at: datetime.datetime) -> models.QuerySet[WebhookDelivery]:
     )
 
 
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """How long to wait after ``attempts`` failed tries: doubling from the base up to the cap."""
-    delay = min(BACKOFF_BASE * 2 ** min(attempts - 1, 30), BACKOFF_CAP)
+def retry_delay(
+    attempts: int,
+    *,
+    base: datetime.timedelta = BACKOFF_BASE,
+    cap: datetime.timedelta = BACKOFF_CAP,
+) -> datetime.timedelta:
+    """How long to wait after ``attempts`` failed tries: doubling from ``base`` up to ``cap``,
+    plus jitter (also the backoff of the edge purges, ``articles.edge``)."""
+    delay = min(base * 2 ** min(attempts - 1, 30), cap)
     return delay * (1 + random.uniform(0, BACKOFF_JITTER))
 
 

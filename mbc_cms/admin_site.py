@@ -1,5 +1,6 @@
 """The admin site: Django's, plus the editorial dashboard (``reviews.dashboard``) at
-``/admin/dashboard/`` and a link to it at the top of the admin index."""
+``/admin/dashboard/`` and a link to it at the top of the admin index, with a warning there
+while purges of the caching proxies keep failing (``articles.edge``)."""
 
 from functools import partial
 
@@ -27,5 +28,11 @@ class EditorialAdminSite(admin.AdminSite):
         return urls + super().get_urls()
 
     def index(self, request: HttpRequest, extra_context: dict | None = None):
-        context = {"show_dashboard": may_view_dashboard(request.user), **(extra_context or {})}
+        from articles.models import EdgePurge
+
+        context = {
+            "show_dashboard": may_view_dashboard(request.user),
+            "failing_purges": EdgePurge.objects.failing().count(),
+            **(extra_context or {}),
+        }
         return super().index(request, extra_context=context)

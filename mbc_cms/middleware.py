@@ -81,10 +81,9 @@ class CompressionMiddleware(GZipMiddleware):
       text, tokens; the editorial API's strong ETags are compared byte for byte in If-Match,
       and compression would make them weak);
     - with no CSRF token in the body, unless it is a cached public page
-      (``articles.caching.cached_page``): the same bytes for every reader but the nonce and
-      the token, which Django masks afresh for every response (so its compressed size says
-      nothing of the secret), and the one public page with a form, the article, echoes
-      nothing of the request;
+      (``articles.caching.cached_page``): the same bytes for every reader but the nonce (they
+      carry no CSRF token: the feedback form is checked by origin, ``articles.origin``), and
+      the one public page with a form, the article, echoes nothing of the request;
     - text, not already encoded (WhiteNoise, above this middleware, serves static files with
       their own pre-compressed copies; images are compressed already).
     """

@@ -12,6 +12,7 @@ and only here:
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -93,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mbc_cms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control and surrogate keys for the caching proxy (articles/edge.py), on what every
+    # middleware below produces (cookies, 304s), static files excepted.
+    "articles.middleware.EdgeHeadersMiddleware",
     # Gzip for public reads (never for staff, the editorial API or form answers: BREACH), on
     # what the middleware below produce; ConditionalGetMiddleware's ETag is of the plain bytes.
     "mbc_cms.middleware.CompressionMiddleware",
@@ -313,7 +317,6 @@ REST_FRAMEWORK = {
         "partner": os.environ.get("DJANGO_API_PARTNER_RATE", "1200/minute"),
     },
 }
-PUBLIC_API_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_API_MAX_AGE", "60"))
 
 # The public API is open to browser apps on any origin, for reading only.
 CORS_URLS_REGEX = r"^/api/v1/(articles|topics|trials)(/.*)?$"
@@ -426,3 +429,29 @@ CTGOV_TIMEOUT = env_number("DJANGO_CTGOV_TIMEOUT", 15)
 WEBHOOK_ALLOW_PRIVATE = env_bool("DJANGO_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "mbc-demo-2026")
+
+
+def env_edge_purge_urls(name: str) -> list[str]:
+    """The proxies' purge addresses: a comma-separated list of http or https URLs. Anything
+    else stops the process at startup, naming the variable and the value."""
+    urls = env_list(name, [])
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
+            raise ImproperlyConfigured(
+                f"{name} must list http or https URLs (500 characters at most) separated by "
+                f"commas; {url!r} is not one."
+            )
+    return urls
+
+
+# The caching reverse proxy (Varnish) in front of the site (articles/edge.py): public answers
+# say how long it may keep them (s-maxage, at most EDGE_MAX_AGE seconds and never past the next
+# scheduled change), and every change that alters them is purged at these addresses.
+EDGE_PURGE_URLS = env_edge_purge_urls("DJANGO_EDGE_PURGE_URLS")
+EDGE_MAX_AGE = int(os.environ.get("DJANGO_EDGE_MAX_AGE", "600"))
+if EDGE_MAX_AGE < 0:
+    raise ImproperlyConfigured(f"DJANGO_EDGE_MAX_AGE must be 0 or more; it is {EDGE_MAX_AGE}.")
+# Seconds the publishing request waits for each proxy's answer to its purge; a proxy that does
+# not answer in time is purged again in the background (manage.py purge_edge).
+EDGE_PURGE_TIMEOUT = env_number("DJANGO_EDGE_PURGE_TIMEOUT", 2)

@@ -7,11 +7,16 @@ from django.urls import reverse
 from articles.models import Feedback, PublishedArticle
 from articles.services import record_feedback
 
+# What a browser sends with a form posted from a page of the test client's site: the feedback
+# form is accepted from the site's own pages only (articles.origin).
+SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+
 
 def send_feedback(client, article, **fields):
-    """POST the public "Was this helpful?" form of ``article``'s live page."""
+    """POST the public "Was this helpful?" form of ``article``'s live page, as the browser
+    sends it from that page."""
     data = {"helpful": "yes", "comment": "", **fields}
-    return client.post(reverse("articles:feedback", args=[article.slug]), data)
+    return client.post(reverse("articles:feedback", args=[article.slug]), data, **SAME_ORIGIN)
 
 
 def stored_feedback(article, *, helpful=True, comment="", clinical_concern=False, client_key=None):

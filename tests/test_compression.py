@@ -96,7 +96,10 @@ def test_pages_that_echo_the_request_beside_a_csrf_token_are_not_compressed(live
     assert not login.has_header("Content-Encoding")
     reader.get(f"/articles/{live_article.slug}/")
     mistaken = reader.post(
-        f"/articles/{live_article.slug}/feedback/", {"comment": "y" * 2001}, **GZIP
+        f"/articles/{live_article.slug}/feedback/",
+        {"comment": "y" * 2001},
+        HTTP_ORIGIN="http://testserver",
+        **GZIP,
     )
     assert mistaken.status_code == 400 and b"yyyy" in mistaken.content
     assert not mistaken.has_header("Content-Encoding")

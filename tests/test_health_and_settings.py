@@ -156,3 +156,30 @@ def test_editorial_groups_exist_with_permissions():
     assert {"add_clinicaltrial", "change_clinicaltrial"} <= editor_perms
     for group in groups.values():
         assert not group.permissions.filter(codename="delete_article").exists()
+
+
+def test_edge_purge_urls_are_checked_at_startup():
+    """DJANGO_EDGE_PURGE_URLS lists http(s) URLs; anything else stops the process, naming the
+    variable and the value; DJANGO_EDGE_MAX_AGE is read as seconds."""
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='mbc_cms.settings'; "
+        "from django.conf import settings as s; print(s.EDGE_PURGE_URLS, s.EDGE_MAX_AGE)"
+    )
+    good = run_python(
+        code,
+        DJANGO_DEBUG="1",
+        DJANGO_EDGE_PURGE_URLS="http://127.0.0.1:6081/, https://edge2.internal/",
+        DJANGO_EDGE_MAX_AGE="120",
+    )
+    assert good.stdout.split() == [
+        "['http://127.0.0.1:6081/',",
+        "'https://edge2.internal/']",
+        "120",
+    ], good.stderr
+    for wrong in ("ftp://127.0.0.1/", "127.0.0.1:6081", "http://", "http://a/" + "x" * 500):
+        bad = run_python(code, DJANGO_DEBUG="1", DJANGO_EDGE_PURGE_URLS=wrong)
+        assert bad.returncode != 0
+        assert "DJANGO_EDGE_PURGE_URLS must list http or https URLs" in bad.stderr, wrong[:20]
+        assert repr(wrong) in bad.stderr
+    unset = run_python(code, DJANGO_DEBUG="1")
+    assert unset.stdout.split() == ["[]", "600"], unset.stderr

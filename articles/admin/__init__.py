@@ -5,10 +5,11 @@
 - ``content``: topics, trials, live snapshots and reader feedback.
 - ``images``: the media library.
 - ``webhooks``: partner endpoints and the outbox.
+- ``edge``: the purges of the caching proxies that keep failing.
 
 Admin classes are declarative; their few views validate input and call services.
 """
 
-from . import articles, content, images, webhooks
+from . import articles, content, edge, images, webhooks
 
-__all__ = ["articles", "content", "images", "webhooks"]
+__all__ = ["articles", "content", "edge", "images", "webhooks"]

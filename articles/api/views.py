@@ -1,6 +1,7 @@
 """The public, read-only API (v1): live articles, topics and trials for partner apps.
 
-Every response carries ``Last-Modified`` (the latest public change) and ``Cache-Control``;
+Every response carries ``Last-Modified`` (the latest public change), and the anonymous ones
+the ``Cache-Control`` and surrogate keys of the caching proxy (``articles.edge``);
 ``ConditionalGetMiddleware`` adds a strong ``ETag`` and answers ``If-None-Match`` and
 ``If-Modified-Since`` with 304. Anonymous clients and partners (API token) are throttled at
 different documented rates.
@@ -33,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from articles import caching, public, ratelimit, translations
+from articles import caching, edge, public, ratelimit, translations
 from articles.models import ClinicalTrial, Topic, TrialChange
 
 from . import serializers
@@ -135,6 +136,17 @@ class PublicTokenAuthentication(TokenAuthentication):
         return super().authenticate(request)
 
 
+class PublicSessionAuthentication(SessionAuthentication):
+    """A signed-in user's session where the request carries one. Without a session cookie the
+    session is not even looked at, so an anonymous answer does not vary on ``Cookie`` and a
+    caching proxy may share it (``articles.edge``)."""
+
+    def authenticate(self, request):
+        if settings.SESSION_COOKIE_NAME not in request._request.COOKIES:
+            return None
+        return super().authenticate(request)
+
+
 class PublicRateThrottle(BaseThrottle):
     """Anonymous clients get the ``anon`` rate per address; partners authenticated with an
     API token the higher ``partner`` rate per account (fixed windows, ``articles.ratelimit``)."""
@@ -181,7 +193,9 @@ def cached_api_answer(request: HttpRequest) -> HttpResponse | None:
             )
             response["Retry-After"] = str(retry_after)
             return response
-    response = caching.get_api_answer(caching.cache_key(request, "api-json", API_PARAMETERS))
+    response = caching.get_api_answer(
+        request, caching.cache_key(request, "api-json", API_PARAMETERS)
+    )
     if response is not None:
         _set_last_modified(request, response)
     return response
@@ -200,7 +214,7 @@ def serve_public_answer(view):
         if _anonymous_json_read(request) and response.status_code == 200:
             response.render()
             caching.store_api_answer(
-                caching.cache_key(request, "api-json", API_PARAMETERS), response
+                request, caching.cache_key(request, "api-json", API_PARAMETERS), response
             )
         return response
 
@@ -216,7 +230,7 @@ def _set_last_modified(request: HttpRequest, response: HttpResponse) -> None:
 class PublicAPIMixin:
     """Open to everyone, read-only, throttled, and friendly to HTTP caches."""
 
-    authentication_classes = [PublicTokenAuthentication, SessionAuthentication]
+    authentication_classes = [PublicTokenAuthentication, PublicSessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [PublicRateThrottle]
     pagination_class = PublicPagination
@@ -230,11 +244,11 @@ class PublicAPIMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             _set_last_modified(request._request, response)
-            response["Cache-Control"] = f"public, max-age={settings.PUBLIC_API_MAX_AGE}"
             response["Vary"] = "Accept, Authorization, Origin"
         return response
 
     def list(self, request, *args, **kwargs):
+        edge.tag(request, edge.LIST)
         return Response(
             caching.cached_data(
                 request._request,
@@ -336,6 +350,7 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         statuses = translations.translation_statuses(page or [])
         for snapshot in page or []:
             snapshot.translation = statuses[snapshot.pk]
+        edge.tag_articles(self.request, page or [])
         return page
 
     def retrieve_data(self, request, *args, **kwargs):
@@ -347,6 +362,12 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
             "page_images": public.page_images(snapshot),
             "translations": translations.live_language_versions(snapshot),
         }
+        shown = [snapshot, *context["translations"]]
+        if context["counterpart"] is not None:
+            shown.append(context["counterpart"])
+        edge.tag_articles(request, shown)
+        edge.tag(request, *(edge.trial_key(t.pk) for t in snapshot.related_trials.all()))
+        edge.tag(request, *(edge.topic_key(t.pk) for t in snapshot.topics.all()))
         return serializers.ArticleDetailSerializer(snapshot, context=context).data
 
 
@@ -367,6 +388,16 @@ class TopicViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     serializer_class = serializers.TopicSerializer
     queryset = Topic.objects.select_related("parent").prefetch_related("children")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        edge.tag(self.request, *(edge.topic_key(topic.pk) for topic in page or []))
+        return page
+
+    def get_object(self):
+        topic = super().get_object()
+        edge.tag(self.request, edge.topic_key(topic.pk))
+        return topic
 
 
 @extend_schema(tags=["public: trials"])
@@ -402,7 +433,7 @@ class TrialViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
             Prefetch("changes", queryset=TrialChange.objects.order_by("-changed_at", "-pk")),
             Prefetch(
                 "snapshots",
-                queryset=public.live_articles().only("pk", "slug"),
+                queryset=public.live_articles().only("pk", "slug", "article_id"),
                 to_attr="live_citing",
             ),
         )
@@ -410,9 +441,18 @@ class TrialViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         public.add_live_reference_citers(page)
+        _tag_trials(self.request, page or [])
         return page
 
     def get_object(self):
         trial = get_object_or_404(self.get_queryset(), nct_id=self.kwargs["nct_id"].upper())
         public.add_live_reference_citers([trial])
+        _tag_trials(self.request, [trial])
         return trial
+
+
+def _tag_trials(request, trials) -> None:
+    """The keys of trials as the API shows them: each trial and the live articles citing it
+    (a list: articles citing a trial in their references are found by their text)."""
+    edge.tag(request, edge.LIST, *(edge.trial_key(trial.pk) for trial in trials))
+    edge.tag_articles(request, (s for trial in trials for s in trial.live_citing))

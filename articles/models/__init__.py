@@ -8,6 +8,7 @@
 - ``images``: :class:`Image` of the media library.
 - ``feedback``: :class:`Feedback` from readers.
 - ``webhooks``: partner endpoints and the event outbox.
+- ``edge``: :class:`EdgePurge`, the outbox of purges sent to the caching proxies.
 
 Each model is registered with django-reversion next to its class.
 """
@@ -32,6 +33,7 @@ from .articles import (
     Reference,
 )
 from .base import TimeStampedModel
+from .edge import EdgePurge
 from .feedback import Feedback
 from .images import Image, ImageLicense, ImageQuerySet, ImageRightsNotice
 from .snapshots import PublishedArticle, PublishedArticleQuerySet
@@ -57,6 +59,7 @@ __all__ = [
     "Audience",
     "ClinicalTrial",
     "ContentField",
+    "EdgePurge",
     "EvidenceLevel",
     "Feedback",
     "Image",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import caching, snapshots, webhooks
+from articles import caching, edge, snapshots, webhooks
 from articles.models import Article, PublishedArticle
 
 from ..models import Review
@@ -138,7 +138,7 @@ def _freeze(
         article,
         deliver_after=go_live_at,
     )
-    caching.invalidate()
+    caching.invalidate(edge.article_changed_keys(article.pk))
     review.status = Review.Status.PUBLISHED
     review.save(update_fields=["status"])
     article.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
@@ -236,7 +236,7 @@ def take_down(
         webhooks.cancel_superseded(article.pk, after=now, reason="Unpublished before it was due.")
     if keep_scheduled:
         _announce_scheduled(article, now)
-    caching.invalidate()
+    caching.invalidate(edge.article_changed_keys(article.pk))
     audit(article, action=Action.UNPUBLISH, user=user, from_state=article.state, comment=comment)
     return last_seen
 

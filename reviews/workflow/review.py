@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from articles import caching, snapshots, webhooks
+from articles import caching, edge, snapshots, webhooks
 from articles.choices import WebhookEventType
 from articles.models import Article
 from articles.snapshots import article_digest
@@ -195,7 +195,7 @@ def confirm_current(
         article.save(update_fields=["last_reviewed", "next_review_due", "updated_at"])
         snapshots.sign_live_snapshot(live, byline=byline, reviewed_at=now, article=article)
         webhooks.enqueue(WebhookEventType.UPDATED, article, deliver_after=now)
-        caching.invalidate()
+        caching.invalidate(edge.article_changed_keys(article.pk))
         considered = evidence.clear_flags(article, review)
         audit(
             article,

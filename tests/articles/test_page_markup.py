@@ -95,7 +95,9 @@ def demo_pages():
     }
     pages = {name: client.get(url) for name, url in urls.items()}
     pages["feedback with mistakes"] = client.post(
-        f"{illustrated.get_absolute_url()}feedback/", {"comment": "x" * 2001}
+        f"{illustrated.get_absolute_url()}feedback/",
+        {"comment": "x" * 2001},
+        HTTP_ORIGIN="http://testserver",
     )
     expected = {"invalid trial filters": 400, "page not found": 404, "feedback with mistakes": 400}
     for name, response in pages.items():

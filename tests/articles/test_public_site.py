@@ -14,6 +14,7 @@ from articles.previews import preview_url
 from articles.services import FEEDBACK_LIMIT
 from reviews import workflow
 from tests.conftest import PASSWORD
+from tests.feedback_steps import SAME_ORIGIN
 from tests.workflow_steps import publish_new_version
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_article_page_shows_trust_signals(client, rich_article, reviewer, writer
     assert "not a substitute for professional medical advice" in page
     assert "For patients and carers" in page
     assert "Read the version for health professionals" in page
-    assert "Was this helpful?" in page and "csrfmiddlewaretoken" in page
+    assert "Was this helpful?" in page and "csrfmiddlewaretoken" not in page
 
 
 def test_article_json_ld_medical_web_page(client, rich_article):
@@ -251,23 +252,59 @@ def test_preview_link_expires(client, make_article, writer, settings):
 def test_feedback_recorded_and_rate_limited(client, live_article):
     """Feedback is stored; past the limit the site answers 429 with Retry-After."""
     url = reverse("articles:feedback", args=[live_article.slug])
-    response = client.post(url, {"helpful": "yes", "comment": "Clear, thanks."})
+    response = client.post(url, {"helpful": "yes", "comment": "Clear, thanks."}, **SAME_ORIGIN)
     assert response.status_code == 302 and "feedback=thanks" in response["Location"]
     feedback = Feedback.objects.get()
     assert feedback.helpful and feedback.version == live_article.version
     for _ in range(FEEDBACK_LIMIT - 1):
-        assert client.post(url, {"helpful": "no"}).status_code == 302
-    limited = client.post(url, {"helpful": "no"})
+        assert client.post(url, {"helpful": "no"}, **SAME_ORIGIN).status_code == 302
+    limited = client.post(url, {"helpful": "no"}, **SAME_ORIGIN)
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
     assert Feedback.objects.count() == FEEDBACK_LIMIT
 
 
-def test_feedback_requires_csrf_and_valid_choice(live_article):
-    """Feedback without a CSRF token is refused; a missing choice is a 400 with a message."""
-    csrf_client = Client(enforce_csrf_checks=True)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_ORIGIN": "https://attacker.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_ORIGIN": "https://testserver"},  # another scheme is another origin
+        {"HTTP_REFERER": "https://attacker.example/page"},
+        {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_REFERER": "not a url"},
+    ],
+)
+def test_feedback_from_another_site_is_refused(live_article, headers):
+    """A post whose browser says it comes from another site (or says nothing) is a 403 that
+    stores nothing, even with no CSRF check at all: the page carries no token."""
     url = reverse("articles:feedback", args=[live_article.slug])
-    assert csrf_client.post(url, {"helpful": "yes"}).status_code == 403
-    response = Client().post(url, {"comment": "?"})
+    response = Client(enforce_csrf_checks=True).post(url, {"helpful": "yes"}, **headers)
+    assert response.status_code == 403 and "Feedback not sent" in response.text
+    assert response["Cache-Control"] == "private, no-store"
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        SAME_ORIGIN,
+        {"HTTP_REFERER": "http://testserver/articles/x/"},
+        {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"},
+    ],
+)
+def test_feedback_from_the_page_itself_is_taken(live_article, headers):
+    """A post from the site's own page is taken with CSRF checks on and no cookie at all."""
+    url = reverse("articles:feedback", args=[live_article.slug])
+    response = Client(enforce_csrf_checks=True).post(url, {"helpful": "yes"}, **headers)
+    assert response.status_code == 302
+    assert Feedback.objects.count() == 1
+
+
+def test_feedback_needs_a_valid_choice(live_article):
+    """A missing choice is a 400 with a message."""
+    url = reverse("articles:feedback", args=[live_article.slug])
+    response = Client().post(url, {"comment": "?"}, **SAME_ORIGIN)
     assert response.status_code == 400 and "Choose yes or no." in response.text
     assert not Feedback.objects.exists()
 
@@ -277,6 +314,7 @@ def test_feedback_listed_for_editors(client, live_article, editor):
     client.post(
         reverse("articles:feedback", args=[live_article.slug]),
         {"helpful": "no", "comment": "Too long"},
+        **SAME_ORIGIN,
     )
     client.login(username=editor.username, password=PASSWORD)
     assert "Too long" in client.get(reverse("admin:articles_feedback_changelist")).text

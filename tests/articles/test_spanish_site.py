@@ -15,6 +15,7 @@ from django.utils import translation
 from articles import public
 from articles.models import Article, ClinicalTrial, Feedback, PublishedArticle
 from reviews import workflow
+from tests.feedback_steps import SAME_ORIGIN
 from tests.workflow_steps import publish_new_version
 
 pytestmark = pytest.mark.django_db
@@ -192,10 +193,14 @@ def test_an_article_with_no_version_in_a_language_is_404_there(
 
 def test_feedback_is_taken_at_the_article_address_only(client, live_article, spanish):
     """Feedback posted to an article under the other language's prefix changes nothing."""
-    response = client.post(f"/es/articles/{live_article.slug}/feedback/", {"helpful": "yes"})
+    response = client.post(
+        f"/es/articles/{live_article.slug}/feedback/", {"helpful": "yes"}, **SAME_ORIGIN
+    )
     assert response.status_code == 404
     assert not Feedback.objects.exists()
-    posted = client.post(f"/es/articles/{spanish.slug}/feedback/", {"helpful": "yes"})
+    posted = client.post(
+        f"/es/articles/{spanish.slug}/feedback/", {"helpful": "yes"}, **SAME_ORIGIN
+    )
     assert posted.status_code == 302
     assert posted["Location"].startswith(f"/es/articles/{spanish.slug}/")
     assert Feedback.objects.get().article_id == spanish.pk

@@ -1,5 +1,6 @@
 """Webhook test doubles: a real HTTP(S) receiver on loopback (also standing in for
-ClinicalTrials.gov) and a DNS whose answers tests set."""
+ClinicalTrials.gov, and for the caching proxy that edge purges go to) and a DNS whose answers
+tests set."""
 
 import json
 import socket
@@ -17,6 +18,7 @@ class Received:
     path: str
     headers: Message  # looked up case-insensitively, as HTTP requires
     body: bytes
+    method: str = "POST"
 
     @property
     def json(self) -> dict:
@@ -38,7 +40,7 @@ class Receiver:
     asked for in TLS (SNI).
     """
 
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None, port: int = 0) -> None:
         self.requests: list[Received] = []
         self.replies: list[Reply] = []
         self.connections = 0
@@ -50,7 +52,7 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:
-                    receiver.requests.append(Received(self.path, self.headers, body))
+                    receiver.requests.append(Received(self.path, self.headers, body, self.command))
                     reply = receiver.replies.pop(0) if receiver.replies else Reply()
                 time.sleep(reply.delay)
                 self.send_response(reply.status)
@@ -62,6 +64,8 @@ class Receiver:
 
             # The ClinicalTrials.gov sync's tests use the same scripted answers for GET.
             do_GET = do_POST
+            # The edge purges (articles.edge) send PURGE.
+            do_PURGE = do_POST
 
             def log_message(self, *args) -> None:
                 pass
@@ -77,7 +81,7 @@ class Receiver:
                 if not isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
                     super().handle_error(request, client_address)
 
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = Server(("127.0.0.1", port), Handler)
         self.scheme = "http"
         if tls is not None:
             tls.sni_callback = lambda _socket, name, _context: self.server_names.append(name)

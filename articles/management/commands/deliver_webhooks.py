@@ -1,4 +1,5 @@
-"""Send due webhook deliveries to partners: one pass, or ``--loop`` as a long-running worker."""
+"""Send due webhook deliveries to partners: one pass, or ``--loop`` as a long-running worker.
+Each pass also retries the edge purges still pending (``articles.edge``)."""
 
 import signal
 import threading
@@ -6,15 +7,23 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from articles import webhooks
+from articles import edge, webhooks
 
 
 class Command(BaseCommand):
     help = (
         "POST due webhook events to partner endpoints, signed, retrying failures with backoff. "
-        "One pass by default; --loop repeats until interrupted (SIGINT or SIGTERM end it after "
-        "the current pass)."
+        "Each pass also retries pending edge cache purges. One pass by default; --loop repeats "
+        "until interrupted (SIGINT or SIGTERM end it after the current pass)."
     )
+    what = "webhooks"
+
+    def deliver(self, limit: int):
+        """One pass; returns its report (with ``sent``)."""
+        purges = edge.deliver_due(limit=limit)
+        if purges.sent:
+            self.stdout.write(str(purges))
+        return webhooks.deliver_due(limit=limit)
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -43,19 +52,19 @@ class Command(BaseCommand):
         if interval < 0 or limit < 1 or (max_passes is not None and max_passes < 1):
             raise CommandError("--interval must be ≥ 0, --limit and --max-passes ≥ 1.")
         if not loop:
-            self.stdout.write(str(webhooks.deliver_due(limit=limit)))
+            self.stdout.write(str(self.deliver(limit)))
             return
         stop = threading.Event()
         previous = {
             signum: signal.signal(signum, lambda *_: stop.set())
             for signum in (signal.SIGINT, signal.SIGTERM)
         }
-        self.stdout.write(f"Delivering webhooks every {interval:g} s; Ctrl-C to stop.")
+        self.stdout.write(f"Delivering {self.what} every {interval:g} s; Ctrl-C to stop.")
         try:
             passes = 0
             while not stop.is_set():
                 close_old_connections()
-                report = webhooks.deliver_due(limit=limit)
+                report = self.deliver(limit)
                 passes += 1
                 if report.sent:
                     self.stdout.write(str(report))
