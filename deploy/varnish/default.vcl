@@ -13,7 +13,8 @@
 #   stray cookie cannot make a page uncacheable.
 # - `PURGE /` with an `xkey-purge: <keys>` header, from an address in the `purgers` ACL,
 #   removes at once (a hard purge, no grace) every object tagged with any of the keys, and
-#   answers 200 with the count; anyone else gets 403, a PURGE without keys a 400.
+#   answers 200 with the count; anyone else (a PURGE relayed by a proxy too) gets 403, a
+#   PURGE without keys a 400.
 # - Never serves a copy past its TTL while a backend is healthy (zero grace): the app caps
 #   s-maxage at the next scheduled go-live or go-dark time, so no page outlives its content.
 #   Only when every backend is down are copies up to an hour old served.
@@ -35,7 +36,10 @@ sub vcl_recv {
     set req.backend_hint = app.backend();
 
     if (req.method == "PURGE") {
-        if (client.ip !~ purgers) {
+        # Only straight from a purger: a PURGE relayed by the TLS proxy in front (whose own
+        # address may well be in the ACL) carries the relayed client in X-Forwarded-For,
+        # to which Varnish has appended the proxy's address.
+        if (client.ip !~ purgers || req.http.X-Forwarded-For != "" + client.ip) {
             return (synth(403, "Forbidden"));
         }
         if (!req.http.xkey-purge) {

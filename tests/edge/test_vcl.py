@@ -212,6 +212,9 @@ def test_purge_needs_the_acl_and_keys(edge):
     before = served(edge, "/articles/two/")
     status, _, _ = purge(edge, "all", source="127.0.0.2")  # not in the purgers ACL
     assert status == 403
+    # From a purger's address, but relayed by a proxy in front (a TLS proxy on this machine).
+    relayed = {"xkey-purge": "all", "X-Forwarded-For": "198.51.100.7"}
+    assert request(edge, "PURGE", "/", relayed)[0] == 403
     status, _, _ = request(edge, "PURGE", "/")
     assert status == 400
     assert served(edge, "/articles/two/")["count"] == before["count"]
