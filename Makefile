@@ -132,14 +132,16 @@ clean:
 
 ## Load benchmark (docs/performance.md): seeds 10,000 and 100,000 synthetic articles into
 ## fresh SQLite files, serves them with gunicorn and measures them with Debian's wrk against
-## a trivial-view floor. BENCH_SCALES=10000 runs one scale. Exit status 0 unless the harness
+## a trivial-view floor, and the article page through Varnish against nginx serving a static file
+## of the same size (benchmarks/edge.py; installs Debian's nginx and varnish like wrk).
+## BENCH_SCALES=10000 runs one scale. Exit status 0 unless the harness
 ## itself broke; missed targets are reported in the table and the verdict line.
 .PHONY: bench
-bench: $(VENV)/.installed
-	@command -v wrk >/dev/null 2>&1 || { \
+bench: $(VENV)/.installed varnish
+	@{ command -v wrk && PATH="$$PATH:/usr/sbin" command -v nginx; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; \
 	  else \
-	    echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; \
+	    echo "make bench needs wrk and nginx: sudo apt-get install wrk nginx" >&2; exit 1; \
 	  fi; }
 	$(BIN)/python -m benchmarks.run

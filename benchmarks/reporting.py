@@ -18,6 +18,7 @@ from benchmarks.config import (
     WARMUP_SECONDS,
     WORKERS,
 )
+from benchmarks.edge import render_edge
 from benchmarks.measure import Row
 
 HEADER = (
@@ -60,7 +61,8 @@ def render_scale(scale: dict) -> str:
             HEADER,
         ]
         lines += [table_line(Row(**row)) for row in scale["uncached"]]
-    return "\n".join(lines)
+    lines.append(render_edge(scale))  # benchmarks/edge.py
+    return "\n".join(lines).rstrip()
 
 
 def render_report(report: dict) -> str:
@@ -87,10 +89,12 @@ def verdict(scales: list[dict]) -> str:
     failed = [
         f"{row['name']} at {scale['extra']:,} ({'; '.join(row['problems'])})"
         for scale in scales
-        for row in scale["rows"]
+        for row in scale["rows"] + scale.get("edge", [])
         if row["verdict"] == "FAIL"
     ]
-    judged = sum(1 for s in scales for row in s["rows"] if row["verdict"] != "info")
+    judged = sum(
+        1 for s in scales for row in s["rows"] + s.get("edge", []) if row["verdict"] != "info"
+    )
     if not failed:
         return f"all {judged} targets met"
     return f"{len(failed)} of {judged} targets missed: " + ", ".join(failed)
