@@ -73,8 +73,7 @@ sub vcl_recv {
     }
     if (req.url ~ "^/admin(/|$)" ||
         req.url ~ "^/api/v1/(editorial|auth)(/|$)" ||
-        req.url ~ "^/([a-z]{2}/)?preview(/|$)" ||
-        req.url ~ "/preview/") {
+        req.url ~ "^/preview/") {
         return (pass);
     }
 
