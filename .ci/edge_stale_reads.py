@@ -22,6 +22,7 @@ check would prove nothing), or if a read failed.
 
 import argparse
 import datetime
+import json
 import re
 import sys
 import threading
@@ -45,9 +46,10 @@ def seen(kind: str, status: int, text: str, slug: str):
     """The mark a read saw: an int, None for "not live" (a 404, or absent from the list)."""
     if kind == "list":
         check(status == 200, f"list answered {status}")
-        for match in re.finditer(r'"slug":\s*"' + re.escape(slug) + r'".*?\}', text):
-            mark = MARK_PATTERN.search(match.group(0))
-            return int(mark.group(1)) if mark else "?"
+        for item in json.loads(text)["results"]:
+            if item["slug"] == slug:
+                mark = MARK_PATTERN.search(item["summary"])
+                return int(mark.group(1)) if mark else "?"
         return None
     if status == 404:
         return None
@@ -65,7 +67,7 @@ def reader(base: str, paths: dict[str, str], slug: str, reads: Reads, gzip: bool
             try:
                 status, response_headers, text = connection.request("GET", path, headers=headers)
                 mark = seen(kind, status, text, slug)
-            except (OSError, CheckFailed) as error:
+            except (OSError, ValueError, KeyError, CheckFailed) as error:
                 with reads.lock:
                     reads.errors.append(f"{kind}: {error}")
                 continue
