@@ -81,6 +81,9 @@ while [[ $# -gt 0 ]]; do
         --install) install_varnish; exit 0 ;;
         --stop)
             [[ -n ${2:-} && -d $2 ]] || exit 0
+            # Only a working directory this script made (never remove anything else).
+            head -n 1 "$2/backends.vcl" 2>/dev/null | grep -qx '# Written by deploy/varnish/run-edge.sh' ||
+                die "$2 is not a working directory of run-edge.sh"
             if [[ -f $2/varnishd.pid ]]; then
                 pid=$(cat "$2/varnishd.pid")
                 if [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null; then
@@ -105,8 +108,10 @@ listen_port=${BASH_REMATCH[2]}
 
 install_varnish
 
+made_dir=0
 if [[ -z $dir ]]; then
     dir=$(mktemp -d "${TMPDIR:-/tmp}/mbc-varnish.XXXXXXXX")
+    made_dir=1
 fi
 mkdir -p "$dir"
 chmod 0755 "$dir"
@@ -154,7 +159,21 @@ args=(-n "$dir/state" -f "$dir/default.vcl" -p "vcl_path=$dir" -s "malloc,$stora
 if [[ $background -eq 0 ]]; then
     [[ $listen_port != 0 ]] || listen_port=$(pick_port)
     note "Varnish on http://$listen_host:$listen_port/ in front of ${backends[*]} (working dir $dir)"
-    exec varnishd -F -a "$listen_host:$listen_port" "${args[@]}"
+    varnishd_pid=""
+    # shellcheck disable=SC2317  # invoked via trap
+    foreground_cleanup() {
+        trap - EXIT INT TERM
+        [[ -z $varnishd_pid ]] || kill -TERM "$varnishd_pid" 2>/dev/null || true
+        wait 2>/dev/null || true
+        [[ $made_dir -eq 0 ]] || rm -rf -- "$dir"
+    }
+    trap foreground_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    varnishd -F -a "$listen_host:$listen_port" "${args[@]}" &
+    varnishd_pid=$!
+    wait "$varnishd_pid"
+    exit
 fi
 
 # In the background: wait until it answers (any HTTP status: the backends may still start).
