@@ -55,10 +55,29 @@ GZIP = {"Accept-Encoding": "gzip"}
 TARGET_RATIO = 0.5
 
 
-def measure_edge(env: dict, slugs: dict, log_file: Path) -> list[dict]:
-    """The edge rows for one scale (dicts, as the report keeps rows)."""
+def edge_sections(env: dict, slugs: dict, log_file: Path) -> list[dict]:
+    """The edge section of one scale's report (none with ``BENCH_EDGE=0``): its rows, as
+    ``benchmarks.reporting`` renders and judges the sections of a scale."""
     if not EDGE:
         return []
+    return [
+        {
+            "title": "Through the edge cache",
+            "note": NOTE,
+            "rows": measure_edge(env, slugs, log_file),
+        }
+    ]
+
+
+NOTE = (
+    "Varnish with `deploy/varnish/default.vcl` in front of the same gunicorn, against nginx "
+    "serving a static file of the same number of bytes in alternating rounds: the *floor* "
+    "columns are nginx's (`benchmarks/edge.py`)."
+)
+
+
+def measure_edge(env: dict, slugs: dict, log_file: Path) -> list[dict]:
+    """The edge rows for one scale (dicts, as the report keeps rows)."""
     _check_tools()
     port = free_port()
     paths = [
@@ -250,22 +269,3 @@ http {{
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
-
-
-def render_edge(scale: dict) -> str:
-    """The edge table of one scale (empty when there are no edge rows)."""
-    from benchmarks.reporting import HEADER, table_line  # reporting imports this module
-
-    rows = scale.get("edge") or []
-    if not rows:
-        return ""
-    lines = [
-        "",
-        "Through the edge cache (Varnish with `deploy/varnish/default.vcl` in front of the same "
-        "gunicorn; the comparison is nginx serving a static file of the same number of bytes, "
-        "in alternating rounds: the *floor req/s* and *floor p99* columns are nginx's):",
-        "",
-        HEADER,
-    ]
-    lines += [table_line(Row(**row)) for row in rows]
-    return "\n".join(lines)
