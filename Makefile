@@ -61,6 +61,27 @@ serve: $(VENV)/.installed messages
 	$(BIN)/python manage.py seed_demo && \
 	$(BIN)/gunicorn mbc_cms.wsgi:application --workers 2 --bind $(HOST):$(PORT) --access-logfile -
 
+## The demo site as in production behind the edge cache: gunicorn on 127.0.0.1:$(EDGE_APP_PORT),
+## Varnish (deploy/varnish/default.vcl) on http://$(HOST):$(PORT)/ in front of it, purged by the
+## app on every publication. Installs Debian's varnish and varnish-modules when run as root
+## (otherwise prints the apt-get command), like the chromium target.
+EDGE_APP_PORT ?= 8001
+.PHONY: edge varnish
+edge: $(VENV)/.installed messages varnish
+	@test -n "$$DJANGO_SECRET_KEY" || echo "DJANGO_SECRET_KEY is not set: using a throwaway key for this run."
+	@export DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	  DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+	  DJANGO_SECURE_HSTS_SECONDS="$${DJANGO_SECURE_HSTS_SECONDS:-0}"; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py seed_demo && \
+	BIN=$(BIN) deploy/varnish/edge-demo.sh $(HOST) $(PORT) $(EDGE_APP_PORT)
+
+varnish:
+	@deploy/varnish/run-edge.sh --install
+
 ## Lint, check migrations and run every test
 test: lint pytest
 
@@ -69,7 +90,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: $(VENV)/.installed-dev chromium messages
+pytest: $(VENV)/.installed-dev chromium varnish messages
 	$(BIN)/pytest
 
 ## Fuzz the public and editorial API against its live OpenAPI schema (gunicorn, throwaway SQLite)
@@ -111,14 +132,16 @@ clean:
 
 ## Load benchmark (docs/performance.md): seeds 10,000 and 100,000 synthetic articles into
 ## fresh SQLite files, serves them with gunicorn and measures them with Debian's wrk against
-## a trivial-view floor. BENCH_SCALES=10000 runs one scale. Exit status 0 unless the harness
+## a trivial-view floor, and the article page through Varnish against nginx serving a static file
+## of the same size (benchmarks/edge.py; installs Debian's nginx and varnish like wrk).
+## BENCH_SCALES=10000 runs one scale. Exit status 0 unless the harness
 ## itself broke; missed targets are reported in the table and the verdict line.
 .PHONY: bench
-bench: $(VENV)/.installed
-	@command -v wrk >/dev/null 2>&1 || { \
+bench: $(VENV)/.installed varnish
+	@{ command -v wrk && PATH="$$PATH:/usr/sbin" command -v nginx; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; \
 	  else \
-	    echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; \
+	    echo "make bench needs wrk and nginx: sudo apt-get install wrk nginx" >&2; exit 1; \
 	  fi; }
 	$(BIN)/python -m benchmarks.run

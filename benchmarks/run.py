@@ -62,6 +62,7 @@ from benchmarks.config import (
     HarnessError,
     log,
 )
+from benchmarks.edge import edge_sections
 from benchmarks.machine import load_average, machine_info
 from benchmarks.measure import (
     PathSpec,
@@ -95,6 +96,7 @@ def run_scale(extra: int) -> dict:
     specs = path_specs(slugs)
     rows = _measure_cached(env, specs, log_file, load_before)
     uncached = _measure_cache_misses(env, specs, rows, extra, log_file) if UNCACHED else []
+    sections = edge_sections(env, slugs, log_file)  # benchmarks/edge.py: Varnish vs nginx
     timings["load_s"] = round(time.monotonic() - started, 1)
     if not KEEP_DB:
         remove_db(db_path)
@@ -107,6 +109,7 @@ def run_scale(extra: int) -> dict:
         "load_after": load_average(),
         "rows": [asdict(row) for row in rows],
         "uncached": [asdict(row) for row in uncached],
+        "sections": sections,
     }
 
 
