@@ -42,6 +42,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from mbc_cms import languages
 
+from . import search_index
 from .choices import DUE_SOON_DAYS, ReviewStatus
 from .models import ClinicalTrial, Image, PublishedArticle, Topic
 from .selectors import cites_by_reference, snapshots_citing_by_reference
@@ -348,8 +349,25 @@ def search_articles(
         return queryset.none()
     if connection.vendor == "postgresql":
         return _ranked_postgres(" ".join(terms), queryset, search_config(language))
+    if connection.vendor == "sqlite":
+        return _ranked_fts(terms, queryset)
     folded = language not in (None, languages.default_language())
     return _ranked_fallback(terms, queryset, folded=folded)
+
+
+def _ranked_fts(terms: list[str], queryset: QuerySet) -> QuerySet[PublishedArticle]:
+    """SQLite: the snapshots of ``queryset`` whose FTS5 entry (``articles.search_index``)
+    has every term as a word or the beginning of one, case and accents ignored; best bm25
+    first (title, then summary, then body), then by title. The index is joined by rowid, so
+    only matching snapshots are read, and the live filter of ``queryset`` still applies."""
+    table = search_index.TABLE
+    source = PublishedArticle._meta.db_table
+    return queryset.extra(
+        tables=[table],
+        where=[f"{table}.rowid = {source}.id", f"{table} MATCH %s"],
+        params=[search_index.match_expression(terms)],
+        select={"rank": search_index.rank_sql()},
+    ).order_by("-rank", "title")
 
 
 # Each letter without its accents → the letter and its accented forms (Latin-1 and Latin
