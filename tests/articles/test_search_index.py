@@ -116,7 +116,7 @@ def test_ranking_prefix_and_case(client, make_article, writer, reviewer, editor)
     assert "2 results" in page
 
 
-def test_spanish_with_and_without_accents(client, spanish):
+def test_spanish_with_and_without_accents(client, spanish):  # noqa: F811  (fixture)
     for query in ("metástasis ósea", "metastasis osea", "METÁSTASIS", "huesos"):
         assert spanish.title in found(client, query, "/es"), query
     assert spanish.title not in found(client, "metastasis osea")  # the English pages
@@ -161,7 +161,7 @@ def test_fts_syntax_is_never_an_error(client, live_article, query):
 
 
 def test_operator_words_are_searched_as_words(client, make_article, writer, reviewer, editor):
-    """"near" and "not" are ordinary words of a query."""
+    """ "near" and "not" are ordinary words of a query."""
     article = make_article(writer, title="Not alone near home", body="Support [@1].")
     publish(article, writer, reviewer, editor)
     assert "Not alone near home" in found(client, "not near")
