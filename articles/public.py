@@ -29,6 +29,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     TextField,
@@ -94,11 +95,10 @@ def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticl
     """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs);
     404 otherwise."""
     if queryset is None:
-        queryset = (
-            live_articles()
-            .select_related("article")
-            .prefetch_related("topics__parent", "related_trials")
-        )
+        # The topics with their parents in one query (the breadcrumbs); the working copy is
+        # not read.
+        topics = Prefetch("topics", queryset=Topic.objects.select_related("parent"))
+        queryset = live_articles().prefetch_related(topics, "related_trials")
     snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
     if snapshot is None:
         raise Http404("No published article has this address.")
@@ -439,9 +439,13 @@ def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> SafeStri
     """A short excerpt around the first match, HTML-escaped, with the terms in <mark>
     (case and accents ignored)."""
     tokens = text.split()
-    lowered = [fold_accents(token) for token in tokens]
+    # Folded one token at a time, up to the first match only (ASCII text: lower case is its
+    # folding, and much cheaper).
+    fold = str.lower if text.isascii() else fold_accents
     terms = [fold_accents(term) for term in terms]
-    start = next((i for i, token in enumerate(lowered) if any(term in token for term in terms)), 0)
+    start = next(
+        (i for i, token in enumerate(tokens) if any(term in fold(token) for term in terms)), 0
+    )
     start = max(0, start - words // 3)
     excerpt = " ".join(tokens[start : start + words])
     escaped = escape(excerpt)

@@ -45,7 +45,7 @@ def render_scale(scale: dict) -> str:
         f"Seeding took {scale['timings']['seed_s']:.0f} s; load average "
         f"{scale['load_before']} before the runs, {scale['load_after']} after.",
         "",
-        "Cached (the same URL repeatedly; the targets apply here):",
+        "Cached (the same URL repeatedly):",
         "",
         HEADER,
     ]
@@ -53,13 +53,19 @@ def render_scale(scale: dict) -> str:
     if scale["uncached"]:
         lines += [
             "",
-            "Cache misses (informational: a second gunicorn that keeps nothing in the cache, "
-            "`DJANGO_PUBLIC_CACHE_SECONDS=0`, and for the article rows a random one of the "
-            "synthetic articles; ratio against the same-size floor above):",
+            "Cache misses (a second gunicorn that keeps nothing in the cache, "
+            "`DJANGO_PUBLIC_CACHE_SECONDS=0`, and for the synthetic article rows a random one "
+            "of the synthetic articles each request; the floor measured on that server in "
+            "alternating rounds):",
             "",
             HEADER,
         ]
         lines += [table_line(Row(**row)) for row in scale["uncached"]]
+    for section in scale.get("sections", []):
+        lines += ["", f"{section['title']}:", ""]
+        if section.get("note"):
+            lines += [section["note"], ""]
+        lines += [HEADER] + [table_line(Row(**row)) for row in section["rows"]]
     return "\n".join(lines)
 
 
@@ -83,14 +89,26 @@ def render_report(report: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _judged_rows(scale: dict) -> list[tuple[str, dict]]:
+    """Every row of a scale with its kind: cached, cache miss, or a further section's."""
+    rows = [("", row) for row in scale["rows"]]
+    rows += [("miss: ", row) for row in scale.get("uncached", [])]
+    rows += [
+        (f"{section['title']}: ", row)
+        for section in scale.get("sections", [])
+        for row in section["rows"]
+    ]
+    return rows
+
+
 def verdict(scales: list[dict]) -> str:
     failed = [
-        f"{row['name']} at {scale['extra']:,} ({'; '.join(row['problems'])})"
+        f"{kind}{row['name']} at {scale['extra']:,} ({'; '.join(row['problems'])})"
         for scale in scales
-        for row in scale["rows"]
+        for kind, row in _judged_rows(scale)
         if row["verdict"] == "FAIL"
     ]
-    judged = sum(1 for s in scales for row in s["rows"] if row["verdict"] != "info")
+    judged = sum(1 for s in scales for _, row in _judged_rows(s) if row["verdict"] != "info")
     if not failed:
         return f"all {judged} targets met"
     return f"{len(failed)} of {judged} targets missed: " + ", ".join(failed)

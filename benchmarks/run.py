@@ -12,7 +12,8 @@ For each scale (synthetic published articles on top of the demo content) this:
    of bytes through the same middleware) in alternating rounds, so that both see the same
    machine conditions;
 4. measures every path once more on a second gunicorn that keeps nothing in the cache
-   (``DJANGO_PUBLIC_CACHE_SECONDS=0``: a cache miss every time): informational rows;
+   (``DJANGO_PUBLIC_CACHE_SECONDS=0``: a cache miss every time), against the floor in
+   alternating rounds as above, judged by the cache-miss targets;
 5. stops gunicorn (its whole process group, also on failure or Ctrl-C).
 
 It prints a table per scale and a verdict line, writes the tables between the markers in
@@ -67,7 +68,6 @@ from benchmarks.measure import (
     PathSpec,
     Row,
     measure_path,
-    measure_uncached,
     path_specs,
     uncached_specs,
 )
@@ -94,7 +94,10 @@ def run_scale(extra: int) -> dict:
     started = time.monotonic()
     specs = path_specs(slugs)
     rows = _measure_cached(env, specs, log_file, load_before)
-    uncached = _measure_cache_misses(env, specs, rows, extra, log_file) if UNCACHED else []
+    uncached = _measure_cache_misses(env, specs, extra, log_file) if UNCACHED else []
+    # Further sections of this scale's report join here, each {"title", "note", "rows"}
+    # (the edge tier's rows through Varnish: benchmarks/edge.py).
+    sections: list[dict] = []
     timings["load_s"] = round(time.monotonic() - started, 1)
     if not KEEP_DB:
         remove_db(db_path)
@@ -107,6 +110,7 @@ def run_scale(extra: int) -> dict:
         "load_after": load_average(),
         "rows": [asdict(row) for row in rows],
         "uncached": [asdict(row) for row in uncached],
+        "sections": sections,
     }
 
 
@@ -132,19 +136,15 @@ def _measure_cached(
 
 
 def _measure_cache_misses(
-    env: dict, specs: list[PathSpec], rows: list[Row], extra: int, log_file: Path
+    env: dict, specs: list[PathSpec], extra: int, log_file: Path
 ) -> list[Row]:
-    """Every path once more on a gunicorn that caches nothing, against the floors of ``rows``."""
+    """Every path once more on a gunicorn that caches nothing (every request a miss), against
+    its floor on that server in alternating rounds, judged by the miss targets."""
     port = free_port()
     base = f"http://{HOST}:{port}"
     with Gunicorn({**env, "DJANGO_PUBLIC_CACHE_SECONDS": "0"}, port, log_file):
-        log(f"cache misses (informational): gunicorn keeping nothing up on {base}")
-        by_name = {row.name: row for row in rows}
-        uncached = []
-        for spec in uncached_specs(specs, extra):
-            known = by_name[spec.name]
-            uncached.append(measure_uncached(base, spec, known.floor["rps"], known.bytes))
-        return uncached
+        log(f"cache misses: gunicorn keeping nothing up on {base}")
+        return [measure_path(base, spec) for spec in uncached_specs(specs, extra)]
 
 
 def _check_tools() -> None:
