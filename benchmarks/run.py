@@ -24,7 +24,8 @@ broke (a command failed, gunicorn did not start, wrk is missing, a path did not 
 Environment knobs: ``BENCH_SCALES`` (default ``10000,100000``), ``BENCH_ROUND_SECONDS`` (5),
 ``BENCH_ROUNDS`` (3), ``BENCH_WARMUP_SECONDS`` (2), ``BENCH_CONNECTIONS`` (32),
 ``BENCH_THREADS`` (2), ``BENCH_WORKERS`` (2), ``BENCH_API_RATE`` (``1000000/second``),
-``BENCH_UNCACHED`` (``1``: also measure cache misses), ``BENCH_WRITE_DOCS`` (``1``),
+``BENCH_UNCACHED`` (``1``: also measure cache misses), ``BENCH_CACHED`` (``1``; ``0``
+measures the cache misses only), ``BENCH_WRITE_DOCS`` (``1``),
 ``BENCH_KEEP_DB`` (``0``: delete each scale's database afterwards).
 
 This module is the main flow; the harness's other modules are ``config`` (paths and knobs),
@@ -44,6 +45,7 @@ from pathlib import Path
 
 from benchmarks.config import (
     API_RATE,
+    CACHED,
     CONNECTIONS,
     DOC,
     GUNICORN,
@@ -93,7 +95,7 @@ def run_scale(extra: int) -> dict:
     load_before = load_average()
     started = time.monotonic()
     specs = path_specs(slugs)
-    rows = _measure_cached(env, specs, log_file, load_before)
+    rows = _measure_cached(env, specs, log_file, load_before) if CACHED else []
     uncached = _measure_cache_misses(env, specs, extra, log_file) if UNCACHED else []
     # Further sections of this scale's report join here, each {"title", "note", "rows"}
     # (the edge tier's rows through Varnish: benchmarks/edge.py).
