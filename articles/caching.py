@@ -46,6 +46,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Max, Q
@@ -394,3 +395,46 @@ def cached_data(
     data, keys = stored
     edge.tag(request, *keys)
     return data
+
+
+# --- Counts per generation -------------------------------------------------------------------
+
+# How many rows a public list has changes only with a new generation (a publication, a
+# scheduled go-live or go-dark, midnight): pagination counts once per list, generation and
+# process instead of on every cache miss. Bounded, so that crafted filters cannot grow it.
+MAX_REMEMBERED_COUNTS = 2_000
+_counts: dict = {"generation": None, "counts": {}}
+
+
+def generation_count(request: HttpRequest | None, key: str, count: Callable[[], int]) -> int:
+    """``count()`` of the list named ``key``, worked out at most once per generation of public
+    content and process."""
+    generation = public_state(request)["generation"]
+    if _counts["generation"] != generation:
+        _counts["generation"], _counts["counts"] = generation, {}
+    counts = _counts["counts"]
+    if key not in counts:
+        if len(counts) >= MAX_REMEMBERED_COUNTS:
+            counts.clear()
+        counts[key] = count()
+    return counts[key]
+
+
+def list_key(request: HttpRequest, parameters: Iterable[str]) -> str:
+    """The name of the list ``request`` shows, for ``generation_count``: its host, path and the
+    values of ``parameters`` (those that choose its rows; not the page number)."""
+    wanted = set(parameters)
+    query = sorted((name, values) for name, values in request.GET.lists() if name in wanted)
+    return f"{request.get_host()}:{request.path}?{query!r}"
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are (from ``generation_count``)."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count

@@ -29,6 +29,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     TextField,
@@ -42,6 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from mbc_cms import languages
 
+from . import search_index
 from .choices import DUE_SOON_DAYS, ReviewStatus
 from .models import ClinicalTrial, Image, PublishedArticle, Topic
 from .selectors import cites_by_reference, snapshots_citing_by_reference
@@ -93,11 +95,10 @@ def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticl
     """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs);
     404 otherwise."""
     if queryset is None:
-        queryset = (
-            live_articles()
-            .select_related("article")
-            .prefetch_related("topics__parent", "related_trials")
-        )
+        # The topics with their parents in one query (the breadcrumbs); the working copy is
+        # not read.
+        topics = Prefetch("topics", queryset=Topic.objects.select_related("parent"))
+        queryset = live_articles().prefetch_related(topics, "related_trials")
     snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
     if snapshot is None:
         raise Http404("No published article has this address.")
@@ -137,28 +138,72 @@ def live_articles_in(language: str) -> QuerySet[PublishedArticle]:
     return live_articles().filter(language=language)
 
 
-def topic_articles(topic: Topic, language: str | None = None) -> QuerySet[PublishedArticle]:
+def topic_articles(
+    topic: Topic, language: str | None = None, correlated: bool = False
+) -> QuerySet[PublishedArticle]:
     """Live articles (in ``language``, when given) filed under ``topic`` or one of its
     sub-topics (a subquery on the topic links, so no join fans rows out and no DISTINCT is
-    needed)."""
+    needed: the list of the topic's snapshots, or with ``correlated`` a check of each
+    snapshot's own links, for a walk of another index)."""
     topics = Topic.objects.filter(Q(pk=topic.pk) | Q(parent=topic)).values("pk")
-    filed = PublishedArticle.topics.through.objects.filter(topic__in=topics).values(
-        "publishedarticle_id"
-    )
+    links = PublishedArticle.topics.through.objects.filter(topic__in=topics)
     listed = live_articles() if language is None else live_articles_in(language)
-    return (
-        listed.filter(pk__in=filed)
-        .only(
-            "article_id",
-            "slug",
-            "title",
-            "summary",
-            "audience",
-            "language",
-            "go_live_at",
-            "last_reviewed",
-        )
-        .order_by("title")
+    if correlated:
+        listed = listed.filter(Exists(links.filter(publishedarticle=OuterRef("pk"))))
+    else:
+        listed = listed.filter(pk__in=links.values("publishedarticle_id"))
+    return listed.only(
+        "article_id",
+        "slug",
+        "title",
+        "summary",
+        "audience",
+        "language",
+        "go_live_at",
+        "last_reviewed",
+    ).order_by("title")
+
+
+# From this many articles on, a topic's page is read by walking the title index (see
+# ``TitleOrdered``); a smaller topic is read whole and sorted, which costs no more.
+TITLE_WALK_FROM = 1_000
+
+
+class TitleOrdered:
+    """The rows of ``queryset`` (live snapshots ordered by title), sliced for a paginator so
+    that a page costs the same whatever the number of articles. SQLite, left to itself,
+    collects every live article of the topic and sorts them all for each page; for a topic of
+    ``TITLE_WALK_FROM`` articles or more, it is made to walk the title index instead
+    (``INDEXED BY``), checking each snapshot's topic links as it goes, and to stop after the
+    page: about (offset + page size) × (all articles / the topic's) rows read. PostgreSQL
+    plans this well by itself. ``walk`` is ``queryset`` with a correlated topic check
+    (``topic_articles(..., correlated=True)``)."""
+
+    def __init__(
+        self, queryset: QuerySet[PublishedArticle], walk: QuerySet[PublishedArticle], count: int
+    ) -> None:
+        self.queryset = queryset.order_by("title", "pk")
+        self.walk = walk.order_by("title", "pk")
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: slice) -> list[PublishedArticle]:
+        if connection.vendor != "sqlite" or self.count < TITLE_WALK_FROM:
+            return list(self.queryset[index])
+        sliced = self.walk[index]
+        sql, params = sliced.query.sql_with_params()
+        table = f'"{PublishedArticle._meta.db_table}"'
+        sql = sql.replace(f" FROM {table} ", f' FROM {table} INDEXED BY "snapshot_title" ', 1)
+        return list(PublishedArticle.objects.raw(sql, params))
+
+
+def topic_listing(topic: Topic, language: str, count: int) -> TitleOrdered:
+    """The live articles of ``topic`` in ``language`` (``count`` of them), by title, for a
+    paginator."""
+    return TitleOrdered(
+        topic_articles(topic, language), topic_articles(topic, language, correlated=True), count
     )
 
 
@@ -357,8 +402,25 @@ def search_articles(
         return queryset.none()
     if connection.vendor == "postgresql":
         return _ranked_postgres(" ".join(terms), queryset, search_config(language))
+    if connection.vendor == "sqlite":
+        return _ranked_fts(terms, queryset)
     folded = language not in (None, languages.default_language())
     return _ranked_fallback(terms, queryset, folded=folded)
+
+
+def _ranked_fts(terms: list[str], queryset: QuerySet) -> QuerySet[PublishedArticle]:
+    """SQLite: the snapshots of ``queryset`` whose FTS5 entry (``articles.search_index``)
+    has every term as a word or the beginning of one, case and accents ignored; best bm25
+    first (title, then summary, then body), then by title. The index is joined by rowid, so
+    only matching snapshots are read, and the live filter of ``queryset`` still applies."""
+    table = search_index.TABLE
+    source = PublishedArticle._meta.db_table
+    return queryset.extra(
+        tables=[table],
+        where=[f"{table}.rowid = {source}.id", f"{table} MATCH %s"],
+        params=[search_index.match_expression(terms)],
+        select={"rank": search_index.rank_sql()},
+    ).order_by("-rank", "title")
 
 
 # Each letter without its accents → the letter and its accented forms (Latin-1 and Latin
@@ -384,9 +446,13 @@ def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> SafeStri
     """A short excerpt around the first match, HTML-escaped, with the terms in <mark>
     (case and accents ignored)."""
     tokens = text.split()
-    lowered = [fold_accents(token) for token in tokens]
+    # Folded one token at a time, up to the first match only (ASCII text: lower case is its
+    # folding, and much cheaper).
+    fold = str.lower if text.isascii() else fold_accents
     terms = [fold_accents(term) for term in terms]
-    start = next((i for i, token in enumerate(lowered) if any(term in token for term in terms)), 0)
+    start = next(
+        (i for i, token in enumerate(tokens) if any(term in fold(token) for term in terms)), 0
+    )
     start = max(0, start - words // 3)
     excerpt = " ".join(tokens[start : start + words])
     escaped = escape(excerpt)

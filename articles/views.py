@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mbc_cms import languages
 from reviews.models import ReviewerProfile
 
-from . import edge, origin, page_languages, public, ratelimit, trials
+from . import caching, edge, origin, page_languages, public, ratelimit, trials
 from .caching import cached_page
 from .choices import ReviewStatus
 from .forms import FeedbackForm, TrialFilterForm
@@ -32,9 +32,14 @@ from .structured_data import medical_trial, medical_web_page, to_json_ld
 PAGE_SIZE = 20
 
 
-def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE):
-    """One page of ``items`` from ``?page=``; a missing or out-of-range page is a 404."""
-    paginator = Paginator(items, per_page)
+def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE, count: int | None = None):
+    """One page of ``items`` from ``?page=``; a missing or out-of-range page is a 404. With
+    ``count``, the number of items is not asked of the database again."""
+    paginator = (
+        Paginator(items, per_page)
+        if count is None
+        else caching.CountedPaginator(items, per_page, count=count)
+    )
     try:
         return paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger) as exc:
@@ -211,7 +216,10 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(
         Topic.objects.select_related("parent").prefetch_related("children"), slug=slug
     )
-    page = paginate(request, public.topic_articles(topic, languages.current()))
+    language = languages.current()
+    listed = public.topic_articles(topic, language)
+    count = caching.generation_count(request, f"topic:{topic.pk}:{language}", listed.count)
+    page = paginate(request, public.topic_listing(topic, language, count), count=count)
     url = public.canonical_url(topic.get_absolute_url(), request, page_number=page.number)
     edge.tag(request, edge.LIST, edge.topic_key(topic.pk))
     edge.tag(request, *(edge.topic_key(t.pk) for t in (topic.parent, *topic.children.all()) if t))
@@ -281,7 +289,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         language = languages.current()
         found = public.search_articles(query, public.live_articles_in(language), language)
-        page = paginate(request, found)
+        key = f"search:{language}:{' '.join(public.query_terms(query))}"
+        page = paginate(request, found, count=caching.generation_count(request, key, found.count))
         page_number = page.number
         edge.tag_articles(request, page.object_list)
         context.update(page=page, hits=public.search_hits(page.object_list, query))

@@ -40,6 +40,7 @@ WORKERS = env_int("BENCH_WORKERS", 2)
 # window never throttles either, and keeps the list near its production size.
 API_RATE = os.environ.get("BENCH_API_RATE", "1000000/second")
 UNCACHED = os.environ.get("BENCH_UNCACHED", "1") == "1"
+CACHED = os.environ.get("BENCH_CACHED", "1") == "1"
 WRITE_DOCS = os.environ.get("BENCH_WRITE_DOCS", "1") == "1"
 KEEP_DB = os.environ.get("BENCH_KEEP_DB", "0") == "1"
 

@@ -6,8 +6,9 @@ Used only through ``benchmarks.settings``.
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import path
 
+from mbc_cms import urls as production
 from mbc_cms.urls import handler404, handler500  # noqa: F401  (the same error handlers)
 
 MAX_FLOOR_BYTES = 10_000_000
@@ -22,5 +23,7 @@ def floor(request: HttpRequest, size: int) -> HttpResponse:
 
 urlpatterns = [
     path("__floor__/<int:size>/", floor, name="bench-floor"),
-    path("", include("mbc_cms.urls")),
+    # The production patterns themselves, not ``include``d: they hold ``i18n_patterns``,
+    # which Django allows only in the root URLconf.
+    *production.urlpatterns,
 ]

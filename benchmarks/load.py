@@ -73,11 +73,13 @@ def drain(url: str) -> None:
         raise HarnessError(f"gunicorn stopped answering after a run: {exc}") from exc
 
 
-def wrk(url: str, seconds: int, *script_args: str) -> dict:
+def wrk(url: str, seconds: int, *script_args: str, connections: int | None = None) -> dict:
+    """``wrk`` on ``url`` for ``seconds``: ``CONNECTIONS`` connections, or ``connections``."""
+    connections = connections or CONNECTIONS
     command = [
         "wrk",
-        f"-c{CONNECTIONS}",
-        f"-t{THREADS}",
+        f"-c{connections}",
+        f"-t{min(THREADS, connections)}",
         f"-d{seconds}s",
         "--timeout",
         "10s",

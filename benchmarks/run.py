@@ -12,7 +12,8 @@ For each scale (synthetic published articles on top of the demo content) this:
    of bytes through the same middleware) in alternating rounds, so that both see the same
    machine conditions;
 4. measures every path once more on a second gunicorn that keeps nothing in the cache
-   (``DJANGO_PUBLIC_CACHE_SECONDS=0``: a cache miss every time): informational rows;
+   (``DJANGO_PUBLIC_CACHE_SECONDS=0``: a cache miss every time), against the floor in
+   alternating rounds as above, judged by the cache-miss targets;
 5. stops gunicorn (its whole process group, also on failure or Ctrl-C).
 
 It prints a table per scale and a verdict line, writes the tables between the markers in
@@ -23,7 +24,8 @@ broke (a command failed, gunicorn did not start, wrk is missing, a path did not 
 Environment knobs: ``BENCH_SCALES`` (default ``10000,100000``), ``BENCH_ROUND_SECONDS`` (5),
 ``BENCH_ROUNDS`` (3), ``BENCH_WARMUP_SECONDS`` (2), ``BENCH_CONNECTIONS`` (32),
 ``BENCH_THREADS`` (2), ``BENCH_WORKERS`` (2), ``BENCH_API_RATE`` (``1000000/second``),
-``BENCH_UNCACHED`` (``1``: also measure cache misses), ``BENCH_WRITE_DOCS`` (``1``),
+``BENCH_UNCACHED`` (``1``: also measure cache misses), ``BENCH_CACHED`` (``1``; ``0``
+measures the cache misses only), ``BENCH_WRITE_DOCS`` (``1``),
 ``BENCH_KEEP_DB`` (``0``: delete each scale's database afterwards).
 
 This module is the main flow; the harness's other modules are ``config`` (paths and knobs),
@@ -43,6 +45,7 @@ from pathlib import Path
 
 from benchmarks.config import (
     API_RATE,
+    CACHED,
     CONNECTIONS,
     DOC,
     GUNICORN,
@@ -68,7 +71,6 @@ from benchmarks.measure import (
     PathSpec,
     Row,
     measure_path,
-    measure_uncached,
     path_specs,
     uncached_specs,
 )
@@ -94,9 +96,12 @@ def run_scale(extra: int) -> dict:
     load_before = load_average()
     started = time.monotonic()
     specs = path_specs(slugs)
-    rows = _measure_cached(env, specs, log_file, load_before)
-    uncached = _measure_cache_misses(env, specs, rows, extra, log_file) if UNCACHED else []
-    sections = edge_sections(env, slugs, log_file)  # benchmarks/edge.py: Varnish vs nginx
+    rows = _measure_cached(env, specs, log_file, load_before) if CACHED else []
+    uncached = _measure_cache_misses(env, specs, extra, log_file) if UNCACHED else []
+    # Further sections of this scale's report join here, each {"title", "note", "rows"}
+    # (the edge tier's rows through Varnish: benchmarks/edge.py).
+    sections: list[dict] = []
+    sections += edge_sections(env, slugs, log_file)
     timings["load_s"] = round(time.monotonic() - started, 1)
     if not KEEP_DB:
         remove_db(db_path)
@@ -135,19 +140,15 @@ def _measure_cached(
 
 
 def _measure_cache_misses(
-    env: dict, specs: list[PathSpec], rows: list[Row], extra: int, log_file: Path
+    env: dict, specs: list[PathSpec], extra: int, log_file: Path
 ) -> list[Row]:
-    """Every path once more on a gunicorn that caches nothing, against the floors of ``rows``."""
+    """Every path once more on a gunicorn that caches nothing (every request a miss), against
+    its floor on that server in alternating rounds, judged by the miss targets."""
     port = free_port()
     base = f"http://{HOST}:{port}"
     with Gunicorn({**env, "DJANGO_PUBLIC_CACHE_SECONDS": "0"}, port, log_file):
-        log(f"cache misses (informational): gunicorn keeping nothing up on {base}")
-        by_name = {row.name: row for row in rows}
-        uncached = []
-        for spec in uncached_specs(specs, extra):
-            known = by_name[spec.name]
-            uncached.append(measure_uncached(base, spec, known.floor["rps"], known.bytes))
-        return uncached
+        log(f"cache misses: gunicorn keeping nothing up on {base}")
+        return [measure_path(base, spec) for spec in uncached_specs(specs, extra)]
 
 
 def _check_tools() -> None:

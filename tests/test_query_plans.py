@@ -84,3 +84,15 @@ def test_topic_page_reads_indexes(seeded):
     topic = Topic.objects.get(slug="metastasis")
     plan = assert_indexed(public.topic_articles(topic)[:20], "articles_publishedarticle")
     assert "DISTINCT" not in str(public.topic_articles(topic).query), plan
+
+
+def test_spanish_search_reads_its_full_text_index(seeded):
+    """The Spanish pages' search matches against the Spanish GIN index of migration 0018
+    (partial: the Spanish snapshots only)."""
+    plan = assert_indexed(
+        public.search_articles(
+            "huesos dolor", PublishedArticle.objects.filter(language="es"), "es"
+        ),
+        "articles_publishedarticle",
+    )
+    assert "snapshot_search_es" in plan, plan

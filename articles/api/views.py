@@ -7,7 +7,7 @@ the ``Cache-Control`` and surrogate keys of the caching proxy (``articles.edge``
 different documented rates.
 """
 
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -60,6 +60,11 @@ API_PARAMETERS = (
     "updated_since",
 )
 
+# Those that choose which items a list has (not which page of it, nor their order).
+COUNTED_PARAMETERS = tuple(
+    name for name in API_PARAMETERS if name not in ("page", "page_size", "ordering")
+)
+
 
 class PublicPagination(PageNumberPagination):
     """``page`` and ``page_size`` (1 to 100); a bad value is a 400, a page past the end 404."""
@@ -82,6 +87,12 @@ class PublicPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
             raise exceptions.ValidationError({"page": ["Enter a page number: 1, 2, 3…"]})
+        # The number of items is counted once per list and generation of public content,
+        # not on every cache miss (a COUNT(*) of every live article at 100,000 of them).
+        key = caching.list_key(request._request, COUNTED_PARAMETERS)
+        counter = queryset.count if hasattr(queryset, "query") else partial(len, queryset)
+        count = caching.generation_count(request._request, f"api:{key}", counter)
+        self.django_paginator_class = partial(caching.CountedPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
 
     def _base_url(self) -> str:
