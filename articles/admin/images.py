@@ -5,6 +5,8 @@ it and its renditions, records a version, tells the articles using the image).""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin
@@ -297,6 +299,13 @@ class ImageAdmin(SafeVersionAdmin):
         # An old version is shown, never written back: a change to what articles show goes
         # through store_image (a new file is uploaded again; identical files reuse their names).
         return False
+
+    @contextmanager
+    def create_revision(self, request: HttpRequest) -> Iterator[None]:
+        """No revision around the whole view: ``store_image`` records the image's own, and
+        each article a change sends back for review gets a revision of its own (inside one
+        shared revision, two articles showing the image would be one "version" of both)."""
+        yield
 
     def save_model(self, request: HttpRequest, obj: Image, form, change: bool) -> None:
         store_image(

@@ -211,11 +211,14 @@ def store_image(
         prepared = upload if isinstance(upload, PreparedImage) else prepare_files(clean)
         write_files(prepared)
         image.renditions = prepared.renditions
-    with transaction.atomic(), reversion.create_revision():
-        ensure_unchanged(image, expected_updated_at)
-        image.save()
-        reversion.set_user(user)
-        reversion.set_comment(comment or ("Uploaded." if before is None else "Changed."))
+    with transaction.atomic():
+        with reversion.create_revision():
+            ensure_unchanged(image, expected_updated_at)
+            image.save()
+            reversion.set_user(user)
+            reversion.set_comment(comment or ("Uploaded." if before is None else "Changed."))
+        # Outside the image's revision: each article saved again gets a revision of its own
+        # (a version is one revision of one article).
         if before is not None:
             old, new = _shown_values(before), _shown_values(image)
             changed = [field for field in SHOWN_FIELDS if old[field] != new[field]]

@@ -138,7 +138,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     live_version = serializers.SerializerMethodField()
     evidence_changed = serializers.SerializerMethodField()
     translation_of = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=TRANSLATION_OF_HELP
+        read_only=True, allow_null=True, help_text=TRANSLATION_OF_HELP
     )
     source_version = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=SOURCE_VERSION_HELP
@@ -257,7 +257,7 @@ class ArticleSerializer(StrictInputMixin, serializers.ModelSerializer):
     evidence_changed = serializers.SerializerMethodField()
     evidence_changes = serializers.SerializerMethodField()
     translation_of = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=TRANSLATION_OF_HELP
+        read_only=True, allow_null=True, help_text=TRANSLATION_OF_HELP
     )
     source_version = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=SOURCE_VERSION_HELP

@@ -217,6 +217,22 @@ def test_editing_alt_text_tells_the_articles_and_keeps_the_file(writer, monkeypa
     ]
 
 
+def test_new_alt_text_in_the_admin_gives_each_article_its_own_version(writer, make_article):
+    """An image two articles show: the admin's change saves a new version of each, each its
+    own revision (one version is one revision of one article), not a 500."""
+    image = library_image(writer)
+    body = f"Bone pain is common [@1].\n\n![](image:{image.pk})"
+    first, second = make_article(writer, body=body), make_article(writer, body=body)
+    response = AdminSession(writer).post(
+        change_url(image), form(title=image.title, alt_text="A clearer description.")
+    )
+    assert response.status_code == 302
+    for article in (first, second):
+        article.refresh_from_db()
+        assert article.version == 2
+        assert article.images[0]["alt"] == "A clearer description."
+
+
 def test_replacing_the_file_in_the_admin(writer):
     """A new file on the change page replaces the image; the old files stay."""
     image = library_image(writer)

@@ -224,6 +224,24 @@ def test_new_alt_text_sends_the_articles_showing_it_for_review(
     assert "changed in the media library (alt text)" in article_versions(article)[-1].comment
 
 
+def test_new_alt_text_gives_each_article_showing_it_its_own_version(
+    writer, editor, make_image, make_article
+):
+    """An image shown by two articles (an English page and its translation, say): each gets a
+    new version of its own, recorded as its own revision; the change is a 200, not a 500."""
+    image = make_image()
+    body = f"Bone pain is common [@1].\n\n![](image:{image.pk})"
+    first, second = make_article(writer, body=body), make_article(writer, body=body)
+    response = changed(client_for(editor), image, {"alt_text": "The skeleton, shaded."})
+    assert response.status_code == 200, response.content
+    for article in (first, second):
+        article.refresh_from_db()
+        assert article.version == 2
+        assert article.images[0]["alt"] == "The skeleton, shaded."
+        assert "(alt text)" in article_versions(article)[-1].comment
+    assert article_versions(first)[-1].revision_id != article_versions(second)[-1].revision_id
+
+
 def test_image_changes_need_the_current_etag(writer, make_image):
     """No If-Match is 428, an old one 412; an empty change is a 400; nothing is saved."""
     image = make_image()

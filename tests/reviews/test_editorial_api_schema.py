@@ -80,3 +80,22 @@ def test_schema_request_bodies_refuse_unknown_keys_as_the_api_does(client, make_
     assert patch(client_for(writer), article, {}, if_match=etag(article)).status_code == 400
     response = client_for(writer).act(article, "submit", {"note": "Typo for comment."})
     assert response.status_code == 400 and "note" in response.json()
+
+
+def test_every_null_in_an_answer_is_documented_as_nullable(client, make_article, writer):
+    """An English article has no ``translation_of`` or ``source_version``: each field an
+    editorial answer gives as null is ``nullable`` in its schema, so generated clients and
+    schema checks accept the answer."""
+    article = make_article(writer)
+    schemas = editorial_schema(client)["components"]["schemas"]
+    api = client_for(writer)
+    answers = {
+        "Article": api.get(f"{ARTICLES}{article.pk}/").json(),
+        "ArticleSummary": api.get(ARTICLES).json()["results"][0],
+    }
+    for name, answer in answers.items():
+        properties = schemas[name]["properties"]
+        nulls = [field for field, value in answer.items() if value is None]
+        assert "translation_of" in nulls
+        undocumented = [field for field in nulls if not properties[field].get("nullable")]
+        assert undocumented == [], name
