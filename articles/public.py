@@ -138,6 +138,19 @@ def live_articles_in(language: str) -> QuerySet[PublishedArticle]:
     return live_articles().filter(language=language)
 
 
+# What an article card (``_article_card.html``) and its surrogate key need of a snapshot.
+CARD_FIELDS = (
+    "article_id",
+    "slug",
+    "title",
+    "summary",
+    "audience",
+    "language",
+    "go_live_at",
+    "last_reviewed",
+)
+
+
 def topic_articles(
     topic: Topic, language: str | None = None, correlated: bool = False
 ) -> QuerySet[PublishedArticle]:
@@ -152,16 +165,7 @@ def topic_articles(
         listed = listed.filter(Exists(links.filter(publishedarticle=OuterRef("pk"))))
     else:
         listed = listed.filter(pk__in=links.values("publishedarticle_id"))
-    return listed.only(
-        "article_id",
-        "slug",
-        "title",
-        "summary",
-        "audience",
-        "language",
-        "go_live_at",
-        "last_reviewed",
-    ).order_by("title")
+    return listed.only(*CARD_FIELDS).order_by("title")
 
 
 # From this many articles on, a topic's page is read by walking the title index (see

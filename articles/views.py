@@ -50,16 +50,7 @@ def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE, count: int 
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
-    listed = public.live_articles_in(languages.current()).only(
-        "article_id",
-        "slug",
-        "title",
-        "summary",
-        "audience",
-        "language",
-        "go_live_at",
-        "last_reviewed",
-    )
+    listed = public.live_articles_in(languages.current()).only(*public.CARD_FIELDS)
     context = {
         "topics": list(Topic.objects.filter(parent__isnull=True).prefetch_related("children")),
         # Newest first, ties by id: both orderings walk an index and stop after six rows.
