@@ -241,6 +241,25 @@ def image_rights(notices: list[tuple[str, list]]) -> None:
     )
 
 
+def translation_source_withdrawn(translation, *, source, source_version: int) -> None:
+    """Tell the authors of a live translation and the editors that its source was taken off
+    the site, and that the translation stays live until an editor decides."""
+    site = settings.SITE_URL.rstrip("/")
+    _send(
+        f"Source withdrawn: {translation.title}",
+        f"The source of the translation “{translation.title}” ({translation.language}), "
+        f"“{source.title}” ({source.language}), was taken off the site (unpublished, "
+        f"archived or overdue for review; its last live version was {source_version}). The "
+        "translation stays live: readers are told it may not match its source, but nothing "
+        "else changes until an editor decides.\n\n"
+        "Editors: read why the source was withdrawn (its history), and if the reason applies "
+        "to the translation too, unpublish it on its page.\n\n"
+        f"The source: {_admin_link(source)}\nThe translation: {_admin_link(translation)}\n\n"
+        f"Every translation to update: {site}" + reverse("admin:articles_article_translations"),
+        sorted(set(_addresses(translation.authors.all())) | set(editor_addresses())),
+    )
+
+
 def translation_outdated(translation, *, source, source_version: int, translated_from) -> None:
     """Tell the authors of a live translation that its source has a newer live version, and
     how to bring the translation up to date."""
