@@ -2,10 +2,13 @@
 from the site is flagged and its people told; a translation nobody can review is reported to
 the editors."""
 
+import io
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from articles.models import PublishedArticle
@@ -186,3 +189,20 @@ def test_queue_lists_withdrawn_sources_first(
     filtered = AdminSession(editor).get(CHANGELIST + "?translation=source_withdrawn").text
     assert f"/admin/articles/article/{spanish.pk}/change/" in filtered
     assert f"/admin/articles/article/{other_es.pk}/change/" not in filtered
+
+
+def test_review_due_sweeps_up_a_withdrawal_nobody_was_told_of(
+    live_article, spanish, writer2, editor, django_capture_on_commit_callbacks
+):
+    """A withdrawal whose e-mail was never sent (its commit hook lost) is sent by
+    ``manage.py review_due``, and said so, once."""
+    workflow.unpublish(article=live_article, user=editor, reason="Unsafe dose advice.")
+    mail.outbox.clear()
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("review_due", stdout=out)
+    assert f"(id {spanish.pk}): its source's version 1 was withdrawn." in out.getvalue()
+    assert len(withdrawal_mails(writer2)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("review_due", stdout=io.StringIO())
+    assert len(withdrawal_mails(writer2)) == 1
