@@ -186,6 +186,8 @@ def test_queue_lists_withdrawn_sources_first(
     assert withdrawn_at < outdated_at
     assert "Source withdrawn" in page[withdrawn_at:outdated_at]
     assert "Source withdrawn" not in page[outdated_at:]
+    change = AdminSession(editor).get(f"{CHANGELIST}{spanish.pk}/change/").text
+    assert "The source was withdrawn from the site, but the translation is still live" in change
     filtered = AdminSession(editor).get(CHANGELIST + "?translation=source_withdrawn").text
     assert f"/admin/articles/article/{spanish.pk}/change/" in filtered
     assert f"/admin/articles/article/{other_es.pk}/change/" not in filtered
