@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import trials
+from .validators import shown_value
 
 # The honeypot's name: a field people skip and form-filling robots fill in.
 HONEYPOT_FIELD = "website"
@@ -74,7 +75,7 @@ class RegistryCodeField(forms.CharField):
                     "%(example)s, or leave it empty for any."
                 ),
                 code="unknown_code",
-                params={"what": self.what, "value": value, "example": self.example},
+                params={"what": self.what, "value": shown_value(value), "example": self.example},
             )
 
 

@@ -4,9 +4,13 @@ live language versions of the same content.
 A translation is an article in another language whose ``translation_of`` is its source; each
 of its versions records ``source_version``, the source's live version it was made from, and
 publishing freezes that number into the snapshot. A live translation is **outdated** when its
-source's live version is newer than that number, or when the source is no longer live at all;
-otherwise it is **current**. An article that is not a translation has no translation status
-(``None``): the API carries ``null`` for it.
+source's live version is newer than that number; its **source is withdrawn** when the source
+is no longer live at all (unpublished, archived, taken down as overdue: a page pulled, perhaps
+for clinical safety, that an editor should look at in every language); otherwise it is
+**current**. An article that is not a translation has no translation status (``None``): the
+API carries ``null`` for it. The public API says ``outdated`` for a withdrawn source
+(``TranslationStatus.public_status``: its readers are not told why the source went), the
+editorial API and the admin ``source_withdrawn``.
 
 Only live snapshots are read (``public.live_articles``), so a source version that is scheduled
 but not yet live does not make a translation outdated until it goes live.
@@ -17,7 +21,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from .models import Article, PublishedArticle
@@ -25,9 +40,11 @@ from .public import BY_ADDRESS, live_articles
 
 CURRENT = "current"
 OUTDATED = "outdated"
-STATUSES = (CURRENT, OUTDATED)
+SOURCE_WITHDRAWN = "source_withdrawn"
+STATUSES = (CURRENT, OUTDATED)  # what the public API says
+EDITORIAL_STATUSES = (CURRENT, OUTDATED, SOURCE_WITHDRAWN)  # the editorial API and the admin
 
-Status = Literal["current", "outdated"]
+Status = Literal["current", "outdated", "source_withdrawn"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,13 @@ class TranslationStatus:
 
     @property
     def outdated(self) -> bool:
-        return self.status == OUTDATED
+        """Not current: the source moved on or was withdrawn."""
+        return self.status in (OUTDATED, SOURCE_WITHDRAWN)
+
+    @property
+    def public_status(self) -> str | None:
+        """What the public API says: a withdrawn source is ``outdated`` there."""
+        return OUTDATED if self.status == SOURCE_WITHDRAWN else self.status
 
 
 NOT_A_TRANSLATION = TranslationStatus(status=None)
@@ -62,7 +85,7 @@ def _status(snapshot: PublishedArticle, source: PublishedArticle | None) -> Tran
     if snapshot.translation_of_id is None:
         return NOT_A_TRANSLATION
     if source is None:
-        return TranslationStatus(status=OUTDATED)
+        return TranslationStatus(status=SOURCE_WITHDRAWN)
     url = page_path(source)
     if snapshot.source_version is None or source.version > snapshot.source_version:
         return TranslationStatus(
@@ -143,8 +166,9 @@ def live_snapshot_value(article_ref, field: str) -> Subquery:
 def with_translation_status(articles: QuerySet[Article]) -> QuerySet[Article]:
     """``articles`` annotated for lists, with no query per row: ``live_source_version`` (the
     source version the translation's live page matches), ``source_live_version`` (the
-    source's live version) and ``translation_state``: "current", "outdated", or None for an
-    article that is not a translation or whose translation is not live."""
+    source's live version) and ``translation_state``: "current", "outdated",
+    "source_withdrawn", or None for an article that is not a translation or whose translation
+    is not live."""
     annotated = articles.annotate(
         live_source_version=live_snapshot_value(OuterRef("pk"), "source_version"),
         live_translation_version=live_snapshot_value(OuterRef("pk"), "version"),
@@ -156,9 +180,9 @@ def with_translation_status(articles: QuerySet[Article]) -> QuerySet[Article]:
                 Q(translation_of__isnull=True) | Q(live_translation_version__isnull=True),
                 then=Value(None, output_field=CharField()),
             ),
+            When(source_live_version__isnull=True, then=Value(SOURCE_WITHDRAWN)),
             When(
-                Q(source_live_version__isnull=True)
-                | Q(live_source_version__isnull=True)
+                Q(live_source_version__isnull=True)
                 | Q(source_live_version__gt=F("live_source_version")),
                 then=Value(OUTDATED),
             ),
@@ -169,7 +193,8 @@ def with_translation_status(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 
 def article_translation_status(article: Article) -> str | None:
-    """The translation status of an article's live page ("current", "outdated"), None when
+    """The translation status of an article's live page ("current", "outdated",
+    "source_withdrawn"), None when
     it is not a translation or not live: from ``with_translation_status`` when annotated."""
     if hasattr(article, "translation_state"):
         return article.translation_state
@@ -180,8 +205,19 @@ def article_translation_status(article: Article) -> str | None:
 
 
 def outdated_translations(articles: QuerySet[Article]) -> QuerySet[Article]:
-    """The translations among ``articles`` whose live page is out of date."""
-    return with_translation_status(articles).filter(translation_state=OUTDATED)
+    """The translations among ``articles`` whose live page is out of date or whose source was
+    withdrawn; annotated with ``source_withdrawn``, those first."""
+    return (
+        with_translation_status(articles)
+        .filter(translation_state__in=(OUTDATED, SOURCE_WITHDRAWN))
+        .annotate(
+            source_withdrawn=Case(
+                When(translation_state=SOURCE_WITHDRAWN, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
 
 
 def language_versions(article: Article) -> QuerySet[Article]:

@@ -18,6 +18,16 @@ DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
 
+ECHO_LIMIT = 50
+
+
+def shown_value(value, limit: int = ECHO_LIMIT) -> str:
+    """``value`` as an error message may echo it: at most ``limit`` characters, the last an
+    ellipsis when it was cut (a 5,000-character parameter is not sent back whole)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def normalise_nct_id(value: str) -> str:
     """Trim spaces and upper-case an NCT number (``nct01234567`` is a common typing)."""
     return (value or "").strip().upper()
@@ -178,5 +188,5 @@ def validate_language(value: str) -> None:
         raise ValidationError(
             "“%(value)s” is not one of the site's languages (%(codes)s).",
             code="invalid",
-            params={"value": value, "codes": ", ".join(codes)},
+            params={"value": shown_value(value), "codes": ", ".join(codes)},
         )

@@ -303,8 +303,11 @@ class EvidenceFlag(models.Model):
 
 class TranslationNotice(models.Model):
     """The authors of a live translation were told that its source moved on: the source's
-    version ``source_version`` went live while the translation matched an older one. One per
-    translation and source version, so they are told once (``reviews.translations``)."""
+    version ``source_version`` went live while the translation matched an older one; or, with
+    ``source_withdrawn``, the authors and the editors were told that the source's version
+    ``source_version``, the last one live, was taken off the site (unpublished, archived,
+    overdue) while the translation stayed live. One per translation, source version and kind,
+    so they are told once (``reviews.translations``)."""
 
     translation = models.ForeignKey(
         "articles.Article",
@@ -321,6 +324,11 @@ class TranslationNotice(models.Model):
         blank=True,
         help_text="The source version the live translation matched then.",
     )
+    source_withdrawn = models.BooleanField(
+        "source withdrawn",
+        default=False,
+        help_text="The notice is of the source taken off the site, not of a newer version.",
+    )
     sent_at = models.DateTimeField("sent at", auto_now_add=True)
 
     class Meta:
@@ -329,10 +337,12 @@ class TranslationNotice(models.Model):
         verbose_name_plural = "translation notices"
         constraints = [
             models.UniqueConstraint(
-                fields=["translation", "source_version"],
-                name="one_notice_per_translation_and_source_version",
+                fields=["translation", "source_version", "source_withdrawn"],
+                name="one_notice_per_translation_source_version_and_kind",
             ),
         ]
 
     def __str__(self) -> str:
+        if self.source_withdrawn:
+            return f"{self.translation}: source version {self.source_version} was withdrawn"
         return f"{self.translation}: source version {self.source_version} went live"

@@ -7,7 +7,7 @@ from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
 
-from .roles import reviews_in_language, verified_reviewers
+from .roles import language_name, reviews_in_language, verified_reviewers
 from .selectors import reviewer_of_record
 
 
@@ -55,11 +55,30 @@ def review_requested(article, ineligible: set[int]) -> None:
         for user in verified.select_related("reviewer_profile")
         if reviews_in_language(user, article.language)
     ]
+    if not _addresses(reviewers):
+        nobody_can_review(article)
+        return
     _send(
         f"Review requested: {article.title} (version {article.version})",
         f"Version {article.version} of “{article.title}” was submitted for clinical review."
         f"\n\nReview it at {_admin_link(article)}",
         _addresses(reviewers),
+    )
+
+
+def nobody_can_review(article) -> None:
+    """Tell the editors that a version waits for a review nobody can give: no verified
+    clinical reviewer (with an address) lists its language, or only its own writers do."""
+    language = language_name(article.language)
+    _send(
+        f"No reviewer for: {article.title} (version {article.version})",
+        f"Version {article.version} of “{article.title}” ({language}) was submitted for "
+        f"clinical review, but no verified clinical reviewer who did not write it reviews in "
+        f"{language}, so nobody was asked to review it.\n\nAdd {language} to a verified "
+        "reviewer's profile (an editor sets the languages on the reviewer profile); they are "
+        "then shown it under “Needs my review”."
+        f"\n\n{_admin_link(article)}",
+        editor_addresses(),
     )
 
 
@@ -219,6 +238,25 @@ def image_rights(notices: list[tuple[str, list]]) -> None:
         + reverse("admin:articles_image_changelist")
         + "?rights=expired",
         editor_addresses(),
+    )
+
+
+def translation_source_withdrawn(translation, *, source, source_version: int) -> None:
+    """Tell the authors of a live translation and the editors that its source was taken off
+    the site, and that the translation stays live until an editor decides."""
+    site = settings.SITE_URL.rstrip("/")
+    _send(
+        f"Source withdrawn: {translation.title}",
+        f"The source of the translation “{translation.title}” ({translation.language}), "
+        f"“{source.title}” ({source.language}), was taken off the site (unpublished, "
+        f"archived or overdue for review; its last live version was {source_version}). The "
+        "translation stays live: readers are told it may not match its source, but nothing "
+        "else changes until an editor decides.\n\n"
+        "Editors: read why the source was withdrawn (its history), and if the reason applies "
+        "to the translation too, unpublish it on its page.\n\n"
+        f"The source: {_admin_link(source)}\nThe translation: {_admin_link(translation)}\n\n"
+        f"Every translation to update: {site}" + reverse("admin:articles_article_translations"),
+        sorted(set(_addresses(translation.authors.all())) | set(editor_addresses())),
     )
 
 

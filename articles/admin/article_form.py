@@ -14,7 +14,7 @@ from reviews import evidence, workflow
 from reviews.selectors import awaiting_publication
 
 from ..models import ARTICLE_EDITED_FIELDS, Article, Reference
-from ..translations import CURRENT, OUTDATED, with_translation_status
+from ..translations import CURRENT, OUTDATED, SOURCE_WITHDRAWN, with_translation_status
 
 
 class ReferenceInline(admin.StackedInline):
@@ -151,21 +151,23 @@ class EvidenceChangedFilter(admin.SimpleListFilter):
 
 
 class TranslationFilter(admin.SimpleListFilter):
-    """Translations whose live page is out of date (its source has a newer live version) or
-    current, and articles that are not translations."""
+    """Translations whose source was withdrawn (no longer live), whose live page is out of
+    date (its source has a newer live version) or current, and articles that are not
+    translations."""
 
     title = "translation"
     parameter_name = "translation"
 
     def lookups(self, request, model_admin):
         return [
+            (SOURCE_WITHDRAWN, "Source withdrawn: the source is no longer live"),
             (OUTDATED, "Outdated: the source moved on"),
             (CURRENT, "Current"),
             ("none", "Not a translation"),
         ]
 
     def queryset(self, request, queryset):
-        if self.value() in (OUTDATED, CURRENT):
+        if self.value() in (SOURCE_WITHDRAWN, OUTDATED, CURRENT):
             return with_translation_status(queryset).filter(translation_state=self.value())
         if self.value() == "none":
             return queryset.filter(translation_of__isnull=True)

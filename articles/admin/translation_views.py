@@ -105,8 +105,9 @@ class TranslationViews:
 
     def translations_view(self, request: HttpRequest) -> HttpResponse:
         """Template ``admin/articles/article/translations.html``: "Translations to update",
-        every translation in use whose live page is out of date, with what changed in its
-        source since the version it matches."""
+        every translation in use whose source was withdrawn (first: a page pulled from the site,
+        perhaps for clinical safety, still live in another language) or whose live page is out
+        of date, with what changed in its source since the version it matches."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         if request.method not in ("GET", "HEAD"):
@@ -114,7 +115,7 @@ class TranslationViews:
         outdated = (
             outdated_translations(Article.objects.active())
             .select_related("translation_of")
-            .order_by("title", "pk")
+            .order_by("-source_withdrawn", "title", "pk")
         )
         rows = []
         # One comparison per source and pair of versions, whatever the number of languages

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django_filters.widgets import BaseCSVWidget
@@ -22,6 +23,7 @@ from articles.models import (
     TrialPhase,
     TrialStatus,
 )
+from articles.validators import shown_value
 
 ORDERING_FIELDS = (
     ("title", "title"),
@@ -108,7 +110,29 @@ class OrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
-class ArticleFilter(django_filters.FilterSet):
+def _short_echo(error: forms.ValidationError) -> forms.ValidationError:
+    params = {
+        key: shown_value(value) if isinstance(value, str) else value
+        for key, value in (error.params or {}).items()
+    }
+    return forms.ValidationError(error.message, code=error.code, params=params or None)
+
+
+class ShortEchoFilterSet(django_filters.FilterSet):
+    """A filter set whose errors echo at most ``shown_value``'s 50 characters of a value
+    (a choice filter's "Select a valid choice. <value> is not one of…" would echo it all)."""
+
+    @property
+    def errors(self) -> ErrorDict:
+        return ErrorDict(
+            {
+                name: ErrorList([_short_echo(error) for error in errors])
+                for name, errors in self.form.errors.as_data().items()
+            }
+        )
+
+
+class ArticleFilter(ShortEchoFilterSet):
     topic = TopicSlugFilter(
         queryset=Topic.objects.all(),
         to_field_name="slug",
@@ -169,7 +193,7 @@ class TrialTextFilter(django_filters.Filter):
     field_class = TrialTextField
 
 
-class TrialFilter(django_filters.FilterSet):
+class TrialFilter(ShortEchoFilterSet):
     """The filters of the trial list page (``articles.trials.filter_trials``)."""
 
     status = TrialStatusFilter(

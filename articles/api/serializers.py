@@ -202,7 +202,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
     def get_translation_status(self, snapshot: PublishedArticle) -> str | None:
         # Lists work the statuses out for a whole page at once (ArticleViewSet).
         known = getattr(snapshot, "translation", None)
-        return (known or translation_status(snapshot)).status
+        return (known or translation_status(snapshot)).public_status
 
 
 @extend_schema_serializer(

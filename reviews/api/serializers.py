@@ -20,7 +20,11 @@ from articles.models import (
     PublishedArticle,
     Reference,
 )
-from articles.translations import STATUSES, article_translation_status, language_versions
+from articles.translations import (
+    EDITORIAL_STATUSES,
+    article_translation_status,
+    language_versions,
+)
 from articles.validators import doi_warning
 from reviews import evidence, quality, workflow
 from reviews import roles as staff_roles
@@ -50,14 +54,16 @@ SOURCE_VERSION_HELP = (
 )
 TRANSLATION_STATUS_HELP = (
     "For a translation that is live: `current` while its live page matches the source's live "
-    "version, `outdated` once a newer version of the source went live (or the source is no "
-    "longer live). Null for an article that is not a translation, or not live."
+    "version, `outdated` once a newer version of the source went live, `source_withdrawn` when "
+    "the source is no longer live (unpublished, archived or overdue) while the translation "
+    "still is: an editor decides whether to unpublish it too. Null for an article that is not "
+    "a translation, or not live."
 )
 
 
 def _translation_status_field() -> serializers.ChoiceField:
     return serializers.ChoiceField(
-        choices=[(status, status) for status in STATUSES],
+        choices=[(status, status) for status in EDITORIAL_STATUSES],
         allow_null=True,
         help_text=TRANSLATION_STATUS_HELP,
     )

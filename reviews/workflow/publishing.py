@@ -197,7 +197,7 @@ def publish(
 def _notify_translators(source_id: int) -> None:
     from .. import translations
 
-    translations.notify_outdated_translations(source_id)
+    translations.notify_translators(source_id)
 
 
 def _announce_scheduled(article: Article, now: datetime.datetime) -> None:
@@ -237,6 +237,8 @@ def take_down(
     if keep_scheduled:
         _announce_scheduled(article, now)
     caching.invalidate(edge.article_changed_keys(article.pk))
+    # Its live translations stay up until an editor decides: tell their people once it commits.
+    transaction.on_commit(partial(_notify_translators, article.pk))
     audit(article, action=Action.UNPUBLISH, user=user, from_state=article.state, comment=comment)
     return last_seen
 

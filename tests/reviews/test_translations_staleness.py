@@ -70,11 +70,15 @@ def test_a_new_source_draft_or_approval_does_not_make_it_outdated(
     assert translation_status(live(spanish)).status == "current"
 
 
-def test_translation_is_outdated_when_its_source_is_unpublished(live_article, spanish, editor):
-    """With no live source there is nothing current to match, and no link to it."""
+def test_translation_source_is_withdrawn_when_its_source_is_unpublished(
+    live_article, spanish, editor
+):
+    """With no live source there is nothing current to match, and no link to it: not
+    current (``outdated`` for the public API), ``source_withdrawn`` for the editors."""
     workflow.unpublish(article=live_article, user=editor, reason="Withdrawn for review.")
     status = translation_status(live(spanish))
-    assert status.status == "outdated" and status.source_url is None
+    assert status.status == "source_withdrawn" and status.source_url is None
+    assert status.outdated and status.public_status == "outdated"
 
 
 def test_live_language_versions_link_source_and_translation(live_article, spanish):

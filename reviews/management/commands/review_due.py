@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from reviews.notifications import review_due_reminder
 from reviews.selectors import articles_due_for_review
-from reviews.translations import notify_outdated_translations
+from reviews.translations import notify_translators
 from reviews.workflow import unpublish_overdue
 
 
@@ -39,11 +39,11 @@ class Command(BaseCommand):
                 f"by more than {settings.OVERDUE_UNPUBLISH_DAYS} days."
             )
         if not no_email:
-            for notice in notify_outdated_translations():
+            for notice in notify_translators():
                 self.stdout.write(
                     f"Told the translators of {notice.translation.title} (id "
                     f"{notice.translation_id}): its source's version {notice.source_version} "
-                    "is live."
+                    + ("was withdrawn." if notice.source_withdrawn else "is live.")
                 )
         due = articles_due_for_review(today + datetime.timedelta(days=days))
         if not due:
