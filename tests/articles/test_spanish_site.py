@@ -470,3 +470,23 @@ def test_a_translation_whose_source_is_withdrawn_says_so(client, live_article, s
     workflow.unpublish(article=Article.objects.get(pk=live_article.pk), user=editor, reason="Old.")
     page = client.get(f"/es/articles/{spanish.slug}/").text
     assert "Puede que esta traducción no esté al día" in page
+
+
+def test_feedback_form_is_in_the_language_of_each_page_and_keeps_no_errors(
+    client, live_article, spanish
+):
+    """The empty feedback form, rendered once per language, is English on English pages and
+    Spanish on Spanish ones whichever page came first; a refused post's errors are shown on
+    its answer only, never on the pages served after it."""
+    refused = client.post(
+        f"/articles/{live_article.slug}/feedback/", {"comment": "?"}, **SAME_ORIGIN
+    )
+    assert refused.status_code == 400 and "Choose yes or no." in refused.text
+    spanish_page = client.get(f"/es/articles/{spanish.slug}/").text
+    english_page = client.get(f"/articles/{live_article.slug}/").text
+    assert "¿Le ha sido útil esta página?" in spanish_page
+    assert "Was this page helpful?" not in spanish_page
+    assert "Was this page helpful?" in english_page
+    assert "¿Le ha sido útil esta página?" not in english_page
+    for page in (spanish_page, english_page):
+        assert "form-errors" not in page and 'name="helpful"' in page
