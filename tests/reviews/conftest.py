@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.models import ClinicalTrial
 from reviews import signoff, workflow
 from tests.conftest import make_reviewer, make_user
+from tests.reviews.translation_steps import live_spanish, spanish_reviewer
 from tests.reviews.workflow_scenarios import credit
 
 
@@ -68,3 +69,15 @@ def in_review(make_article, writer):
 def approved(in_review, reviewer):
     """The article in review, approved by ``reviewer``."""
     return workflow.approve(article=in_review, user=reviewer, comment="Accurate.")
+
+
+@pytest.fixture
+def revisora(db):
+    """A verified clinical reviewer who reviews in Spanish only."""
+    return spanish_reviewer()
+
+
+@pytest.fixture
+def spanish(live_article, writer2, revisora, editor):
+    """The live Spanish translation of ``live_article``, by ``writer2``."""
+    return live_spanish(live_article, writer2, revisora, editor)

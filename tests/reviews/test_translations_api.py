@@ -8,22 +8,12 @@ from rest_framework.test import APIClient
 from articles.models import Article
 from reviews import workflow
 from tests.reviews.editorial_client import ARTICLES, client_for, detail_url, etag
-from tests.reviews.translation_steps import live_spanish, spanish_reviewer
+from tests.reviews.translation_steps import live_spanish
 from tests.workflow_steps import publish_new_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signoff_holds")]
 
 PUBLIC = "/api/v1/articles/"
-
-
-@pytest.fixture
-def revisora(db):
-    return spanish_reviewer()
-
-
-@pytest.fixture
-def spanish(live_article, writer2, revisora, editor):
-    return live_spanish(live_article, writer2, revisora, editor)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from reviews import translations, workflow
 from reviews.models import TranslationNotice
 from tests.admin_client import AdminSession
 from tests.reviews.editorial_client import ARTICLES, client_for, detail_url
-from tests.reviews.translation_steps import live_spanish, publish, spanish_reviewer, start_spanish
+from tests.reviews.translation_steps import publish, spanish_reviewer, start_spanish
 from tests.workflow_steps import publish_new_version
 
 pytestmark = pytest.mark.django_db
@@ -80,17 +80,6 @@ def test_editors_are_not_told_when_a_reviewer_can_review(
 
 
 # A source pulled from the site --------------------------------------------------------------
-
-
-@pytest.fixture
-def revisora(db):
-    return spanish_reviewer()
-
-
-@pytest.fixture
-def spanish(live_article, writer2, revisora, editor):
-    """The live Spanish translation of ``live_article``, by ``writer2``."""
-    return live_spanish(live_article, writer2, revisora, editor)
 
 
 def withdrawal_mails(user) -> list:

@@ -9,19 +9,8 @@ from reviews import signoff, workflow
 from reviews.models import Review
 from tests.admin_client import AdminSession, messages_in
 from tests.reviews.editorial_client import client_for, etag
-from tests.reviews.translation_steps import live_spanish, spanish_reviewer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def revisora(db):
-    return spanish_reviewer()
-
-
-@pytest.fixture
-def spanish(live_article, writer2, revisora, editor):
-    return live_spanish(live_article, writer2, revisora, editor)
 
 
 # One translation in use per language -----------------------------------------------------------

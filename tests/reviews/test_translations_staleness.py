@@ -18,23 +18,12 @@ from articles.translations import (
 from reviews import translations, workflow
 from reviews.models import TranslationNotice
 from tests.admin_client import AdminSession, messages_in
-from tests.reviews.translation_steps import live_spanish, spanish_reviewer
+from tests.reviews.translation_steps import live_spanish
 from tests.workflow_steps import approve_new_version, publish_new_version
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/articles/article/translations/"
-
-
-@pytest.fixture
-def revisora(db):
-    return spanish_reviewer()
-
-
-@pytest.fixture
-def spanish(live_article, writer2, revisora, editor):
-    """The live Spanish translation of ``live_article``, by ``writer2``."""
-    return live_spanish(live_article, writer2, revisora, editor)
 
 
 def live(article: Article) -> PublishedArticle:

@@ -24,11 +24,6 @@ from tests.workflow_steps import publish_new_version
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def revisora(db):
-    return spanish_reviewer()
-
-
 # Starting a translation -------------------------------------------------------------------
 
 
