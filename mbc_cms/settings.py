@@ -347,6 +347,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The public API says current/outdated; the editorial API also says source_withdrawn.
+    "ENUM_NAME_OVERRIDES": {
+        "TranslationStatusEnum": "articles.translations.STATUSES",
+        "EditorialTranslationStatusEnum": "articles.translations.EDITORIAL_STATUSES",
+    },
 }
 
 # Production hardening; behind a TLS-terminating proxy that sets X-Forwarded-Proto.
