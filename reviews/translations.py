@@ -71,25 +71,34 @@ def notify_outdated_translations(source_id: int | None = None) -> list[Translati
     """E-mail the authors of every live translation (of ``source_id``, or of any source)
     whose source moved on to a newer live version since they were last told; each
     translation and source version once, even with concurrent sweeps. Returns the notices."""
+    return _tell_once(
+        _moved_on(source_id),
+        version=lambda snapshot: snapshot.source_live_version,
+        withdrawn=False,
+        send=lambda snapshot: notifications.translation_outdated(
+            snapshot.article,
+            source=snapshot.translation_of,
+            source_version=snapshot.source_live_version,
+            translated_from=snapshot.source_version,
+        ),
+    )
+
+
+def _tell_once(pages, *, version, withdrawn: bool, send) -> list[TranslationNotice]:
+    """For each translation page: record a notice for it and ``version(page)`` and, once the
+    record commits, ``send(page)``; a page already told (the unique notice, even from a
+    concurrent sweep) is skipped. Returns the notices."""
     sent = []
-    for page in _moved_on(source_id):
-        snapshot: PublishedArticle = page
+    for snapshot in pages:
         try:
             with transaction.atomic():
                 notice = TranslationNotice.objects.create(
                     translation_id=snapshot.article_id,
-                    source_version=snapshot.source_live_version,
+                    source_version=version(snapshot),
                     translated_from=snapshot.source_version,
-                    source_withdrawn=False,
+                    source_withdrawn=withdrawn,
                 )
-                transaction.on_commit(
-                    lambda snapshot=snapshot: notifications.translation_outdated(
-                        snapshot.article,
-                        source=snapshot.translation_of,
-                        source_version=snapshot.source_live_version,
-                        translated_from=snapshot.source_version,
-                    )
-                )
+                transaction.on_commit(lambda snapshot=snapshot: send(snapshot))
         except IntegrityError:  # another sweep told them first
             continue
         sent.append(notice)
@@ -134,28 +143,16 @@ def notify_withdrawn_sources(source_id: int | None = None) -> list[TranslationNo
     whose source is no longer live, and the editors: each translation and withdrawal once
     (keyed by the source version last live), even with concurrent sweeps. The translation
     stays live. Returns the notices."""
-    sent = []
-    for page in _withdrawn(source_id):
-        snapshot: PublishedArticle = page
-        try:
-            with transaction.atomic():
-                notice = TranslationNotice.objects.create(
-                    translation_id=snapshot.article_id,
-                    source_version=snapshot.withdrawn_version,
-                    translated_from=snapshot.source_version,
-                    source_withdrawn=True,
-                )
-                transaction.on_commit(
-                    lambda snapshot=snapshot: notifications.translation_source_withdrawn(
-                        snapshot.article,
-                        source=snapshot.translation_of,
-                        source_version=snapshot.withdrawn_version,
-                    )
-                )
-        except IntegrityError:  # another sweep told them first
-            continue
-        sent.append(notice)
-    return sent
+    return _tell_once(
+        _withdrawn(source_id),
+        version=lambda snapshot: snapshot.withdrawn_version,
+        withdrawn=True,
+        send=lambda snapshot: notifications.translation_source_withdrawn(
+            snapshot.article,
+            source=snapshot.translation_of,
+            source_version=snapshot.withdrawn_version,
+        ),
+    )
 
 
 def notify_translators(source_id: int | None = None) -> list[TranslationNotice]:
