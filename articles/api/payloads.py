@@ -13,20 +13,32 @@ DRF serves to everyone else (the browsable API, ``?format=``, partners, errors);
 compares them byte for byte.
 """
 
+import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
+from django.urls import get_script_prefix
+from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.settings import ISO_8601, api_settings
 
+from articles import translations
 from articles.images.delivery import api_image
 from articles.models import ClinicalTrial, PublishedArticle, Topic
 from articles.public import PageImages, review_status, site_url
-from articles.translations import TranslationStatus, page_path
+from articles.translations import TranslationStatus
+from mbc_cms.languages import reverse_in
 
 # The serializers' own fields for the values whose text DRF decides (time zone, format).
 _DATETIME = serializers.DateTimeField()
 _DATE = serializers.DateField()
+SAFE_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_MARKER = "slug-marker-7f3a"
 
 CITATION_INTEGERS = ("number", "year")
 CITATION_FIELDS = (
@@ -35,12 +47,48 @@ CITATION_FIELDS = (
 )  # fmt: skip
 
 
-def _datetime(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+def _datetime(value: datetime.datetime | None) -> str | None:
+    """``DateTimeField.to_representation``: in the current time zone, ISO 8601, UTC as ``Z``
+    (by DRF itself for anything but an aware time in that format)."""
+    if value is None:
+        return None
+    if value.tzinfo is None or not settings.USE_TZ or api_settings.DATETIME_FORMAT != ISO_8601:
+        return _DATETIME.to_representation(value)
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _date(value) -> str | None:
-    return None if value is None else _DATE.to_representation(value)
+def _date(value: datetime.date | None) -> str | None:
+    if value is None:
+        return None
+    if api_settings.DATE_FORMAT != ISO_8601:
+        return _DATE.to_representation(value)
+    return value.isoformat()
+
+
+# An article page's path is the same in a language but for the slug: reversed once per
+# language and script prefix, it is only filled in (reversing was a fifth of a list's miss).
+_page_paths: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def page_path(snapshot: PublishedArticle) -> str:
+    """``translations.page_path(snapshot)``, the path of its page in its language."""
+    if not SAFE_SLUG.fullmatch(snapshot.slug):  # reverse would quote it
+        return translations.page_path(snapshot)
+    key = (snapshot.language, get_script_prefix())
+    parts = _page_paths.get(key)
+    if parts is None:
+        before, after = reverse_in(snapshot.language, "articles:article", slug=SLUG_MARKER).split(
+            SLUG_MARKER
+        )
+        parts = _page_paths[key] = (before, after)
+    return parts[0] + snapshot.slug + parts[1]
+
+
+@receiver(setting_changed)
+def _forget_page_paths(*, setting: str, **kwargs) -> None:
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
+        _page_paths.clear()
 
 
 def _text(value: Any) -> str | None:
@@ -63,7 +111,7 @@ def article_item(
     return {
         "id": snapshot.article_id,
         "slug": snapshot.slug,
-        "url": site_url(snapshot.get_absolute_url(), request),
+        "url": site_url(page_path(snapshot), request),
         "title": snapshot.title,
         "summary": snapshot.summary,
         "audience": snapshot.audience,

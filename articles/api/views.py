@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -40,7 +40,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from articles import caching, edge, public, ratelimit, translations
 from articles.models import ClinicalTrial, Topic, TrialChange
 
-from . import payloads, serializers
+from . import payloads, reads, serializers
 from .filters import ORDERING_PARAMETER, ArticleFilter, TrialFilter
 
 MAX_PAGE_SIZE = 100
@@ -460,14 +460,22 @@ def plain_article_list(request: HttpRequest) -> HttpResponse | None:
     queryset = ArticleViewSet.list_queryset()
     key = caching.list_key(request, COUNTED_PARAMETERS)
     count = caching.generation_count(request, f"api:{key}", queryset.count)
+    paginator = caching.CountedPaginator(queryset, size, count=count)
     try:
-        page = caching.CountedPaginator(queryset, size, count=count).page(number)
+        number = paginator.validate_number(number)
     except InvalidPage:
         return None
-    snapshots = list(page.object_list)
-    statuses = translations.translation_statuses(snapshots)
+    if size == reads.PAGE_SIZE and number <= reads.PREPARED_PAGES:
+        snapshots = reads.list_page(number)
+        topics = reads.topics_of_page(snapshots)
+        statuses = reads.translation_statuses(snapshots)
+    else:
+        snapshots = list(paginator.page(number).object_list)
+        topics = {s.pk: s.topics.all() for s in snapshots}
+        statuses = translations.translation_statuses(snapshots)
+    page = Page(snapshots, number, paginator)
     edge.tag_articles(request, snapshots)
-    results = [payloads.article_item(s, request, statuses[s.pk], s.topics.all()) for s in snapshots]
+    results = [payloads.article_item(s, request, statuses[s.pk], topics[s.pk]) for s in snapshots]
     return _plain_json(
         request,
         {
@@ -482,14 +490,13 @@ def plain_article_list(request: HttpRequest) -> HttpResponse | None:
 def plain_article_detail(request: HttpRequest, slug: str) -> HttpResponse | None:
     """The anonymous JSON answer of one article: ``ArticleViewSet.retrieve`` without DRF's
     negotiation and serializers. None (DRF answers its 404) when no live article is there."""
-    try:
-        snapshot = public.live_article(slug, ArticleViewSet.detail_queryset())
-    except Http404:
+    snapshot = reads.live_article(slug)
+    if snapshot is None:
         return None
-    counterpart = public.live_counterpart(snapshot)
-    language_versions = translations.live_language_versions(snapshot)
-    topics = snapshot.topics.all()
-    trials = snapshot.related_trials.all()
+    counterpart = reads.live_counterpart(snapshot)
+    language_versions = reads.live_language_versions(snapshot)
+    topics = reads.topics_of(snapshot)
+    trials = reads.trials_of(snapshot)
     shown = [snapshot, *language_versions]
     if counterpart is not None:
         shown.append(counterpart)
@@ -499,11 +506,11 @@ def plain_article_detail(request: HttpRequest, slug: str) -> HttpResponse | None
     data = payloads.article_detail(
         snapshot,
         request,
-        status=translations.translation_status(snapshot),
+        status=reads.translation_statuses([snapshot])[snapshot.pk],
         topics=topics,
         trials=trials,
         images=public.page_images(snapshot),
-        changes=public.change_log(snapshot),
+        changes=reads.change_log(snapshot),
         counterpart=counterpart,
         language_versions=language_versions,
     )

@@ -11,8 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import caching, public
-from articles.api import payloads, serializers, views
+from articles.api import payloads, reads, serializers, views
 from articles.models import PublishedArticle
+from articles.prepared import PreparedQuery
 from articles.translations import translation_status
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,44 @@ def test_refused_parameters_are_still_drfs_errors(live_article, client, query):
     response = client.get(f"/api/v1/articles/{query}")
     assert response.status_code in (400, 404)
     assert response["Content-Type"] == "application/json"
+
+
+def _prepared_reads() -> list:
+    """Every prepared query of ``articles.api.reads``, in both overdue forms."""
+    found = []
+    for value in vars(reads).values():
+        if isinstance(value, reads.LiveRead):
+            found += [value.without_limit, value.with_limit]
+        elif isinstance(value, PreparedQuery):
+            found.append(value)
+    return found
+
+
+@pytest.mark.parametrize("overdue_days", [None, 30])
+def test_the_reads_of_a_miss_are_prepared(live_article, settings, overdue_days):
+    """Each read of the list and detail misses runs SQL compiled once, not through the ORM,
+    with the overdue limit off and on."""
+    settings.OVERDUE_UNPUBLISH_DAYS = overdue_days
+    client = Client()
+    assert client.get(f"/api/v1/articles/{live_article.slug}/").status_code == 200
+    assert client.get("/api/v1/articles/").status_code == 200
+    translation = PublishedArticle(pk=1, article_id=2, translation_of_id=live_article.pk)
+    reads.translation_statuses([translation])
+    reads.live_counterpart(PublishedArticle(counterpart_id=live_article.pk))
+    used = [query for query in _prepared_reads() if query._compiled]
+    assert len(used) == 9
+    for query in used:
+        assert None not in query._compiled.values(), query.build
+
+
+def test_query_counts_of_the_misses(live_article, django_assert_max_num_queries):
+    """A miss of the detail reads the snapshot, its topics, trials, language versions and
+    change log; a miss of a list page its rows and their topics (the count once per
+    generation)."""
+    client = Client()
+    client.get("/api/v1/articles/?page_size=2")  # works out the generation and the count
+    cache.clear()
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/api/v1/articles/{live_article.slug}/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/api/v1/articles/").status_code == 200
