@@ -27,7 +27,6 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import ISO_8601, api_settings
 
-from articles import translations
 from articles.images.delivery import api_image
 from articles.models import ClinicalTrial, PublishedArticle, Topic
 from articles.public import PageImages, review_status, site_url
@@ -47,42 +46,59 @@ CITATION_FIELDS = (
 )  # fmt: skip
 
 
-def _datetime(value: datetime.datetime | None) -> str | None:
-    """``DateTimeField.to_representation``: in the current time zone, ISO 8601, UTC as ``Z``
-    (by DRF itself for anything but an aware time in that format)."""
-    if value is None:
-        return None
-    if value.tzinfo is None or not settings.USE_TZ or api_settings.DATETIME_FORMAT != ISO_8601:
-        return _DATETIME.to_representation(value)
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+class Answer:
+    """What every payload of one answer shares, worked out once for it: the time zone and
+    today's date (DRF and ``review_status`` would look them up for each value), the script
+    prefix and the requested scheme and host (DRF's ``build_absolute_uri`` per URL)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.zone = timezone.get_current_timezone()
+        self.today = timezone.localdate()
+        self.prefix = get_script_prefix()
+        self.iso_times = settings.USE_TZ and api_settings.DATETIME_FORMAT == ISO_8601
+        self.iso_dates = api_settings.DATE_FORMAT == ISO_8601
+        # ``request.build_absolute_uri(path)`` of a path as ``reverse`` writes one (ASCII,
+        # quoted): the scheme and host, then the path.
+        self.origin = request.build_absolute_uri("/")[:-1]
+
+    def datetime_text(self, value: datetime.datetime | None) -> str | None:
+        """``DateTimeField.to_representation``: in the current time zone, ISO 8601, UTC as
+        ``Z`` (by DRF itself for anything but an aware time in that format)."""
+        if value is None:
+            return None
+        if value.tzinfo is None or not self.iso_times:
+            return _DATETIME.to_representation(value)
+        text = value.astimezone(self.zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    def date_text(self, value: datetime.date | None) -> str | None:
+        if value is None:
+            return None
+        return value.isoformat() if self.iso_dates else _DATE.to_representation(value)
+
+    def page_url(self, snapshot: PublishedArticle) -> str:
+        """``site_url(page_path(snapshot), request)``: the absolute address of its page in
+        its language."""
+        if not SAFE_SLUG.fullmatch(snapshot.slug):  # reverse would quote it
+            return site_url(reverse_page(snapshot.language, snapshot.slug), self.request)
+        key = (snapshot.language, self.prefix)
+        parts = _page_paths.get(key)
+        if parts is None:
+            path = reverse_page(snapshot.language, SLUG_MARKER)
+            before, after = path.split(SLUG_MARKER)
+            parts = _page_paths[key] = (before, after)
+        return self.origin + parts[0] + snapshot.slug + parts[1]
 
 
-def _date(value: datetime.date | None) -> str | None:
-    if value is None:
-        return None
-    if api_settings.DATE_FORMAT != ISO_8601:
-        return _DATE.to_representation(value)
-    return value.isoformat()
+def reverse_page(language: str, slug: str) -> str:
+    """``PublishedArticle.get_absolute_url`` of a page in ``language`` at ``slug``."""
+    return reverse_in(language, "articles:article", slug=slug)
 
 
 # An article page's path is the same in a language but for the slug: reversed once per
 # language and script prefix, it is only filled in (reversing was a fifth of a list's miss).
 _page_paths: dict[tuple[str, str], tuple[str, str]] = {}
-
-
-def page_path(snapshot: PublishedArticle) -> str:
-    """``translations.page_path(snapshot)``, the path of its page in its language."""
-    if not SAFE_SLUG.fullmatch(snapshot.slug):  # reverse would quote it
-        return translations.page_path(snapshot)
-    key = (snapshot.language, get_script_prefix())
-    parts = _page_paths.get(key)
-    if parts is None:
-        before, after = reverse_in(snapshot.language, "articles:article", slug=SLUG_MARKER).split(
-            SLUG_MARKER
-        )
-        parts = _page_paths[key] = (before, after)
-    return parts[0] + snapshot.slug + parts[1]
 
 
 @receiver(setting_changed)
@@ -102,7 +118,7 @@ def _integer(value: Any) -> int | None:
 
 def article_item(
     snapshot: PublishedArticle,
-    request: HttpRequest,
+    answer: Answer,
     status: TranslationStatus,
     topics: Iterable[Topic],
 ) -> dict[str, Any]:
@@ -111,7 +127,7 @@ def article_item(
     return {
         "id": snapshot.article_id,
         "slug": snapshot.slug,
-        "url": site_url(page_path(snapshot), request),
+        "url": answer.page_url(snapshot),
         "title": snapshot.title,
         "summary": snapshot.summary,
         "audience": snapshot.audience,
@@ -119,11 +135,11 @@ def article_item(
         "translation_status": status.public_status,
         "source_version": snapshot.source_version,
         "topics": [{"slug": topic.slug, "name": topic.name} for topic in topics],
-        "last_reviewed": _date(snapshot.last_reviewed),
-        "next_review_due": _date(snapshot.next_review_due),
-        "review_status": review_status(snapshot.next_review_due).value,
-        "published_at": _datetime(snapshot.first_published_at),
-        "updated_at": _datetime(snapshot.go_live_at),
+        "last_reviewed": answer.date_text(snapshot.last_reviewed),
+        "next_review_due": answer.date_text(snapshot.next_review_due),
+        "review_status": review_status(snapshot.next_review_due, answer.today).value,
+        "published_at": answer.datetime_text(snapshot.first_published_at),
+        "updated_at": answer.datetime_text(snapshot.go_live_at),
         "version": snapshot.version,
     }
 
@@ -148,19 +164,19 @@ def _reviewer(reviewed_by: dict | None) -> dict[str, Any] | None:
     }
 
 
-def _trial(trial: ClinicalTrial, request: HttpRequest) -> dict[str, Any]:
+def _trial(trial: ClinicalTrial, answer: Answer) -> dict[str, Any]:
     return {
         "nct_id": trial.nct_id,
         "brief_title": trial.brief_title,
         "overall_status": _text(trial.overall_status),
         "phases": None if trial.phases is None else [str(phase) for phase in trial.phases],
-        "url": site_url(trial.get_absolute_url(), request),
+        "url": site_url(trial.get_absolute_url(), answer.request),
     }
 
 
 def article_detail(
     snapshot: PublishedArticle,
-    request: HttpRequest,
+    answer: Answer,
     *,
     status: TranslationStatus,
     topics: Iterable[Topic],
@@ -174,9 +190,9 @@ def article_detail(
     (the serializer's context: change log, counterpart, images shown, language versions)."""
 
     def image(data: dict) -> dict[str, Any]:
-        return api_image(data, request.build_absolute_uri)
+        return api_image(data, answer.request.build_absolute_uri)
 
-    payload = article_item(snapshot, request, status, topics)
+    payload = article_item(snapshot, answer, status, topics)
     authors = snapshot.authors
     payload.update(
         {
@@ -186,10 +202,10 @@ def article_detail(
             "authors": None if authors is None else [str(name) for name in authors],
             "reviewed_by": _reviewer(snapshot.reviewed_by),
             "references": [_citation(reference) for reference in snapshot.references],
-            "related_trials": [_trial(trial, request) for trial in trials],
+            "related_trials": [_trial(trial, answer) for trial in trials],
             "changes": [
                 {
-                    "date": _datetime(change.go_live_at),
+                    "date": answer.datetime_text(change.go_live_at),
                     "version": change.version,
                     "note": _text(change.change_note),
                 }
@@ -200,13 +216,13 @@ def article_detail(
                 {
                     "language": version.language,
                     "slug": version.slug,
-                    "url": site_url(page_path(version), request),
+                    "url": answer.page_url(version),
                 }
                 for version in language_versions
             ],
             "signoff": {
                 "version": snapshot.version,
-                "approved_at": _datetime(snapshot.reviewed_at),
+                "approved_at": answer.datetime_text(snapshot.reviewed_at),
                 "digest": snapshot.digest,
             },
         }

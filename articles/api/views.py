@@ -216,12 +216,21 @@ def cached_api_answer(request: HttpRequest) -> HttpResponse | None:
             )
             response["Retry-After"] = str(retry_after)
             return response
-    response = caching.get_api_answer(
-        request, caching.cache_key(request, "api-json", API_PARAMETERS)
-    )
+    response = caching.get_api_answer(request, _answer_key(request))
     if response is not None:
         _set_last_modified(request, response)
+    else:
+        request.public_api_missed = True  # the view need not look again (PublicCacheMiddleware)
     return response
+
+
+def _answer_key(request: HttpRequest) -> str:
+    """The cache key of the anonymous JSON answer to ``request``, worked out once for it (the
+    generation it names is the request's, ``caching.public_state``)."""
+    key = getattr(request, "public_api_key", None)
+    if key is None:
+        key = request.public_api_key = caching.cache_key(request, "api-json", API_PARAMETERS)
+    return key
 
 
 PlainAnswer = Callable[..., HttpResponse | None]
@@ -234,9 +243,10 @@ def serve_public_answer(view, plain: PlainAnswer | None = None):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        answer = cached_api_answer(request)
-        if answer is not None:
-            return answer
+        if not getattr(request, "public_api_missed", False):
+            answer = cached_api_answer(request)
+            if answer is not None:
+                return answer
         response = None
         if plain is not None and _anonymous_json_read(request):
             response = plain(request, *args, **kwargs)
@@ -245,9 +255,7 @@ def serve_public_answer(view, plain: PlainAnswer | None = None):
         if _anonymous_json_read(request) and response.status_code == 200:
             if hasattr(response, "render"):
                 response.render()
-            caching.store_api_answer(
-                request, caching.cache_key(request, "api-json", API_PARAMETERS), response
-            )
+            caching.store_api_answer(request, _answer_key(request), response)
         return response
 
     return wrapper
@@ -475,7 +483,8 @@ def plain_article_list(request: HttpRequest) -> HttpResponse | None:
         statuses = translations.translation_statuses(snapshots)
     page = Page(snapshots, number, paginator)
     edge.tag_articles(request, snapshots)
-    results = [payloads.article_item(s, request, statuses[s.pk], topics[s.pk]) for s in snapshots]
+    answer = payloads.Answer(request)
+    results = [payloads.article_item(s, answer, statuses[s.pk], topics[s.pk]) for s in snapshots]
     return _plain_json(
         request,
         {
@@ -505,7 +514,7 @@ def plain_article_detail(request: HttpRequest, slug: str) -> HttpResponse | None
     edge.tag(request, *(edge.topic_key(t.pk) for t in topics))
     data = payloads.article_detail(
         snapshot,
-        request,
+        payloads.Answer(request),
         status=reads.translation_statuses([snapshot])[snapshot.pk],
         topics=topics,
         trials=trials,

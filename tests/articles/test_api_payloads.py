@@ -93,11 +93,11 @@ def test_list_pages_are_the_serializers(demo, monkeypatch):
 
 def test_payload_keys_are_the_serializers_fields(demo, rf):
     """The builders' keys are the serializers' ``Meta.fields``, in order."""
-    request = rf.get("/")
+    answer = payloads.Answer(rf.get("/"))
     snapshot = public.live_articles().order_by("pk").first()
     detail = payloads.article_detail(
         snapshot,
-        request,
+        answer,
         status=translation_status(snapshot),
         topics=snapshot.topics.all(),
         trials=snapshot.related_trials.all(),
@@ -107,7 +107,7 @@ def test_payload_keys_are_the_serializers_fields(demo, rf):
         language_versions=[],
     )
     assert list(detail) == serializers.ArticleDetailSerializer.Meta.fields
-    item = payloads.article_item(snapshot, request, translation_status(snapshot), [])
+    item = payloads.article_item(snapshot, answer, translation_status(snapshot), [])
     assert list(item) == serializers.ArticleListSerializer.Meta.fields
 
 
