@@ -465,10 +465,11 @@ def plain_article_list(request: HttpRequest) -> HttpResponse | None:
     if size is None or number is None:
         return None
     edge.tag(request, edge.LIST)
-    queryset = ArticleViewSet.list_queryset()
     key = caching.list_key(request, COUNTED_PARAMETERS)
-    count = caching.generation_count(request, f"api:{key}", queryset.count)
-    paginator = caching.CountedPaginator(queryset, size, count=count)
+    count = caching.generation_count(
+        request, f"api:{key}", lambda: ArticleViewSet.list_queryset().count()
+    )
+    paginator = caching.CountedPaginator((), size, count=count)
     try:
         number = paginator.validate_number(number)
     except InvalidPage:
@@ -478,7 +479,8 @@ def plain_article_list(request: HttpRequest) -> HttpResponse | None:
         topics = reads.topics_of_page(snapshots)
         statuses = reads.translation_statuses(snapshots)
     else:
-        snapshots = list(paginator.page(number).object_list)
+        rows = caching.CountedPaginator(ArticleViewSet.list_queryset(), size, count=count)
+        snapshots = list(rows.page(number).object_list)
         topics = {s.pk: s.topics.all() for s in snapshots}
         statuses = translations.translation_statuses(snapshots)
     page = Page(snapshots, number, paginator)
