@@ -161,3 +161,16 @@ def test_query_counts_of_the_misses(live_article, django_assert_max_num_queries)
         assert client.get(f"/api/v1/articles/{live_article.slug}/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/api/v1/articles/").status_code == 200
+
+
+def test_the_overdue_limit_is_applied_alike(demo, settings, monkeypatch):
+    """With ``OVERDUE_UNPUBLISH_DAYS`` set, the plain answers leave out the same overdue
+    page as DRF's, in the list and at its address."""
+    settings.OVERDUE_UNPUBLISH_DAYS = 1
+    client = Client()
+    for query in LIST_PAGES[:2]:
+        path = f"/api/v1/articles/{query}"
+        plain, drf = answers(client, path, monkeypatch)
+        assert_same(plain, drf, path)
+        assert demo[0].slug not in plain.text
+    assert client.get(f"/api/v1/articles/{demo[0].slug}/").status_code == 404
