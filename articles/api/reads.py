@@ -66,17 +66,31 @@ def _id_values(prefix: str, ids: Sequence[int]) -> dict[str, int]:
     return {f"{prefix}_{number}": value for number, value in enumerate(padded)}
 
 
+# What the detail's payload shows of a snapshot (not its text for search, nor its contents).
+DETAIL_FIELDS = tuple(
+    field.attname
+    for field in PublishedArticle._meta.concrete_fields
+    if field.name not in ("id", "body_text", "toc")
+)
+
+
+def _rows(rows: list[dict]) -> list[SimpleNamespace]:
+    """Rows read as dicts, with their fields as attributes as a model instance has them (an
+    instance costs more to build than the rest of what is done with it)."""
+    return [SimpleNamespace(**row) for row in rows]
+
+
 # public.live_article (without its prefetches: see the topics and trials below).
 _snapshot_at = LiveRead(
     lambda live, shape, slug: (
-        live.filter(slug=slug).defer("body_text", "toc").order_by(*BY_ADDRESS)[:1]
+        live.filter(slug=slug).values("pk", *DETAIL_FIELDS).order_by(*BY_ADDRESS)[:1]
     ),
     slug=str,
 )
 
 # The topics and related trials of one snapshot, in the order the prefetches give them.
 _topics_of = PreparedQuery(
-    lambda snapshot: Topic.objects.filter(snapshots=snapshot).only("slug", "name"),
+    lambda snapshot: Topic.objects.filter(snapshots=snapshot).values("pk", "slug", "name"),
     snapshot=int,
 )
 _trials_of = PreparedQuery(
@@ -92,7 +106,7 @@ _language_versions = LiveRead(
         live.filter(Q(article_id=root) | Q(translation_of_id=root))
         .exclude(article_id=article)
         .exclude(language=language)
-        .only("article_id", "slug", "title", "language", "version", "go_live_at")
+        .values("pk", "article_id", "slug", "title", "language", "version", "go_live_at")
         .order_by("language", *BY_ADDRESS)
     ),
     root=int,
@@ -105,7 +119,7 @@ _changes = PreparedQuery(
     lambda now, article: (
         PublishedArticle.objects.went_live(now)
         .filter(article_id=article)
-        .only("version", "go_live_at", "change_note")
+        .values("pk", "version", "go_live_at", "change_note")
         .order_by("-go_live_at")
     ),
     now=datetime.datetime,
@@ -116,7 +130,7 @@ _changes = PreparedQuery(
 _counterpart = LiveRead(
     lambda live, shape, article: (
         live.filter(article_id=article)
-        .only("slug", "title", "audience", "language")
+        .values("pk", "article_id", "slug", "title", "audience", "language")
         .order_by("pk")[:1]
     ),
     article=int,
@@ -155,43 +169,43 @@ _topics_of_page = PreparedQuery(
 )
 
 
-def live_article(slug: str) -> PublishedArticle | None:
+def live_article(slug: str) -> SimpleNamespace | None:
     """The live snapshot at ``slug`` (``public.live_article``), or None."""
-    found = _snapshot_at(slug=slug)
+    found = _rows(_snapshot_at(slug=slug))
     return found[0] if found else None
 
 
-def topics_of(snapshot: PublishedArticle) -> list[Topic]:
-    return _topics_of(snapshot=snapshot.pk)
+def topics_of(snapshot: SimpleNamespace) -> list[SimpleNamespace]:
+    return _rows(_topics_of(snapshot=snapshot.pk))
 
 
-def trials_of(snapshot: PublishedArticle) -> list[ClinicalTrial]:
+def trials_of(snapshot: SimpleNamespace) -> list[ClinicalTrial]:
     return _trials_of(snapshot=snapshot.pk)
 
 
-def live_language_versions(snapshot: PublishedArticle) -> list[PublishedArticle]:
+def live_language_versions(snapshot: SimpleNamespace) -> list[SimpleNamespace]:
     """``translations.live_language_versions``: one per language, by language code."""
     rows = _language_versions(
         root=snapshot.translation_of_id or snapshot.article_id,
         article=snapshot.article_id,
         language=snapshot.language,
     )
-    by_language: dict[str, PublishedArticle] = {}
+    by_language: dict[str, dict] = {}
     for row in rows:
-        by_language.setdefault(row.language, row)
-    return list(by_language.values())
+        by_language.setdefault(row["language"], row)
+    return _rows(list(by_language.values()))
 
 
-def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
+def change_log(snapshot: SimpleNamespace) -> list[SimpleNamespace]:
     """``public.change_log``."""
-    return _changes(now=prepared.now(), article=snapshot.article_id)
+    return _rows(_changes(now=prepared.now(), article=snapshot.article_id))
 
 
-def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
+def live_counterpart(snapshot: SimpleNamespace) -> SimpleNamespace | None:
     """``public.live_counterpart``."""
     if snapshot.counterpart_id is None:
         return None
-    found = _counterpart(article=snapshot.counterpart_id)
+    found = _rows(_counterpart(article=snapshot.counterpart_id))
     return found[0] if found else None
 
 
