@@ -1,0 +1,101 @@
+"""``{% constant %}``: parts of a template rendered once per language and process must give
+the bytes they would give rendered every time, in each language, and follow the settings."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import TemplateSyntaxError, engines
+from django.test import RequestFactory, override_settings
+
+from articles.templatetags.pages import ConstantNode
+from mbc_cms import languages
+
+CONSTANT_TAGS = re.compile(r"{% (end)?constant %}")
+STATIC_CHUNK = "{% load pages static %}{% constant %}{% static 'site.css' %}{% endconstant %}"
+
+
+def from_string(text: str):
+    return engines["django"].from_string(text)
+
+
+def base_template_text() -> str:
+    return (Path(settings.BASE_DIR) / "templates" / "base.html").read_text()
+
+
+def render_in(code: str, template, **context) -> str:
+    request = RequestFactory().get(languages.path_in(code, "/"))
+    with languages.override(code):
+        return template.render({"query": "", **context}, request)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_base_template_renders_the_same_bytes_as_without_constant_chunks(code):
+    """base.html gives, twice over, exactly what it gives with the constant tags taken out."""
+    text = base_template_text()
+    assert "{% constant %}" in text
+    plain = from_string(CONSTANT_TAGS.sub("", text))
+    chunked = from_string(text)
+    context = {"query": 'bone "pain" <b>', "canonical_url": "http://testserver/"}
+    expected = render_in(code, plain, **context)
+    assert render_in(code, chunked, **context) == expected
+    assert render_in(code, chunked, **context) == expected
+    assert render_in(code, chunked, **{**context, "query": "other"}) == render_in(
+        code, plain, **{**context, "query": "other"}
+    )
+
+
+def test_each_language_gets_its_own_chunk():
+    """A chunk rendered in English is not reused for a Spanish page, or the reverse."""
+    template = from_string(
+        "{% load i18n pages %}{% constant %}{% translate 'Search' %} "
+        "{% url 'articles:trials' %}{% endconstant %}"
+    )
+    assert render_in("en", template) == "Search /trials/"
+    assert render_in("es", template) == "Buscar /es/trials/"
+    assert render_in("en", template) == "Search /trials/"
+
+
+def test_a_chunk_is_rendered_once_and_reused():
+    """The second page of a language takes the stored string: the nodes are not rendered."""
+    template = from_string(STATIC_CHUNK)
+    first = render_in("en", template)
+    node = next(n for n in template.template.nodelist if isinstance(n, ConstantNode))
+    node.nodelist = from_string("changed").template.nodelist
+    assert render_in("en", template) == first
+
+
+def test_a_change_of_settings_forgets_the_chunks():
+    """Static URLs (and addresses, translations) follow the settings of the moment."""
+    template = from_string(STATIC_CHUNK)
+    before = render_in("en", template)
+    with override_settings(
+        STATIC_URL="/assets/",
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        assert render_in("en", template) == "/assets/site.css"
+    assert render_in("en", template) == before
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        "{{ query }}",
+        "{% url view_name %}",
+        "{% url 'articles:topic' slug=topic.slug %}",
+        "{% static path %}",
+        "{% translate message %}",
+        "{% translate 'Search' as label %}",
+        "{% if query %}x{% endif %}",
+        "{% block head %}{% endblock %}",
+        "{% url 'articles:home' as home %}",
+    ],
+)
+def test_anything_that_depends_on_the_page_is_refused(inside):
+    """A variable, a block or another tag inside a chunk fails when the template is parsed."""
+    with pytest.raises(TemplateSyntaxError):
+        from_string(f"{{% load i18n pages static %}}{{% constant %}}{inside}{{% endconstant %}}")
