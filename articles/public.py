@@ -138,7 +138,7 @@ def live_articles_in(language: str) -> QuerySet[PublishedArticle]:
     return live_articles().filter(language=language)
 
 
-# What an article card (``_article_card.html``) and its surrogate key need of a snapshot.
+# What an article card (``{% article_card %}``) and its surrogate key need of a snapshot.
 CARD_FIELDS = (
     "article_id",
     "slug",

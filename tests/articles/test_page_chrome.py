@@ -1,5 +1,6 @@
-"""``{% constant %}``: parts of a template rendered once per language and process must give
-the bytes they would give rendered every time, in each language, and follow the settings."""
+"""Cheaper renders of what every page repeats must give the same bytes: ``{% constant %}``
+(parts of a template rendered once per language and process, which follow the settings), the
+article cards and the addresses built from patterns (``articles/templatetags/cards.py``)."""
 
 import re
 from pathlib import Path
@@ -8,7 +9,10 @@ import pytest
 from django.conf import settings
 from django.template import TemplateSyntaxError, engines
 from django.test import RequestFactory, override_settings
+from django.urls import NoReverseMatch
 
+from articles.models import ClinicalTrial, PublishedArticle, Topic
+from articles.templatetags import cards
 from articles.templatetags.pages import ConstantNode
 from mbc_cms import languages
 
@@ -99,3 +103,52 @@ def test_anything_that_depends_on_the_page_is_refused(inside):
     """A variable, a block or another tag inside a chunk fails when the template is parsed."""
     with pytest.raises(TemplateSyntaxError):
         from_string(f"{{% load i18n pages static %}}{{% constant %}}{inside}{{% endconstant %}}")
+
+
+# The card's markup as ``_article_card.html`` rendered it, before ``{% article_card %}``.
+OLD_CARD = (
+    '{% load i18n %}{% for item in items %}<li class="card">\n'
+    '  <h3 class="card-title"><a href="{{ item.get_absolute_url }}">{{ item.title }}</a></h3>\n'
+    "  {% if item.summary %}<p>{{ item.summary }}</p>{% endif %}\n"
+    '  {% if item.audience == "professional" %}<p class="badge">'
+    '{% translate "For health professionals" %}</p>{% endif %}\n'
+    "</li>\n{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_article_cards_are_the_markup_of_the_old_template(code):
+    """``{% article_card %}`` writes what the included template wrote, escaping included."""
+    items = [
+        PublishedArticle(slug="bone-pain", title="Bone <pain> & you", summary="", language="en"),
+        PublishedArticle(
+            slug="dolor-oseo",
+            title="Dolor óseo",
+            summary='"Qué" hacer',
+            audience="professional",
+            language="es",
+        ),
+        PublishedArticle(slug="x", title="X", summary="S", audience="patient", language="fr"),
+    ]
+    new = from_string("{% load cards %}{% for item in items %}{% article_card item %}{% endfor %}")
+    assert render_in(code, new, items=items) == render_in(code, from_string(OLD_CARD), items=items)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_addresses_from_patterns_are_those_reverse_gives(code):
+    """Topic, trial and article addresses equal ``get_absolute_url``'s, in each language."""
+    topic = Topic(slug="bone-metastases")
+    trial = ClinicalTrial(nct_id="NCT01234567")
+    with languages.override(code):
+        for _ in range(2):
+            assert cards.topic_url(topic) == topic.get_absolute_url()
+            assert cards.trial_url(trial) == trial.get_absolute_url()
+            for language in ("en", "es"):
+                snapshot = PublishedArticle(slug="bone-pain", language=language)
+                assert cards.article_url(snapshot) == snapshot.get_absolute_url()
+
+
+def test_a_value_that_is_not_a_slug_is_left_to_reverse():
+    """An address whose value the URL would not accept fails as ``reverse`` fails."""
+    with pytest.raises(NoReverseMatch):
+        cards.topic_url(Topic(slug="not a slug/"))
