@@ -2,15 +2,19 @@
 (parts of a template rendered once per language and process, which follow the settings), the
 article cards and the addresses built from patterns (``articles/templatetags/cards.py``)."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
 from django.template import TemplateSyntaxError, engines
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import NoReverseMatch
 
+from articles import caching, public
 from articles.models import ClinicalTrial, PublishedArticle, Topic
 from articles.templatetags import cards
 from articles.templatetags.pages import ConstantNode
@@ -152,3 +156,73 @@ def test_a_value_that_is_not_a_slug_is_left_to_reverse():
     """An address whose value the URL would not accept fails as ``reverse`` fails."""
     with pytest.raises(NoReverseMatch):
         cards.topic_url(Topic(slug="not a slug/"))
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", "--extra", "60", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+# A miss once the generation is known: the home page reads the topic tree (one query), the
+# latest, the recently reviewed and the trials; a topic page the tree and its page (its
+# count is remembered per generation).
+LIST_MISSES = [
+    ("/", 4),
+    ("/es/", 4),
+    ("/topics/metastasis/", 2),
+    ("/topics/metastasis/?page=2", 2),
+    ("/es/topics/metastasis/", 2),
+]
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["sorted", "title walk"])
+def test_list_page_misses_run_prepared_reads(
+    seeded, monkeypatch, walk, django_assert_max_num_queries
+):
+    """A miss of the home or a topic page reads only its lists, through SQL prepared once per
+    process, and shows what the first miss showed."""
+    monkeypatch.setattr(public, "TITLE_WALK_FROM", 1 if walk else 10**9)
+    client = Client()
+    for path, budget in LIST_MISSES:
+        first = client.get(path)
+        assert first.status_code == 200, path
+        cache.clear()
+        with django_assert_max_num_queries(budget, info=path):
+            again = client.get(path)
+        assert again.content == first.content, path
+    page = public._topic_page_walked if walk else public._topic_page_sorted
+    for read in (public._every_topic, public._latest_prepared, public._home_trials, page):
+        assert read._compiled and all(read._compiled.values()), read.build
+
+
+def test_topic_tree_follows_topic_changes(seeded):
+    """A renamed or moved topic shows on the next miss: the tree is read, not remembered."""
+    client = Client()
+    assert client.get("/topics/metastasis/").status_code == 200
+    bone = Topic.objects.get(slug="bone-metastases")
+    bone.name = "Bones, renamed"
+    bone.parent = Topic.objects.get(slug="treatments")
+    bone.save()
+    cache.clear()
+    caching.forget_state()
+    metastasis = client.get("/topics/metastasis/").text
+    treatments = client.get("/topics/treatments/").text
+    assert "Bones, renamed" not in metastasis and "Bones, renamed" in treatments
+    assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_tree_matches_the_orm():
+    """``topic_tree`` gives each topic its parent and its sub-topics in the model's order."""
+    parent = Topic.objects.create(name="Treatments", slug="treatments", position=2)
+    first = Topic.objects.create(name="A first", slug="first", position=1)
+    children = [
+        Topic.objects.create(name=name, slug=name.lower(), parent=parent, position=position)
+        for name, position in [("Zeta", 1), ("Alpha", 1), ("Beta", 0)]
+    ]
+    tree = {topic.slug: topic for topic in public.topic_tree()}
+    assert [t.slug for t in public.topic_tree() if t.parent_id is None] == ["first", "treatments"]
+    assert tree["treatments"].subtopics == list(parent.children.all()) != []
+    assert [t.slug for t in tree["treatments"].subtopics] == ["beta", "alpha", "zeta"]
+    assert tree["beta"].parent == parent and tree["first"].subtopics == []
+    assert len(children) == 3 and first.parent is None
