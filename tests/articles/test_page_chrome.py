@@ -2,6 +2,7 @@
 (parts of a template rendered once per language and process, which follow the settings), the
 article cards and the addresses built from patterns (``articles/templatetags/cards.py``)."""
 
+import datetime
 import io
 import re
 from pathlib import Path
@@ -209,6 +210,9 @@ def test_topic_tree_follows_topic_changes(seeded):
     treatments = client.get("/topics/treatments/").text
     assert "Bones, renamed" not in metastasis and "Bones, renamed" in treatments
     assert client.get("/topics/no-such-topic/").status_code == 404
+    Topic.objects.create(name="Empty", slug="empty")
+    caching.forget_state()
+    assert "No articles in this topic yet." in client.get("/topics/empty/").text
 
 
 @pytest.mark.django_db
@@ -226,3 +230,63 @@ def test_the_tree_matches_the_orm():
     assert [t.slug for t in tree["treatments"].subtopics] == ["beta", "alpha", "zeta"]
     assert tree["beta"].parent == parent and tree["first"].subtopics == []
     assert len(children) == 3 and first.parent is None
+
+
+# The home page's items as its template wrote them, before the tags of ``cards``.
+OLD_HOME_ITEMS = {
+    "topic": (
+        "{% for topic in items %}\n"
+        '    <li class="topic">\n'
+        '      <h3><a href="{{ topic.get_absolute_url }}">{{ topic.name }}</a></h3>\n'
+        "      {% if topic.description %}<p>{{ topic.description }}</p>{% endif %}\n"
+        '      {% if topic.subtopics %}<ul class="subtopics">{% for child in topic.subtopics %}'
+        '<li><a href="{{ child.get_absolute_url }}">{{ child.name }}</a></li>{% endfor %}</ul>'
+        "{% endif %}\n"
+        "    </li>\n"
+        "    {% endfor %}"
+    ),
+    "reviewed": (
+        '{% for item in items %}<li><a href="{{ item.get_absolute_url }}">{{ item.title }}</a> '
+        '<span class="muted">{% blocktranslate with date=item.last_reviewed|date:_("j M Y") %}'
+        "reviewed {{ date }}{% endblocktranslate %}</span></li>{% endfor %}"
+    ),
+    "trial": (
+        '{% for trial in items %}<li><a href="{{ trial.get_absolute_url }}" lang="en">'
+        '{{ trial.brief_title }}</a> <span class="muted">{{ trial.nct_id }} · '
+        "{{ trial.overall_status|status_label }}</span></li>{% endfor %}"
+    ),
+}
+
+
+def home_items(kind: str) -> list:
+    if kind == "topic":
+        parent = Topic(pk=1, slug="bones", name="Bones & <joints>", description='"Pain"')
+        parent.subtopics = [Topic(pk=2, slug="hips", name="Hips <1>"), Topic(pk=3, slug="x")]
+        plain = Topic(pk=4, slug="plain", name="Plain", description="")
+        plain.subtopics = []
+        return [parent, plain]
+    if kind == "reviewed":
+        return [
+            PublishedArticle(
+                slug=slug, title="A <b> & c", language=language, last_reviewed=reviewed
+            )
+            for slug, language, reviewed in [
+                ("a", "en", datetime.date(2026, 12, 1)),
+                ("b", "es", datetime.date(2025, 5, 31)),
+            ]
+        ]
+    return [
+        ClinicalTrial(nct_id="NCT01234567", brief_title="A <trial> & more", overall_status=code)
+        for code in ("RECRUITING", "COMPLETED", "NO_SUCH_STATUS", "")
+    ]
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+@pytest.mark.parametrize("kind", ["topic", "reviewed", "trial"])
+def test_home_items_are_the_markup_of_the_old_template(kind, code):
+    """Topics, recently reviewed articles and trials of the home page: the same bytes."""
+    tag = f"{kind}_item"
+    new = from_string(f"{{% load cards %}}{{% for x in items %}}{{% {tag} x %}}{{% endfor %}}")
+    old = from_string("{% load i18n trials %}" + OLD_HOME_ITEMS[kind])
+    items = home_items(kind)
+    assert render_in(code, new, items=items) == render_in(code, old, items=items)
