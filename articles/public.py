@@ -204,7 +204,9 @@ def home_trials() -> list[ClinicalTrial]:
     return _home_trials()
 
 
-_every_topic = PreparedQuery(lambda: Topic.objects.all())
+_every_topic = PreparedQuery(
+    lambda: Topic.objects.only("name", "slug", "description", "parent_id", "position")
+)
 
 
 def topic_tree() -> list[Topic]:

@@ -150,6 +150,10 @@ class ConstantNode(template.Node):
     returns the same string. Its addresses are reversed without a ``current_app``: the
     reader pages' namespaces have one instance each, so the request cannot change them."""
 
+    # Nothing inside is a block (``constant`` refuses them), so ``{% extends %}``, which
+    # looks for blocks through every node list of the parent on each render, need not look.
+    child_nodelists = ()
+
     def __init__(self, nodelist: template.NodeList) -> None:
         self.nodelist = nodelist
         self.rendered: dict[tuple[str | None, str, bool], str] = {}
