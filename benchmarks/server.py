@@ -21,6 +21,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
+
 from benchmarks.config import (
     API_RATE,
     DATABASE,
@@ -77,8 +79,6 @@ def drop_database(url: str) -> None:
 def _postgres_admin(*statements: str) -> None:
     """Run ``statements`` on the cluster's ``postgres`` database (outside a transaction, as
     ``CREATE DATABASE`` needs)."""
-    import psycopg
-
     admin = with_database_name(postgres_server_url(), "postgres")
     with psycopg.connect(admin, autocommit=True) as connection:
         for statement in statements:
@@ -90,8 +90,6 @@ def query(url: str, sql: str) -> list[tuple]:
     if url.startswith("sqlite:///"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
             return db.execute(sql).fetchall()
-    import psycopg
-
     with psycopg.connect(url) as connection:
         cursor = connection.execute(sql)
         return cursor.fetchall() if cursor.description else []
