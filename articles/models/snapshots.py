@@ -155,6 +155,12 @@ class PublishedArticle(models.Model):
             # The API's default order (newest first, then by id): a page of it walks this
             # index and stops, where the one above left every live snapshot to sort.
             models.Index(F("go_live_at").desc(), "id", name="snapshot_newest"),
+            # The same two orders of the home page within one language: a Spanish list seeks
+            # to its own articles instead of walking past every English one.
+            models.Index(
+                F("language"), F("go_live_at").desc(), F("id"), name="snapshot_language_newest"
+            ),
+            models.Index(fields=["language", "last_reviewed"], name="snapshot_language_reviewed"),
         ]
         constraints = [
             models.UniqueConstraint(
