@@ -158,7 +158,10 @@ class PublishedArticle(models.Model):
             # The same two orders of the home page within one language: a Spanish list seeks
             # to its own articles instead of walking past every English one.
             models.Index(
-                F("language"), F("go_live_at").desc(), F("id"), name="snapshot_language_newest"
+                F("language"),
+                F("go_live_at").desc(),
+                F("id").desc(),
+                name="snapshot_language_newest",
             ),
             models.Index(fields=["language", "last_reviewed"], name="snapshot_language_reviewed"),
         ]
