@@ -29,7 +29,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     TextField,
@@ -46,6 +45,7 @@ from mbc_cms import languages
 from . import search_index
 from .choices import DUE_SOON_DAYS, ReviewStatus
 from .models import ClinicalTrial, Image, PublishedArticle, Topic
+from .prepared import PreparedQuery
 from .selectors import cites_by_reference, snapshots_citing_by_reference
 
 SNIPPET_WORDS = 30
@@ -79,8 +79,13 @@ def overdue_unpublish_cutoff(today: datetime.date | None = None) -> datetime.dat
 
 def live_articles() -> QuerySet[PublishedArticle]:
     """Every snapshot readers may see now: live, and not past the overdue limit."""
-    snapshots = PublishedArticle.objects.live()
-    cutoff = overdue_unpublish_cutoff()
+    return live_at(timezone.now(), overdue_unpublish_cutoff())
+
+
+def live_at(now: datetime.datetime, cutoff: datetime.date | None) -> QuerySet[PublishedArticle]:
+    """``live_articles`` with its two inputs given: the time, which a prepared read takes as
+    a value, and the overdue cutoff, which changes the SQL (a prepared read's shape)."""
+    snapshots = PublishedArticle.objects.live(now)
     if cutoff is not None:
         snapshots = snapshots.exclude(next_review_due__lt=cutoff)
     return snapshots
@@ -92,40 +97,111 @@ BY_ADDRESS = ("slug", "first_published_at", "pk")
 
 
 def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticle:
-    """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs);
-    404 otherwise."""
-    if queryset is None:
-        # The topics with their parents in one query (the breadcrumbs); the working copy is
-        # not read.
-        topics = Prefetch("topics", queryset=Topic.objects.select_related("parent"))
-        queryset = live_articles().prefetch_related(topics, "related_trials")
-    snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
+    """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs:
+    its topics with their parents and its related trials, read as prefetched); 404
+    otherwise."""
+    if queryset is not None:
+        snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
+    else:
+        found = _LIVE_AT_ADDRESS(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
+        snapshot = found[0] if found else None
+        if snapshot is not None:
+            _attach_page_relations(snapshot)
     if snapshot is None:
         raise Http404("No published article has this address.")
     return snapshot
 
 
+# The small reads of an article's page, their SQL built once per process (``PreparedQuery``):
+# on a page missing from the cache, Django building and compiling these queries cost several
+# times what the database spends running them. The overdue cutoff is their shape.
+_LIVE_AT_ADDRESS = PreparedQuery(
+    lambda slug, now, shape=None: live_at(now, shape).filter(slug=slug).order_by(*BY_ADDRESS)[:1],
+    slug=str,
+    now=datetime.datetime,
+)
+_PAGE_TOPICS = PreparedQuery(
+    lambda snapshot: Topic.objects.filter(snapshots=snapshot).values(
+        "id", "name", "slug", "parent_id", "parent__name", "parent__slug"
+    ),
+    snapshot=int,
+)
+_PAGE_TRIALS = PreparedQuery(
+    lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot), snapshot=int
+)
+_CHANGE_LOG = PreparedQuery(
+    lambda article, now: (
+        PublishedArticle.objects.went_live(now)
+        .filter(article_id=article)
+        .only("version", "go_live_at", "change_note")
+        .order_by("-go_live_at")
+    ),
+    article=int,
+    now=datetime.datetime,
+)
+_LIVE_COUNTERPART = PreparedQuery(
+    # ``first()`` of the snapshots' default order, as a slice the SQL can be kept for.
+    lambda article, now, shape=None: (
+        live_at(now, shape)
+        .filter(article_id=article)
+        .only("slug", "title", "audience", "language")
+        .order_by(*PublishedArticle._meta.ordering)[:1]
+    ),
+    article=int,
+    now=datetime.datetime,
+)
+
+TOPIC_FIELDS = ("id", "name", "slug", "parent_id")
+
+
+def _topic(using: str, values: dict) -> Topic:
+    """A topic from the columns read (the others deferred, loaded if ever asked for)."""
+    return Topic.from_db(using, TOPIC_FIELDS, [values[name] for name in TOPIC_FIELDS])
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """``rows`` as what ``prefetch_related(name)`` would have left on ``instance``:
+    ``instance.<name>.all()`` answers them without a query (templates included)."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
+
+
+def _attach_page_relations(snapshot: PublishedArticle) -> None:
+    """The topics of ``snapshot`` with their parents (the breadcrumbs) and its related
+    trials, in two prepared reads, attached as prefetched."""
+    using = snapshot._state.db
+    topics = []
+    for row in _PAGE_TOPICS(snapshot=snapshot.pk, using=using):
+        topic = _topic(using, row)
+        if row["parent_id"] is not None:
+            topic.parent = Topic.from_db(
+                using,
+                ("id", "name", "slug"),
+                [row["parent_id"], row["parent__name"], row["parent__slug"]],
+            )
+        topics.append(topic)
+    _prefetched(snapshot, "topics", topics)
+    _prefetched(snapshot, "related_trials", _PAGE_TRIALS(snapshot=snapshot.pk, using=using))
+
+
 def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
     """The article's public change log: every version that went live, newest first (a
     scheduled version replaced or withdrawn before its time never did)."""
-    return list(
-        PublishedArticle.objects.went_live()
-        .filter(article_id=snapshot.article_id)
-        .only("version", "go_live_at", "change_note")
-        .order_by("-go_live_at")
-    )
+    return _CHANGE_LOG(article=snapshot.article_id, now=timezone.now())
 
 
 def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
     """The live version of the same subject for the other audience, if there is one."""
     if snapshot.counterpart_id is None:
         return None
-    return (
-        live_articles()
-        .filter(article_id=snapshot.counterpart_id)
-        .only("slug", "title", "audience", "language")
-        .first()
+    found = _LIVE_COUNTERPART(
+        overdue_unpublish_cutoff(), article=snapshot.counterpart_id, now=timezone.now()
     )
+    return found[0] if found else None
 
 
 def live_articles_in(language: str) -> QuerySet[PublishedArticle]:

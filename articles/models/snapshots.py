@@ -25,10 +25,11 @@ class PublishedArticleQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.open_at(at).filter(go_live_at__lte=at)
 
-    def went_live(self) -> "PublishedArticleQuerySet":
-        """Snapshots that readers saw at some moment: gone live, and not closed at the very
-        moment they were due (a scheduled version superseded or unpublished before its time)."""
-        return self.filter(go_live_at__lte=timezone.now()).filter(
+    def went_live(self, at=None) -> "PublishedArticleQuerySet":
+        """Snapshots that readers saw at some moment (by ``at``, now by default): gone live,
+        and not closed at the very moment they were due (a scheduled version superseded or
+        unpublished before its time)."""
+        return self.filter(go_live_at__lte=at or timezone.now()).filter(
             Q(live_until__isnull=True) | Q(live_until__gt=models.F("go_live_at"))
         )
 
