@@ -336,7 +336,30 @@ def withdrawn_images(ids: set[int], today: datetime.date | None = None) -> set[i
     more). One query, none without ids."""
     if not ids:
         return set()
-    return ids - set(Image.objects.shown(today).filter(pk__in=ids).values_list("pk", flat=True))
+    today = today or timezone.localdate()
+    if len(ids) > PREPARED_IMAGE_COUNTS:
+        shown = Image.objects.shown(today).filter(pk__in=ids).values_list("pk", flat=True)
+        return ids - set(shown)
+    slots = {f"image_{number}": pk for number, pk in enumerate(sorted(ids))}
+    return ids - {row["pk"] for row in _images_shown_query(len(ids))(today=today, **slots)}
+
+
+# Pages with up to this many images read which are still shown with SQL built once per
+# process and number of images (a prepared query has a fixed number of values).
+PREPARED_IMAGE_COUNTS = 16
+_IMAGES_SHOWN: dict[int, PreparedQuery] = {}
+
+
+def _images_shown_query(count: int) -> PreparedQuery:
+    if count not in _IMAGES_SHOWN:
+        _IMAGES_SHOWN[count] = PreparedQuery(
+            lambda today, **ids: (
+                Image.objects.shown(today).filter(pk__in=list(ids.values())).values("pk")
+            ),
+            today=datetime.date,
+            **{f"image_{number}": int for number in range(count)},
+        )
+    return _IMAGES_SHOWN[count]
 
 
 def images_shown(
