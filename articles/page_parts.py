@@ -8,11 +8,13 @@ publication, and again whenever its review dates and byline are signed again:
 ``articles.snapshots``) and stored with it (``PublishedArticle.page_parts``). The page then
 shows the stored markup, byte for byte what the templates under ``articles/parts/`` make.
 
-The stored parts carry ``PARTS_FORMAT`` and a fingerprint of the fields they were rendered
-from (``inputs_fingerprint``). Parts are used only when both match: a change to those
-templates (which must raise the format), a snapshot from before the field, or a write to the
-snapshot that did not render its parts again all leave the parts unused, and the page renders
-them at read time instead, with the same bytes. Because the parts are derived from approved
+The stored parts carry the version of what rendered them (``rendering_format``: the
+templates' source, the language's compiled translations, Django's version, the time zone and
+``PARTS_FORMAT``, to raise when the templates' context changes) and a fingerprint of the
+snapshot's fields they show (``inputs_fingerprint``). Parts are used only when both match: a
+template or translation change, a snapshot from before the field, or a write to the snapshot
+that did not render its parts again all leave the parts unused, and the page renders them at
+read time instead, with the same bytes. Because the parts are derived from approved
 content, ``manage.py verify_signoff`` renders them again and reports a snapshot whose stored
 parts would be shown but differ (``stored_parts_differ``).
 """
@@ -20,23 +22,48 @@ parts would be shown but differ (``stored_parts_differ``).
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
+from pathlib import Path
 
+import django
+from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import to_locale
 
 from mbc_cms import languages
 
 from .models import PublishedArticle
 
-# Raise with any change to the templates of PARTS or to their context.
+# Raise with any change to what the templates of PARTS are given (their source, the
+# translations and the time zone are part of ``rendering_format`` already).
 PARTS_FORMAT = 1
 PARTS = ("trust_box", "toc", "references")
 
 
 def _template(name: str):
     return get_template(f"articles/parts/{name}.html")
+
+
+@functools.cache
+def _rendering(language: str, time_zone: str) -> str:
+    digest = hashlib.sha256(f"{django.get_version()} {time_zone}".encode())
+    for name in PARTS:
+        digest.update(_template(name).template.source.encode())
+    for directory in settings.LOCALE_PATHS:
+        catalogue = Path(directory) / to_locale(language) / "LC_MESSAGES" / "django.mo"
+        if catalogue.exists():
+            digest.update(catalogue.read_bytes())
+    return f"{PARTS_FORMAT}:{digest.hexdigest()[:16]}"
+
+
+def rendering_format(snapshot: PublishedArticle) -> str:
+    """What rendered parts of ``snapshot``'s page today: parts stored with another value were
+    rendered by other templates, translations or settings (computed once per process and
+    language)."""
+    return _rendering(languages.site_language(snapshot.language), settings.TIME_ZONE)
 
 
 def _plain(value: object) -> object:
@@ -69,21 +96,25 @@ def inputs_fingerprint(snapshot: PublishedArticle) -> str:
 
 def render_parts(snapshot: PublishedArticle) -> dict[str, str]:
     """The parts of ``snapshot``'s page as its page shows them (in the language of its
-    pages), with ``PARTS_FORMAT`` and the fingerprint of their inputs: what ``page_parts``
-    stores."""
+    pages), with their ``rendering_format`` and the fingerprint of their inputs: what
+    ``page_parts`` stores."""
     with languages.override(languages.site_language(snapshot.language)):
         context = {"article": snapshot}
         rendered = {name: str(_template(name).render(context)) for name in PARTS}
-    return {"format": PARTS_FORMAT, "inputs": inputs_fingerprint(snapshot), **rendered}
+    return {
+        "format": rendering_format(snapshot),
+        "inputs": inputs_fingerprint(snapshot),
+        **rendered,
+    }
 
 
 def is_current(snapshot: PublishedArticle) -> bool:
-    """Whether ``snapshot``'s stored parts were rendered by today's templates from its
-    fields as they now stand (else they are not used)."""
+    """Whether ``snapshot``'s stored parts were rendered by today's templates, translations
+    and settings from its fields as they now stand (else they are not used)."""
     stored = snapshot.page_parts
     return (
         bool(stored)
-        and stored.get("format") == PARTS_FORMAT
+        and stored.get("format") == rendering_format(snapshot)
         and stored.get("inputs") == inputs_fingerprint(snapshot)
     )
 

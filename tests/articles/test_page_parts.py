@@ -35,7 +35,7 @@ def _verify_problems() -> list[str]:
 def test_parts_are_rendered_at_publication(live_article, client):
     """Publishing stores the parts as the page shows them, in the current format."""
     snapshot = _snapshot(live_article)
-    assert snapshot.page_parts["format"] == page_parts.PARTS_FORMAT
+    assert snapshot.page_parts["format"] == page_parts.rendering_format(snapshot)
     assert page_parts.is_current(snapshot)
     assert snapshot.page_parts == page_parts.render_parts(snapshot)
     page = client.get(snapshot.get_absolute_url()).text
@@ -94,6 +94,18 @@ def test_a_write_that_does_not_render_the_parts_again_is_shown(live_article, cli
     assert '<time datetime="2031-07-15">July 2031</time>' in page
     assert not page_parts.is_current(_snapshot(live_article))
     call_command("verify_signoff", stdout=io.StringIO())
+
+
+def test_parts_rendered_in_another_time_zone_are_not_shown(live_article, settings):
+    """Parts depend on the settings they were rendered with (dates in the site's time zone):
+    under another time zone they are rendered at read time."""
+    snapshot = _snapshot(live_article)
+    assert page_parts.is_current(snapshot)
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    assert not page_parts.is_current(snapshot)
+    assert page_parts.page_parts(snapshot) == {
+        name: page_parts.render_parts(snapshot)[name] for name in page_parts.PARTS
+    }
 
 
 def test_article_miss_query_budget(live_article, client, django_assert_max_num_queries):
