@@ -136,6 +136,10 @@ clean:
 ## of the same size (benchmarks/edge.py; installs Debian's nginx and varnish like wrk).
 ## BENCH_SCALES=10000 runs one scale. Exit status 0 unless the harness
 ## itself broke; missed targets are reported in the table and the verdict line.
+## BENCH_DATABASE=postgres runs it on PostgreSQL instead: a throwaway cluster under
+## benchmarks/results/ (.ci/with-postgres, stopped and removed at the end whatever happens,
+## its server log kept as benchmarks/results/bench-postgres-server.log).
+BENCH_WITH_DATABASE = $(if $(filter postgres,$(BENCH_DATABASE)),WITH_POSTGRES_TMPDIR=$(CURDIR)/benchmarks/results WITH_POSTGRES_LOG=$(CURDIR)/benchmarks/results/bench-postgres-server.log .ci/with-postgres)
 .PHONY: bench
 bench: $(VENV)/.installed varnish
 	@{ command -v wrk && PATH="$$PATH:/usr/sbin" command -v nginx; } >/dev/null 2>&1 || { \
@@ -144,4 +148,5 @@ bench: $(VENV)/.installed varnish
 	  else \
 	    echo "make bench needs wrk and nginx: sudo apt-get install wrk nginx" >&2; exit 1; \
 	  fi; }
-	$(BIN)/python -m benchmarks.run
+	@mkdir -p benchmarks/results
+	$(BENCH_WITH_DATABASE) $(BIN)/python -m benchmarks.run

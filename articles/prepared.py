@@ -43,6 +43,10 @@ SlotType = type[str] | type[int] | type[datetime.datetime] | type[datetime.date]
 
 _every_prepared: list[PreparedQuery] = []
 
+# Compiled shapes kept per prepared query: shapes are few (a language, the overdue cutoff of
+# the day, a page's slice), but a process must not grow without bound, whatever is asked.
+MAX_SHAPES = 256
+
 
 def _stand_in(kind: SlotType, number: int, variant: int) -> Any:
     """A value of ``kind`` that no real query asks for, distinct per slot and variant."""
@@ -95,6 +99,8 @@ class PreparedQuery:
             raise TypeError(f"A prepared query needs exactly these values: {sorted(self.slots)}")
         key = (using, shape)
         if key not in self._compiled:
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
             self._compiled[key] = self._compile(shape, using)
         compiled = self._compiled[key]
         if compiled is None:

@@ -42,7 +42,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from mbc_cms import languages
 
-from . import search_index
+from . import prepared, search_index
 from .choices import DUE_SOON_DAYS, ReviewStatus
 from .models import ClinicalTrial, Image, PublishedArticle, Topic
 from .prepared import PreparedQuery
@@ -79,12 +79,15 @@ def overdue_unpublish_cutoff(today: datetime.date | None = None) -> datetime.dat
 
 def live_articles() -> QuerySet[PublishedArticle]:
     """Every snapshot readers may see now: live, and not past the overdue limit."""
-    return live_at(timezone.now(), overdue_unpublish_cutoff())
+    return live_at(None, overdue_unpublish_cutoff())
 
 
-def live_at(now: datetime.datetime, cutoff: datetime.date | None) -> QuerySet[PublishedArticle]:
-    """``live_articles`` with its two inputs given: the time, which a prepared read takes as
-    a value, and the overdue cutoff, which changes the SQL (a prepared read's shape)."""
+def live_at(
+    now: datetime.datetime | None, cutoff: datetime.date | None
+) -> QuerySet[PublishedArticle]:
+    """``live_articles`` at ``now`` (None: the current time) with the overdue limit
+    ``cutoff``: the prepared reads give both, the time as a value and the limit as part of the
+    SQL's shape."""
     snapshots = PublishedArticle.objects.live(now)
     if cutoff is not None:
         snapshots = snapshots.exclude(next_review_due__lt=cutoff)
@@ -208,13 +211,92 @@ def live_articles_in(language: str) -> QuerySet[PublishedArticle]:
     """The live articles written in ``language`` (``en``, ``es``): what the pages of that
     language list. The default language's pages list every article in none of the others
     (so also one whose code predates the list of languages)."""
-    if language == languages.default_language():
-        others = [code for code in languages.codes() if code != language]
-        return live_articles().exclude(language__in=others)
-    return live_articles().filter(language=language)
+    return _in_language(live_articles(), language, _other_languages(language))
 
 
-# What an article card (``_article_card.html``) and its surrogate key need of a snapshot.
+def _other_languages(language: str) -> tuple[str, ...]:
+    """The languages whose articles the default language's pages leave out; none for the
+    other languages' pages."""
+    if language != languages.default_language():
+        return ()
+    return tuple(code for code in languages.codes() if code != language)
+
+
+def _in_language(
+    snapshots: QuerySet[PublishedArticle], language: str, others: tuple[str, ...]
+) -> QuerySet[PublishedArticle]:
+    if others:
+        return snapshots.exclude(language__in=others)
+    return snapshots.filter(language=language)
+
+
+def _listing_shape(language: str) -> tuple:
+    """What decides the SQL of a list of a language's live articles, besides the values: the
+    language, the languages it leaves out (from the settings) and today's overdue limit."""
+    return (language, _other_languages(language), overdue_unpublish_cutoff())
+
+
+def _latest(now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
+    language, others, cutoff = shape
+    listed = _in_language(live_at(now, cutoff), language, others).only(*CARD_FIELDS)
+    # Newest first, ties by id: the ordering walks an index and stops after six rows.
+    return listed.order_by("-go_live_at", "-pk")[:6]
+
+
+def _recently_reviewed(now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
+    language, others, cutoff = shape
+    listed = _in_language(live_at(now, cutoff), language, others).only(*CARD_FIELDS)
+    # (">= date.min" rather than "IS NOT NULL", which SQLite cannot walk in the index)
+    listed = listed.filter(last_reviewed__gte=datetime.date.min)
+    return listed.order_by("-last_reviewed", "-pk")[:6]
+
+
+_latest_prepared = PreparedQuery(_latest, now=datetime.datetime)
+_recently_reviewed_prepared = PreparedQuery(_recently_reviewed, now=datetime.datetime)
+
+
+def latest_articles(language: str) -> list[PublishedArticle]:
+    """The six live articles in ``language`` that went live last (the home page)."""
+    return _latest_prepared(_listing_shape(language), now=prepared.now())
+
+
+def recently_reviewed_articles(language: str) -> list[PublishedArticle]:
+    """The six live articles in ``language`` reviewed last (the home page)."""
+    return _recently_reviewed_prepared(_listing_shape(language), now=prepared.now())
+
+
+_home_trials = PreparedQuery(
+    lambda: ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6]
+)
+
+
+def home_trials() -> list[ClinicalTrial]:
+    """The first six trials by NCT number, with what the home page shows of them."""
+    return _home_trials()
+
+
+_every_topic = PreparedQuery(
+    lambda: Topic.objects.only("name", "slug", "description", "parent_id", "position")
+)
+
+
+def topic_tree() -> list[Topic]:
+    """Every topic, in the order of ``Topic.Meta.ordering``, each with its ``parent`` and its
+    ``subtopics`` (a list, in that order) set: the home page's tree and a topic page's
+    breadcrumbs and sub-topics in one query, as there are tens of topics, not thousands."""
+    topics = _every_topic()
+    by_pk = {topic.pk: topic for topic in topics}
+    for topic in topics:
+        topic.subtopics = []
+    for topic in topics:
+        if topic.parent_id is not None:
+            parent = by_pk[topic.parent_id]
+            topic.parent = parent
+            parent.subtopics.append(topic)
+    return topics
+
+
+# What an article card (``{% article_card %}``) and its surrogate key need of a snapshot.
 CARD_FIELDS = (
     "article_id",
     "slug",
@@ -234,9 +316,15 @@ def topic_articles(
     sub-topics (a subquery on the topic links, so no join fans rows out and no DISTINCT is
     needed: the list of the topic's snapshots, or with ``correlated`` a check of each
     snapshot's own links, for a walk of another index)."""
-    topics = Topic.objects.filter(Q(pk=topic.pk) | Q(parent=topic)).values("pk")
-    links = PublishedArticle.topics.through.objects.filter(topic__in=topics)
     listed = live_articles() if language is None else live_articles_in(language)
+    return _filed_under(listed, topic.pk, correlated)
+
+
+def _filed_under(
+    listed: QuerySet[PublishedArticle], topic_pk: int, correlated: bool
+) -> QuerySet[PublishedArticle]:
+    topics = Topic.objects.filter(Q(pk=topic_pk) | Q(parent_id=topic_pk)).values("pk")
+    links = PublishedArticle.topics.through.objects.filter(topic__in=topics)
     if correlated:
         listed = listed.filter(Exists(links.filter(publishedarticle=OuterRef("pk"))))
     else:
@@ -249,42 +337,65 @@ def topic_articles(
 TITLE_WALK_FROM = 1_000
 
 
+def _topic_page(topic: int, now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
+    """One page of a topic's live articles by title; ``shape`` is the language's list shape
+    (``_listing_shape``), whether to walk the title index, and the page's slice (a query's
+    LIMIT and OFFSET are written into its SQL, not passed as values)."""
+    language, others, cutoff, walk, start, stop = shape
+    listed = _in_language(live_at(now, cutoff), language, others)
+    return _filed_under(listed, topic, correlated=walk).order_by("title", "pk")[start:stop]
+
+
+class _WalkingTheTitleIndex(PreparedQuery):
+    """A prepared query whose SQL names the title index for SQLite to walk (``INDEXED BY``:
+    Django has no way to say it)."""
+
+    def _compile_or_fail(self, shape, using):
+        compiled = super()._compile_or_fail(shape, using)
+        table = f'"{PublishedArticle._meta.db_table}"'
+        indexed = f' FROM {table} INDEXED BY "snapshot_title" '
+        compiled.sql = compiled.sql.replace(f" FROM {table} ", indexed, 1)
+        return compiled
+
+
+_topic_page_sorted = PreparedQuery(_topic_page, topic=int, now=datetime.datetime)
+_topic_page_walked = _WalkingTheTitleIndex(_topic_page, topic=int, now=datetime.datetime)
+
+
 class TitleOrdered:
-    """The rows of ``queryset`` (live snapshots ordered by title), sliced for a paginator so
-    that a page costs the same whatever the number of articles. SQLite, left to itself,
+    """The live articles of a topic in a language, ordered by title, sliced for a paginator
+    so that a page costs the same whatever the number of articles. SQLite, left to itself,
     collects every live article of the topic and sorts them all for each page; for a topic of
     ``TITLE_WALK_FROM`` articles or more, it is made to walk the title index instead
-    (``INDEXED BY``), checking each snapshot's topic links as it goes, and to stop after the
-    page: about (offset + page size) × (all articles / the topic's) rows read. PostgreSQL
-    plans this well by itself. ``walk`` is ``queryset`` with a correlated topic check
-    (``topic_articles(..., correlated=True)``)."""
+    (``INDEXED BY``), checking each snapshot's topic links as it goes (a correlated check,
+    ``topic_articles(..., correlated=True)``), and to stop after the page: about (offset +
+    page size) × (all articles / the topic's) rows read. PostgreSQL plans this well by itself.
+    Both reads are prepared (``articles.prepared``): their SQL is built once per page slice,
+    language and process."""
 
-    def __init__(
-        self, queryset: QuerySet[PublishedArticle], walk: QuerySet[PublishedArticle], count: int
-    ) -> None:
-        self.queryset = queryset.order_by("title", "pk")
-        self.walk = walk.order_by("title", "pk")
+    def __init__(self, topic: Topic, language: str, count: int) -> None:
+        self.topic = topic
+        self.language = language
         self.count = count
 
     def __len__(self) -> int:
         return self.count
 
     def __getitem__(self, index: slice) -> list[PublishedArticle]:
-        if connection.vendor != "sqlite" or self.count < TITLE_WALK_FROM:
-            return list(self.queryset[index])
-        sliced = self.walk[index]
-        sql, params = sliced.query.sql_with_params()
-        table = f'"{PublishedArticle._meta.db_table}"'
-        sql = sql.replace(f" FROM {table} ", f' FROM {table} INDEXED BY "snapshot_title" ', 1)
-        return list(PublishedArticle.objects.raw(sql, params))
+        if index.stop <= index.start:
+            # The one page of a topic with no article: Django runs no query for it, and an
+            # empty slice cannot be compiled.
+            return []
+        walk = connection.vendor == "sqlite" and self.count >= TITLE_WALK_FROM
+        shape = (*_listing_shape(self.language), walk, index.start, index.stop)
+        read = _topic_page_walked if walk else _topic_page_sorted
+        return read(shape, topic=self.topic.pk, now=prepared.now())
 
 
 def topic_listing(topic: Topic, language: str, count: int) -> TitleOrdered:
     """The live articles of ``topic`` in ``language`` (``count`` of them), by title, for a
     paginator."""
-    return TitleOrdered(
-        topic_articles(topic, language), topic_articles(topic, language, correlated=True), count
-    )
+    return TitleOrdered(topic, language, count)
 
 
 # Images ---------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Public reading pages. They read live snapshots only (``articles.public``), never drafts."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from .choices import ReviewStatus
 from .forms import FeedbackForm, TrialFilterForm
 from .images import delivery
 from .images.manifest import by_id
-from .models import Article, ClinicalTrial, PublishedArticle, Topic
+from .models import Article, ClinicalTrial, PublishedArticle
 from .previews import PreviewExpired, read_preview_token
 from .rendering import render_markdown, sanitise_figure
 from .selectors import article_version_content
@@ -50,18 +49,12 @@ def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE, count: int 
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
-    listed = public.live_articles_in(languages.current()).only(*public.CARD_FIELDS)
+    language = languages.current()
     context = {
-        "topics": list(Topic.objects.filter(parent__isnull=True).prefetch_related("children")),
-        # Newest first, ties by id: both orderings walk an index and stop after six rows.
-        "latest": list(listed.order_by("-go_live_at", "-pk")[:6]),
-        # (">= date.min" rather than "IS NOT NULL", which SQLite cannot walk in the index)
-        "recently_reviewed": list(
-            listed.filter(last_reviewed__gte=datetime.date.min).order_by("-last_reviewed", "-pk")[
-                :6
-            ]
-        ),
-        "trials": list(ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6]),
+        "topics": [topic for topic in public.topic_tree() if topic.parent_id is None],
+        "latest": public.latest_articles(language),
+        "recently_reviewed": public.recently_reviewed_articles(language),
+        "trials": public.home_trials(),
         "canonical_url": public.canonical_url(reverse("articles:home"), request),
     }
     edge.tag(request, edge.LIST)
@@ -72,10 +65,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _tag_topics(request: HttpRequest, topics) -> None:
-    """``topic-<pk>`` of each topic shown, and of its sub-topics."""
+    """``topic-<pk>`` of each topic shown, and of its sub-topics (``public.topic_tree``)."""
     edge.tag(
         request,
-        *(edge.topic_key(t.pk) for topic in topics for t in (topic, *topic.children.all())),
+        *(edge.topic_key(t.pk) for topic in topics for t in (topic, *topic.subtopics)),
     )
 
 
@@ -206,16 +199,19 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Template ``articles/topic_detail.html``: a topic and its live articles, paginated."""
-    topic = get_object_or_404(
-        Topic.objects.select_related("parent").prefetch_related("children"), slug=slug
-    )
+    topic = next((topic for topic in public.topic_tree() if topic.slug == slug), None)
+    if topic is None:
+        raise Http404("No topic has this address.")
     language = languages.current()
-    listed = public.topic_articles(topic, language)
-    count = caching.generation_count(request, f"topic:{topic.pk}:{language}", listed.count)
+    count = caching.generation_count(
+        request,
+        f"topic:{topic.pk}:{language}",
+        lambda: public.topic_articles(topic, language).count(),
+    )
     page = paginate(request, public.topic_listing(topic, language, count), count=count)
     url = public.canonical_url(topic.get_absolute_url(), request, page_number=page.number)
     edge.tag(request, edge.LIST, edge.topic_key(topic.pk))
-    edge.tag(request, *(edge.topic_key(t.pk) for t in (topic.parent, *topic.children.all()) if t))
+    edge.tag(request, *(edge.topic_key(t.pk) for t in (topic.parent, *topic.subtopics) if t))
     edge.tag_articles(request, page.object_list)
     context = {"topic": topic, "page": page, "canonical_url": url}
     return render(request, "articles/topic_detail.html", _in_every_language(context))

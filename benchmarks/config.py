@@ -43,6 +43,30 @@ UNCACHED = os.environ.get("BENCH_UNCACHED", "1") == "1"
 CACHED = os.environ.get("BENCH_CACHED", "1") == "1"
 WRITE_DOCS = os.environ.get("BENCH_WRITE_DOCS", "1") == "1"
 KEEP_DB = os.environ.get("BENCH_KEEP_DB", "0") == "1"
+# Which database the site under test reads: a fresh SQLite file per scale (the default), or a
+# fresh database per scale on the throwaway PostgreSQL cluster that ``make bench`` starts
+# with ``.ci/with-postgres`` when this is ``postgres`` (it hands the cluster over in
+# ``DATABASE_URL``).
+DATABASE_KINDS = ("sqlite", "postgres")
+DATABASE = os.environ.get("BENCH_DATABASE", "").strip().lower() or "sqlite"
+
+
+def path_patterns(value: str) -> list[str]:
+    """``BENCH_PATHS`` as a list of lower-case patterns: comma-separated, blanks dropped."""
+    return [part.strip().lower() for part in value.split(",") if part.strip()]
+
+
+def selected(name: str, patterns: list[str]) -> bool:
+    """Whether the row called ``name`` is measured: every row when no pattern is given,
+    otherwise the rows whose name contains one of the patterns (case ignored), so that
+    ``search`` picks both the cached search row and the cache-miss one ("search, 2
+    connections") without the caller having to know how each table names it."""
+    folded = name.lower()
+    return not patterns or any(pattern in folded for pattern in patterns)
+
+
+# Measure only the rows whose names match (``BENCH_PATHS=search``; empty: every row).
+PATHS = path_patterns(os.environ.get("BENCH_PATHS", ""))
 
 
 class HarnessError(RuntimeError):

@@ -15,8 +15,9 @@ Varnish at half of it or better. Rows:
 
 Before measuring, each path must come from Varnish's cache (a second request shows two ids in
 ``X-Varnish``); if it does not (an app that sends no surrogate keys), the row fails saying so.
-``BENCH_EDGE=0`` leaves the rows out. Varnish and nginx are Debian's (the Makefile's bench
-target installs them as it installs wrk).
+``BENCH_EDGE=0`` leaves the rows out, and ``BENCH_PATHS`` keeps only the rows it names (when
+it names none of them, Varnish and nginx are not even started). Varnish and nginx are
+Debian's (the Makefile's bench target installs them as it installs wrk).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from benchmarks.config import (
     CONNECTIONS,
     HOST,
     LUA_SCRIPT,
+    PATHS,
     ROOT,
     ROUND_SECONDS,
     ROUNDS,
@@ -44,6 +46,7 @@ from benchmarks.config import (
     WARMUP_SECONDS,
     HarnessError,
     log,
+    selected,
 )
 from benchmarks.load import Measurement
 from benchmarks.measure import PathSpec, Row, Target, judge, print_row, summary
@@ -58,7 +61,7 @@ TARGET_RATIO = 0.5
 def edge_sections(env: dict, slugs: dict, log_file: Path) -> list[dict]:
     """The edge section of one scale's report (none with ``BENCH_EDGE=0``): its rows, as
     ``benchmarks.reporting`` renders and judges the sections of a scale."""
-    if not EDGE:
+    if not EDGE or not edge_paths(slugs):
         return []
     return [
         {
@@ -76,15 +79,21 @@ NOTE = (
 )
 
 
-def measure_edge(env: dict, slugs: dict, log_file: Path) -> list[dict]:
-    """The edge rows for one scale (dicts, as the report keeps rows)."""
-    _check_tools()
-    port = free_port()
+def edge_paths(slugs: dict, patterns: list[str] = PATHS) -> list[tuple]:
+    """The edge rows ``BENCH_PATHS`` asks for: (name, path, request headers, target ratio)."""
     paths = [
         ("article via Varnish (gzip)", f"/articles/{slugs['synthetic']}/", GZIP, TARGET_RATIO),
         ("article via Varnish (identity)", f"/articles/{slugs['synthetic']}/", {}, None),
         ("API detail via Varnish (gzip)", f"/api/v1/articles/{slugs['synthetic']}/", GZIP, None),
     ]
+    return [path for path in paths if selected(path[0], patterns)]
+
+
+def measure_edge(env: dict, slugs: dict, log_file: Path) -> list[dict]:
+    """The edge rows for one scale (dicts, as the report keeps rows)."""
+    _check_tools()
+    port = free_port()
+    paths = edge_paths(slugs)
     with (
         Gunicorn(env, port, log_file),
         varnish(f"{HOST}:{port}") as edge_base,

@@ -8,7 +8,8 @@ import platform
 import subprocess
 from pathlib import Path
 
-from benchmarks.config import PYTHON
+from benchmarks.config import DATABASE, PYTHON
+from benchmarks.server import postgres_version
 
 
 def _first_line_starting(path: str, prefix: str) -> str | None:
@@ -56,6 +57,8 @@ def machine_info() -> dict:
         "gunicorn": versions[2],
         "drf": versions[3],
         "sqlite": versions[4],
+        # What the site read during the run (BENCH_DATABASE), for the report's headings.
+        "database": postgres_version() if DATABASE == "postgres" else f"SQLite {versions[4]}",
         "wrk": wrk_version.split(" [")[0].strip() or "wrk",
     }
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.config import ROUND_SECONDS, ROUNDS, WARMUP_SECONDS, WORKERS, HarnessError, log
+from benchmarks.config import (
+    ROUND_SECONDS,
+    ROUNDS,
+    WARMUP_SECONDS,
+    WORKERS,
+    HarnessError,
+    log,
+    selected,
+)
 from benchmarks.load import Measurement, wrk
 from benchmarks.server import fetch
 
@@ -105,6 +113,15 @@ def uncached_specs(specs: list[PathSpec], extra: int) -> list[PathSpec]:
             paged = f"{spec.path}?page={TOPIC_PAGE}"
             result.append(PathSpec(f"topic, page {TOPIC_PAGE}", paged, MISS_TOPIC))
     return result
+
+
+def select(specs: list[PathSpec], patterns: list[str]) -> list[PathSpec]:
+    """The rows of ``specs`` that ``BENCH_PATHS`` asks for (all of them without patterns).
+
+    Applied to each table's final rows, after ``uncached_specs`` derived the miss rows from
+    every path, so a miss row that has no cached twin ("topic, page 5") can be asked for by
+    its own name, and a miss row keeps the target and shape it has in a full run."""
+    return [spec for spec in specs if selected(spec.name, patterns)]
 
 
 def judge(spec: PathSpec, app: Measurement, ratio: float) -> tuple[str, list[str]]:

@@ -38,18 +38,36 @@ def table_line(row: Row) -> str:
     )
 
 
-def render_scale(scale: dict) -> str:
+def database_of(machine: dict) -> str:
+    """The database a report's run used; reports from before ``BENCH_DATABASE`` were all
+    SQLite's."""
+    return machine.get("database") or f"SQLite {machine['sqlite']}"
+
+
+def search_plan_line(plan: dict) -> list[str]:
+    """What the report says of the search query's plan (only PostgreSQL runs record one)."""
+    if not plan:
+        return []
+    reads = "reads" if plan["uses_gin_index"] else "does **not** read"
+    return [
+        "",
+        f"The search page's query for `pain` {reads} the GIN index `snapshot_search` "
+        "(`EXPLAIN` after `ANALYZE`, in the JSON).",
+    ]
+
+
+def render_scale(scale: dict, database: str = "SQLite") -> str:
     lines = [
-        f"### {scale['extra']:,} synthetic articles ({scale['articles']:,} published in all)",
+        f"### {scale['extra']:,} synthetic articles ({scale['articles']:,} published in all), "
+        f"{database}",
         "",
         f"Seeding took {scale['timings']['seed_s']:.0f} s; load average "
         f"{scale['load_before']} before the runs, {scale['load_after']} after.",
-        "",
-        "Cached (the same URL repeatedly):",
-        "",
-        HEADER,
     ]
-    lines += [table_line(Row(**row)) for row in scale["rows"]]
+    lines += search_plan_line(scale.get("search_plan") or {})
+    if scale["rows"]:
+        lines += ["", "Cached (the same URL repeatedly):", "", HEADER]
+        lines += [table_line(Row(**row)) for row in scale["rows"]]
     if scale["uncached"]:
         lines += [
             "",
@@ -76,16 +94,22 @@ def render_report(report: dict) -> str:
         "",
         f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} RAM, {m['os']}",
         f"- Python {m['python']}, Django {m['django']}, DRF {m['drf']}, gunicorn "
-        f"{m['gunicorn']} ({WORKERS} sync workers), SQLite {m['sqlite']}, {m['wrk']}",
+        f"{m['gunicorn']} ({WORKERS} sync workers), {m['wrk']}",
+        f"- Database: {database_of(m)}",
         f"- Load: `wrk -c{CONNECTIONS} -t{THREADS}` on 127.0.0.1; per path {ROUNDS} rounds of "
         f"{ROUND_SECONDS} s alternating with its floor, after {WARMUP_SECONDS} s of warm-up each",
         f"- API throttle rates set to `{API_RATE}` for the run",
+    ]
+    paths = report.get("settings", {}).get("paths")
+    if paths:
+        lines.append(f"- Only the rows matching `BENCH_PATHS={','.join(paths)}`")
+    lines += [
         "",
         f"**Verdict: {report['verdict']}**",
         "",
     ]
     for scale in report["scales"]:
-        lines += [render_scale(scale), ""]
+        lines += [render_scale(scale, database_of(m)), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

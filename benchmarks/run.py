@@ -2,8 +2,10 @@
 
 For each scale (synthetic published articles on top of the demo content) this:
 
-1. creates a fresh SQLite database under ``benchmarks/results/``, migrates it and runs
-   ``seed_demo --extra N``; collects static files;
+1. creates a fresh database (a SQLite file under ``benchmarks/results/``, or with
+   ``BENCH_DATABASE=postgres`` a database on the throwaway PostgreSQL cluster ``make bench``
+   starts), migrates it and runs ``seed_demo --extra N``; collects static files; on
+   PostgreSQL, analyzes it and records whether the search page's query reads the GIN index;
 2. starts ``gunicorn mbc_cms.wsgi:application --workers 2`` on a free loopback port with the
    production settings (``DJANGO_DEBUG=0``) plus the benchmark-only floor route
    (``DJANGO_SETTINGS_MODULE=benchmarks.settings``), and waits for ``/healthz``;
@@ -26,7 +28,9 @@ Environment knobs: ``BENCH_SCALES`` (default ``10000,100000``), ``BENCH_ROUND_SE
 ``BENCH_THREADS`` (2), ``BENCH_WORKERS`` (2), ``BENCH_API_RATE`` (``1000000/second``),
 ``BENCH_UNCACHED`` (``1``: also measure cache misses), ``BENCH_CACHED`` (``1``; ``0``
 measures the cache misses only), ``BENCH_WRITE_DOCS`` (``1``),
-``BENCH_KEEP_DB`` (``0``: delete each scale's database afterwards).
+``BENCH_KEEP_DB`` (``0``: delete each scale's database afterwards), ``BENCH_DATABASE``
+(``sqlite``; ``postgres``), ``BENCH_PATHS`` (empty: every row; ``search``: only the rows whose
+names contain ``search``, comma-separated patterns, case ignored).
 
 This module is the main flow; the harness's other modules are ``config`` (paths and knobs),
 ``server`` (database, environment, gunicorn), ``load`` (wrk and its measurements),
@@ -47,11 +51,14 @@ from benchmarks.config import (
     API_RATE,
     CACHED,
     CONNECTIONS,
+    DATABASE,
+    DATABASE_KINDS,
     DOC,
     GUNICORN,
     HOST,
     KEEP_DB,
     LUA_SCRIPT,
+    PATHS,
     RESULTS_DIR,
     ROOT,
     ROUND_SECONDS,
@@ -64,23 +71,27 @@ from benchmarks.config import (
     WRITE_DOCS,
     HarnessError,
     log,
+    selected,
 )
-from benchmarks.edge import edge_sections
+from benchmarks.edge import edge_paths, edge_sections
 from benchmarks.machine import load_average, machine_info
 from benchmarks.measure import (
     PathSpec,
     Row,
     measure_path,
     path_specs,
+    select,
     uncached_specs,
 )
 from benchmarks.reporting import render_report, verdict, write_doc
 from benchmarks.server import (
     Gunicorn,
     count_live_articles,
+    drop_database,
     free_port,
+    fresh_database,
     pick_slugs,
-    remove_db,
+    search_plan,
     seed_database,
     server_env,
 )
@@ -88,25 +99,29 @@ from benchmarks.server import (
 
 def run_scale(extra: int) -> dict:
     """Seed a fresh database with ``extra`` synthetic articles, measure every path on it."""
-    db_path, log_file = _fresh_scale_files(extra)
-    env = server_env(db_path)
+    database_url, log_file = _fresh_scale_files(extra)
+    env = server_env(database_url)
     timings = seed_database(env, extra, log_file)
-    slugs = pick_slugs(db_path, extra)
-    articles = count_live_articles(db_path)
+    plan = search_plan(env, log_file)
+    slugs = pick_slugs(database_url, extra)
+    articles = count_live_articles(database_url)
     load_before = load_average()
     started = time.monotonic()
     specs = path_specs(slugs)
-    rows = _measure_cached(env, specs, log_file, load_before) if CACHED else []
-    uncached = _measure_cache_misses(env, specs, extra, log_file) if UNCACHED else []
+    cached = select(specs, PATHS) if CACHED else []
+    misses = select(uncached_specs(specs, extra), PATHS) if UNCACHED else []
+    rows = _measure_cached(env, cached, log_file, load_before) if cached else []
+    uncached = _measure_cache_misses(env, misses, log_file) if misses else []
     # Further sections of this scale's report join here, each {"title", "note", "rows"}
     # (the edge tier's rows through Varnish: benchmarks/edge.py).
     sections: list[dict] = []
     sections += edge_sections(env, slugs, log_file)
     timings["load_s"] = round(time.monotonic() - started, 1)
     if not KEEP_DB:
-        remove_db(db_path)
+        drop_database(database_url)
     return {
         "extra": extra,
+        "search_plan": plan,
         "articles": articles,
         "slugs": slugs,
         "timings": timings,
@@ -118,14 +133,13 @@ def run_scale(extra: int) -> dict:
     }
 
 
-def _fresh_scale_files(extra: int) -> tuple[Path, Path]:
-    """This scale's database path (no database there yet) and its emptied log file."""
+def _fresh_scale_files(extra: int) -> tuple[str, Path]:
+    """This scale's ``DATABASE_URL`` (an empty database) and its emptied log file."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    db_path = RESULTS_DIR / f"bench-{extra}.sqlite3"
-    log_file = RESULTS_DIR / f"bench-{extra}.log"
+    suffix = "" if DATABASE == "sqlite" else f"-{DATABASE}"
+    log_file = RESULTS_DIR / f"bench-{extra}{suffix}.log"
     log_file.write_text("")
-    remove_db(db_path)
-    return db_path, log_file
+    return fresh_database(extra), log_file
 
 
 def _measure_cached(
@@ -139,16 +153,38 @@ def _measure_cached(
         return [measure_path(base, spec) for spec in specs]
 
 
-def _measure_cache_misses(
-    env: dict, specs: list[PathSpec], extra: int, log_file: Path
-) -> list[Row]:
-    """Every path once more on a gunicorn that caches nothing (every request a miss), against
-    its floor on that server in alternating rounds, judged by the miss targets."""
+def _measure_cache_misses(env: dict, specs: list[PathSpec], log_file: Path) -> list[Row]:
+    """Every miss row (``uncached_specs``) on a gunicorn that caches nothing (every request a
+    miss), against its floor on that server in alternating rounds, judged by the miss
+    targets."""
     port = free_port()
     base = f"http://{HOST}:{port}"
     with Gunicorn({**env, "DJANGO_PUBLIC_CACHE_SECONDS": "0"}, port, log_file):
         log(f"cache misses: gunicorn keeping nothing up on {base}")
-        return [measure_path(base, spec) for spec in uncached_specs(specs, extra)]
+        return [measure_path(base, spec) for spec in specs]
+
+
+def row_names() -> list[str]:
+    """The name of every row a full run measures, in every table (the names do not depend
+    on the scale or the slugs picked)."""
+    slugs = {"demo": "demo", "synthetic": "synthetic-article-1", "topic": "topic"}
+    specs = path_specs(slugs)
+    names = [spec.name for spec in specs + uncached_specs(specs, 1)]
+    names += [path[0] for path in edge_paths(slugs, [])]
+    return list(dict.fromkeys(names))
+
+
+def check_knobs(database: str = DATABASE, patterns: list[str] = PATHS) -> None:
+    """Refuse a database the harness does not know, and a ``BENCH_PATHS`` that names no row
+    (which would seed a database for nothing), before anything is seeded."""
+    if database not in DATABASE_KINDS:
+        raise HarnessError(
+            f"BENCH_DATABASE={database!r}: expected one of {', '.join(DATABASE_KINDS)}"
+        )
+    if patterns and not any(selected(name, patterns) for name in row_names()):
+        raise HarnessError(
+            f"BENCH_PATHS={','.join(patterns)!r} matches no row; rows: {', '.join(row_names())}"
+        )
 
 
 def _check_tools() -> None:
@@ -173,11 +209,15 @@ def _write_results(report: dict, text: str) -> None:
 
 
 def main() -> int:
+    check_knobs()
     _check_tools()
     started = time.monotonic()
     machine = machine_info()
     log(f"machine: {machine['nproc']} CPUs, {machine['cpu']}, {machine['memory']}")
+    log(f"database: {machine['database']}")
     log(f"scales: {', '.join(f'{s:,}' for s in SCALES)}")
+    if PATHS:
+        log(f"rows: {', '.join(name for name in row_names() if selected(name, PATHS))}")
     scales = [run_scale(extra) for extra in SCALES]
     report = {
         "machine": machine,
@@ -189,6 +229,8 @@ def main() -> int:
             "round_seconds": ROUND_SECONDS,
             "warmup_seconds": WARMUP_SECONDS,
             "api_rate": API_RATE,
+            "database": DATABASE,
+            "paths": PATHS,
         },
         "scales": scales,
         "total_s": round(time.monotonic() - started, 1),

@@ -7,10 +7,12 @@ the ``Cache-Control`` and surrogate keys of the caching proxy (``articles.edge``
 different documented rates.
 """
 
+from collections.abc import Callable
 from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import InvalidPage, Page
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -30,6 +32,7 @@ from rest_framework.authentication import (
 )
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -37,10 +40,11 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from articles import caching, edge, public, ratelimit, translations
 from articles.models import ClinicalTrial, Topic, TrialChange
 
-from . import serializers
+from . import payloads, reads, serializers
 from .filters import ORDERING_PARAMETER, ArticleFilter, TrialFilter
 
 MAX_PAGE_SIZE = 100
+JSON_RENDERER = JSONRenderer()
 
 # The query parameters any public API view reads; cache keys use these and ignore the rest.
 API_PARAMETERS = (
@@ -95,34 +99,11 @@ class PublicPagination(PageNumberPagination):
         self.django_paginator_class = partial(caching.CountedPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
 
-    def _base_url(self) -> str:
-        """This address with only the parameters the API reads: the next and previous links
-        of a cached answer are the same for everyone, so they must not carry what the first
-        client happened to add (``?utm_source=…``)."""
-        request = self.request
-        kept = [
-            (name, value)
-            for name, values in request.query_params.lists()
-            if name in API_PARAMETERS
-            for value in values
-        ]
-        query = f"?{urlencode(kept)}" if kept else ""
-        return request.build_absolute_uri(request.path) + query
-
     def get_next_link(self) -> str | None:
-        if not self.page.has_next():
-            return None
-        return replace_query_param(
-            self._base_url(), self.page_query_param, self.page.next_page_number()
-        )
+        return next_link(self.request._request, self.page)
 
     def get_previous_link(self) -> str | None:
-        if not self.page.has_previous():
-            return None
-        number = self.page.previous_page_number()
-        if number == 1:
-            return remove_query_param(self._base_url(), self.page_query_param)
-        return replace_query_param(self._base_url(), self.page_query_param, number)
+        return previous_link(self.request._request, self.page)
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         """Document the limits checked above, so that the schema admits only what is served."""
@@ -134,6 +115,37 @@ class PublicPagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"].update(limits.get(parameter["name"], {}))
         return parameters
+
+
+def _base_url(request: HttpRequest) -> str:
+    """This address with only the parameters the API reads: the next and previous links
+    of a cached answer are the same for everyone, so they must not carry what the first
+    client happened to add (``?utm_source=…``)."""
+    kept = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name in API_PARAMETERS
+        for value in values
+    ]
+    query = f"?{urlencode(kept)}" if kept else ""
+    return request.build_absolute_uri(request.path) + query
+
+
+def next_link(request: HttpRequest, page: Page) -> str | None:
+    if not page.has_next():
+        return None
+    return replace_query_param(
+        _base_url(request), PublicPagination.page_query_param, page.next_page_number()
+    )
+
+
+def previous_link(request: HttpRequest, page: Page) -> str | None:
+    if not page.has_previous():
+        return None
+    number = page.previous_page_number()
+    if number == 1:
+        return remove_query_param(_base_url(request), PublicPagination.page_query_param)
+    return replace_query_param(_base_url(request), PublicPagination.page_query_param, number)
 
 
 class PublicTokenAuthentication(TokenAuthentication):
@@ -204,29 +216,46 @@ def cached_api_answer(request: HttpRequest) -> HttpResponse | None:
             )
             response["Retry-After"] = str(retry_after)
             return response
-    response = caching.get_api_answer(
-        request, caching.cache_key(request, "api-json", API_PARAMETERS)
-    )
+    response = caching.get_api_answer(request, _answer_key(request))
     if response is not None:
         _set_last_modified(request, response)
+    else:
+        request.public_api_missed = True  # the view need not look again (PublicCacheMiddleware)
     return response
 
 
-def serve_public_answer(view):
-    """Wrap a public API view: ``cached_api_answer`` first, then DRF, whose 200 answers to
-    anonymous JSON reads are stored as bytes for the next such request."""
+def _answer_key(request: HttpRequest) -> str:
+    """The cache key of the anonymous JSON answer to ``request``, worked out once for it (the
+    generation it names is the request's, ``caching.public_state``)."""
+    key = getattr(request, "public_api_key", None)
+    if key is None:
+        key = request.public_api_key = caching.cache_key(request, "api-json", API_PARAMETERS)
+    return key
+
+
+PlainAnswer = Callable[..., HttpResponse | None]
+
+
+def serve_public_answer(view, plain: PlainAnswer | None = None):
+    """Wrap a public API view: ``cached_api_answer`` first, then for an anonymous JSON read
+    the view's ``plain`` answer where it has one (None from it: let DRF answer), else DRF;
+    200 answers to anonymous JSON reads are stored as bytes for the next such request."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        answer = cached_api_answer(request)
-        if answer is not None:
-            return answer
-        response = view(request, *args, **kwargs)
+        if not getattr(request, "public_api_missed", False):
+            answer = cached_api_answer(request)
+            if answer is not None:
+                return answer
+        response = None
+        if plain is not None and _anonymous_json_read(request):
+            response = plain(request, *args, **kwargs)
+        if response is None:
+            response = view(request, *args, **kwargs)
         if _anonymous_json_read(request) and response.status_code == 200:
-            response.render()
-            caching.store_api_answer(
-                request, caching.cache_key(request, "api-json", API_PARAMETERS), response
-            )
+            if hasattr(response, "render"):
+                response.render()
+            caching.store_api_answer(request, _answer_key(request), response)
         return response
 
     return wrapper
@@ -247,9 +276,13 @@ class PublicAPIMixin:
     pagination_class = PublicPagination
     lookup_value_regex = "[^/]+"
 
+    # Answers to anonymous JSON reads built without DRF, by action (``list``, ``retrieve``).
+    plain_answers: dict[str, PlainAnswer] = {}
+
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
-        return serve_public_answer(super().as_view(actions, **initkwargs))
+        plain = cls.plain_answers.get((actions or {}).get("get"))
+        return serve_public_answer(super().as_view(actions, **initkwargs), plain)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -340,11 +373,21 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ArticleFilter
 
     def get_queryset(self):
-        queryset = public.live_articles().prefetch_related("topics")
         if self.action == "retrieve":
-            return queryset.prefetch_related("related_trials")
-        return queryset.defer("body_html", "body_text", "references", "toc").order_by(
-            "-go_live_at", "pk"
+            return self.detail_queryset()
+        return self.list_queryset()
+
+    @staticmethod
+    def detail_queryset():
+        return public.live_articles().prefetch_related("topics", "related_trials")
+
+    @staticmethod
+    def list_queryset():
+        return (
+            public.live_articles()
+            .prefetch_related("topics")
+            .defer("body_html", "body_text", "references", "toc")
+            .order_by("-go_live_at", "pk")
         )
 
     def get_serializer_class(self):
@@ -380,6 +423,112 @@ class ArticleViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         edge.tag(request, *(edge.trial_key(t.pk) for t in snapshot.related_trials.all()))
         edge.tag(request, *(edge.topic_key(t.pk) for t in snapshot.topics.all()))
         return serializers.ArticleDetailSerializer(snapshot, context=context).data
+
+
+# What DRF's list and detail answers carry besides the JSON (``PublicAPIMixin``).
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+ARTICLE_FILTERS = frozenset(ArticleFilter.base_filters)
+
+
+def _plain_json(request: HttpRequest, data: dict) -> HttpResponse:
+    """``data`` as DRF's ``JSONRenderer`` writes it, with the headers DRF's answer has."""
+    response = HttpResponse(JSON_RENDERER.render(data), content_type="application/json")
+    response["Allow"] = ALLOWED_METHODS
+    _set_last_modified(request, response)
+    response["Vary"] = "Accept, Authorization, Origin"
+    return response
+
+
+def _whole_number(raw: str | None, default: int, maximum: int | None = None) -> int | None:
+    """A page or page size as ``PublicPagination`` accepts it; None if it would refuse it."""
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        return None
+    if maximum is not None and int(raw) > maximum:
+        return None
+    return int(raw)
+
+
+def plain_article_list(request: HttpRequest) -> HttpResponse | None:
+    """The anonymous JSON answer of the article list with no filter: ``ArticleViewSet.list``
+    without django-filter, DRF's negotiation and serializers. None (DRF answers, with its 400
+    or 404) for a filter, a bad page or page size, or a page past the end."""
+    if not ARTICLE_FILTERS.isdisjoint(request.GET):
+        return None
+    size = _whole_number(
+        request.GET.get(PublicPagination.page_size_query_param),
+        PublicPagination.page_size,
+        MAX_PAGE_SIZE,
+    )
+    number = _whole_number(request.GET.get(PublicPagination.page_query_param), 1)
+    if size is None or number is None:
+        return None
+    edge.tag(request, edge.LIST)
+    key = caching.list_key(request, COUNTED_PARAMETERS)
+    count = caching.generation_count(
+        request, f"api:{key}", lambda: ArticleViewSet.list_queryset().count()
+    )
+    paginator = caching.CountedPaginator((), size, count=count)
+    try:
+        number = paginator.validate_number(number)
+    except InvalidPage:
+        return None
+    if size == reads.PAGE_SIZE and number <= reads.PREPARED_PAGES:
+        snapshots = reads.list_page(number)
+        topics = reads.topics_of_page(snapshots)
+        statuses = reads.translation_statuses(snapshots)
+    else:
+        rows = caching.CountedPaginator(ArticleViewSet.list_queryset(), size, count=count)
+        snapshots = list(rows.page(number).object_list)
+        topics = {s.pk: s.topics.all() for s in snapshots}
+        statuses = translations.translation_statuses(snapshots)
+    page = Page(snapshots, number, paginator)
+    edge.tag_articles(request, snapshots)
+    answer = payloads.Answer(request)
+    results = [payloads.article_item(s, answer, statuses[s.pk], topics[s.pk]) for s in snapshots]
+    return _plain_json(
+        request,
+        {
+            "count": count,
+            "next": next_link(request, page),
+            "previous": previous_link(request, page),
+            "results": results,
+        },
+    )
+
+
+def plain_article_detail(request: HttpRequest, slug: str) -> HttpResponse | None:
+    """The anonymous JSON answer of one article: ``ArticleViewSet.retrieve`` without DRF's
+    negotiation and serializers. None (DRF answers its 404) when no live article is there."""
+    snapshot = reads.live_article(slug)
+    if snapshot is None:
+        return None
+    counterpart = reads.live_counterpart(snapshot)
+    language_versions = reads.live_language_versions(snapshot)
+    topics = reads.topics_of(snapshot)
+    trials = reads.trials_of(snapshot)
+    shown = [snapshot, *language_versions]
+    if counterpart is not None:
+        shown.append(counterpart)
+    edge.tag_articles(request, shown)
+    edge.tag(request, *(edge.trial_key(t.pk) for t in trials))
+    edge.tag(request, *(edge.topic_key(t.pk) for t in topics))
+    data = payloads.article_detail(
+        snapshot,
+        payloads.Answer(request),
+        status=reads.translation_statuses([snapshot])[snapshot.pk],
+        topics=topics,
+        trials=trials,
+        images=public.page_images(snapshot),
+        changes=reads.change_log(snapshot),
+        counterpart=counterpart,
+        language_versions=language_versions,
+    )
+    return _plain_json(request, data)
+
+
+ArticleViewSet.plain_answers = {"list": plain_article_list, "retrieve": plain_article_detail}
 
 
 @extend_schema(tags=["public: topics"])

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mbc_cms.languages import reverse_in
@@ -26,9 +26,9 @@ class PublishedArticleQuerySet(models.QuerySet):
         return self.open_at(at).filter(go_live_at__lte=at)
 
     def went_live(self, at=None) -> "PublishedArticleQuerySet":
-        """Snapshots that readers saw at some moment (by ``at``, now by default): gone live,
-        and not closed at the very moment they were due (a scheduled version superseded or
-        unpublished before its time)."""
+        """Snapshots that readers saw at some moment (up to ``at``, now by default): gone
+        live, and not closed at the very moment they were due (a scheduled version superseded
+        or unpublished before its time)."""
         return self.filter(go_live_at__lte=at or timezone.now()).filter(
             Q(live_until__isnull=True) | Q(live_until__gt=models.F("go_live_at"))
         )
@@ -159,6 +159,9 @@ class PublishedArticle(models.Model):
             models.Index(fields=["article", "go_live_at"], name="snapshot_article_live"),
             # Counting live snapshots reads this index alone (no row lookups).
             models.Index(fields=["go_live_at", "live_until"], name="snapshot_live_window"),
+            # The API's default order (newest first, then by id): a page of it walks this
+            # index and stops, where the one above left every live snapshot to sort.
+            models.Index(F("go_live_at").desc(), "id", name="snapshot_newest"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -10,11 +10,24 @@
   go into ``<title>``, the description meta tag and the Open Graph tags.
 - ``{% feedback_fields form %}``: the feedback form's fields, the empty form rendered once per
   language and process.
+- ``{% constant %}…{% endconstant %}``: a part of a template that depends on the language and
+  the settings only (text, ``{% translate %}``, ``{% url %}`` and ``{% static %}`` with literal
+  arguments), rendered once per language and process and then reused: the header, the
+  navigation and the footer of ``base.html`` that every page repeats.
 """
+
+import weakref
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.base import FilterExpression, TextNode, Variable
+from django.template.defaulttags import URLNode
 from django.template.loader import render_to_string
+from django.templatetags.i18n import TranslateNode
+from django.templatetags.static import StaticNode
+from django.urls import get_script_prefix
 from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
@@ -93,3 +106,88 @@ def feedback_fields(form) -> str:
         html = render_to_string("articles/_feedback_fields.html", {"feedback_form": form})
         _empty_feedback_fields[language] = html
     return html
+
+
+def _literal(expression: FilterExpression | None) -> bool:
+    """Whether ``expression`` is a quoted string or a number, with no filter: its value does
+    not depend on the context."""
+    if expression is None:
+        return True
+    var = expression.var
+    return not expression.filters and (not isinstance(var, Variable) or var.lookups is None)
+
+
+def _is_constant(node: template.Node) -> bool:
+    """Whether ``node`` renders the same for every page of a language: plain text, or a
+    translation, address or static file URL of literals that sets no variable."""
+    if isinstance(node, TextNode):
+        return True
+    if isinstance(node, TranslateNode):
+        return (
+            node.asvar is None
+            and _literal(node.filter_expression)
+            and _literal(node.message_context)
+        )
+    if isinstance(node, URLNode):
+        return (
+            node.asvar is None
+            and _literal(node.view_name)
+            and all(_literal(arg) for arg in node.args)
+            and all(_literal(arg) for arg in node.kwargs.values())
+        )
+    if isinstance(node, StaticNode):
+        return node.varname is None and _literal(node.path)
+    return False
+
+
+# Every constant chunk parsed in this process, so that a change of settings (a test's
+# override_settings of STATIC_URL, ROOT_URLCONF, LANGUAGES…) forgets what they rendered.
+_constant_nodes: "weakref.WeakSet[ConstantNode]" = weakref.WeakSet()
+
+
+class ConstantNode(template.Node):
+    """Renders its nodes once per language, script prefix and autoescape mode, and then
+    returns the same string. Its addresses are reversed without a ``current_app``: the
+    reader pages' namespaces have one instance each, so the request cannot change them."""
+
+    # Nothing inside is a block (``constant`` refuses them), so ``{% extends %}``, which
+    # looks for blocks through every node list of the parent on each render, need not look.
+    child_nodelists = ()
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[tuple[str | None, str, bool], str] = {}
+        _constant_nodes.add(self)
+
+    def render(self, context: template.Context) -> str:
+        key = (translation.get_language(), get_script_prefix(), context.autoescape)
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def constant(parser: template.base.Parser, token: template.base.Token) -> ConstantNode:
+    """``{% constant %}…{% endconstant %}``: see the module's docstring. Anything inside that
+    could depend on the page (a variable, a block, a tag that is not a translation, address
+    or static URL of literals) is refused when the template is parsed, so a page can never
+    show another page's value."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("Usage: {% constant %}…{% endconstant %}")
+    nodelist = parser.parse(("endconstant",))
+    parser.delete_first_token()
+    for node in nodelist:
+        if not _is_constant(node):
+            raise template.TemplateSyntaxError(
+                f"{{% constant %}} can hold only text, and {{% translate %}}, {{% url %}} and "
+                f"{{% static %}} of literals: not {node!r}."
+            )
+    return ConstantNode(nodelist)
+
+
+@receiver(setting_changed)
+def _forget_constants(**kwargs) -> None:
+    """A chunk's addresses, static URLs and translations come from the settings."""
+    for node in list(_constant_nodes):
+        node.rendered.clear()

@@ -96,3 +96,13 @@ def test_a_slot_escaped_on_its_way_to_the_sql_is_not_prepared(topics):
     assert [t.slug for t in prepared(text="r_s")] == ["under_score"]
     assert [t.slug for t in prepared(text="%")] == []
     assert prepared._compiled[("default", None)] is None
+
+
+def test_the_compiled_shapes_kept_are_bounded(topics, monkeypatch):
+    monkeypatch.setattr("articles.prepared.MAX_SHAPES", 3)
+    prepared = PreparedQuery(
+        lambda pk, shape: Topic.objects.filter(parent_id=pk).order_by("name")[:shape], pk=int
+    )
+    for size in range(1, 8):
+        assert len(prepared(size, pk=topics[0].pk)) == min(size, 2)
+        assert len(prepared._compiled) <= 3

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_search_fts"),
+        ("articles", "0020_snapshot_newest_index"),
     ]
 
     operations = [

@@ -1,0 +1,176 @@
+"""The plain payloads of anonymous JSON reads (``articles.api.payloads``) are DRF's, byte for
+byte: every demo article and list page built both ways."""
+
+import datetime
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from articles import caching, public
+from articles.api import payloads, reads, serializers, views
+from articles.models import PublishedArticle
+from articles.prepared import PreparedQuery
+from articles.translations import translation_status
+
+pytestmark = pytest.mark.django_db
+
+LIST_PAGES = ["", "?page=2", "?page_size=1&page=3", "?page_size=100", "?utm_source=x&page=2"]
+HEADERS = ("Content-Type", "Allow", "Vary", "Last-Modified", "Cache-Control", "ETag", "xkey")
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo content, with a page overdue, one due soon, one approved before approval
+    times were kept and one signed before disclosures were frozen."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "partner": "100000/minute"},
+    }
+    call_command("seed_demo", "--extra", "30", stdout=io.StringIO(), stderr=io.StringIO())
+    today = timezone.localdate()
+    live = list(public.live_articles().order_by("pk"))
+    PublishedArticle.objects.filter(pk=live[0].pk).update(
+        next_review_due=today - datetime.timedelta(days=3)
+    )
+    PublishedArticle.objects.filter(pk=live[1].pk).update(
+        next_review_due=today + datetime.timedelta(days=10), reviewed_at=None
+    )
+    reviewer = {key: value for key, value in live[2].reviewed_by.items() if key != "disclosure"}
+    PublishedArticle.objects.filter(pk=live[2].pk).update(reviewed_by=reviewer)
+    caching.invalidate()
+    return live
+
+
+def answers(client: Client, path: str, monkeypatch) -> tuple:
+    """The anonymous JSON answer to ``path`` from the plain builders, then from DRF."""
+    built = []
+    cache.clear()
+    with monkeypatch.context() as patched:
+        item = payloads.article_item
+        patched.setattr(payloads, "article_item", lambda *args: built.append(1) or item(*args))
+        plain = client.get(path, HTTP_ACCEPT="application/json")
+    assert built, f"{path} was not built by the plain builders"
+    cache.clear()
+    with monkeypatch.context() as patched:
+        # Not an anonymous JSON read, as far as the plain answers and the cache know.
+        patched.setattr(views, "_anonymous_json_read", lambda request: False)
+        drf = client.get(path, HTTP_ACCEPT="application/json")
+    return plain, drf
+
+
+def assert_same(plain, drf, path: str) -> None:
+    assert plain.status_code == drf.status_code == 200, path
+    assert plain.content == drf.content, path
+    for name in HEADERS:
+        assert plain.get(name) == drf.get(name), (path, name)
+
+
+def test_every_demo_article_is_the_serializers(demo, monkeypatch):
+    """The detail of every live demo article (English and Spanish, images, counterparts,
+    translations, every review status) is DRF's answer byte for byte, headers too."""
+    client = Client()
+    statuses = set()
+    for snapshot in public.live_articles().order_by("pk"):
+        path = f"/api/v1/articles/{snapshot.slug}/"
+        plain, drf = answers(client, path, monkeypatch)
+        assert_same(plain, drf, path)
+        statuses.add(plain.json()["review_status"])
+    assert statuses == {"current", "due_soon", "overdue"}
+
+
+def test_list_pages_are_the_serializers(demo, monkeypatch):
+    """Unfiltered list pages, any size, are DRF's answer byte for byte, links included."""
+    client = Client()
+    for query in LIST_PAGES:
+        path = f"/api/v1/articles/{query}"
+        plain, drf = answers(client, path, monkeypatch)
+        assert_same(plain, drf, path)
+
+
+def test_payload_keys_are_the_serializers_fields(demo, rf):
+    """The builders' keys are the serializers' ``Meta.fields``, in order."""
+    answer = payloads.Answer(rf.get("/"))
+    snapshot = public.live_articles().order_by("pk").first()
+    detail = payloads.article_detail(
+        snapshot,
+        answer,
+        status=translation_status(snapshot),
+        topics=snapshot.topics.all(),
+        trials=snapshot.related_trials.all(),
+        images=public.page_images(snapshot),
+        changes=public.change_log(snapshot),
+        counterpart=None,
+        language_versions=[],
+    )
+    assert list(detail) == serializers.ArticleDetailSerializer.Meta.fields
+    item = payloads.article_item(snapshot, answer, translation_status(snapshot), [])
+    assert list(item) == serializers.ArticleListSerializer.Meta.fields
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?page=0", "?page=x", "?page=999", "?page_size=0", "?page_size=101", "?language=xx"],
+)
+def test_refused_parameters_are_still_drfs_errors(live_article, client, query):
+    """A bad page, page size or filter is answered by DRF, as before (400 or 404)."""
+    response = client.get(f"/api/v1/articles/{query}")
+    assert response.status_code in (400, 404)
+    assert response["Content-Type"] == "application/json"
+
+
+def _prepared_reads() -> list:
+    """Every prepared query of ``articles.api.reads``, in both overdue forms."""
+    found = []
+    for value in vars(reads).values():
+        if isinstance(value, reads.LiveRead):
+            found += [value.without_limit, value.with_limit]
+        elif isinstance(value, PreparedQuery):
+            found.append(value)
+    return found
+
+
+@pytest.mark.parametrize("overdue_days", [None, 30])
+def test_the_reads_of_a_miss_are_prepared(live_article, settings, overdue_days):
+    """Each read of the list and detail misses runs SQL compiled once, not through the ORM,
+    with the overdue limit off and on."""
+    settings.OVERDUE_UNPUBLISH_DAYS = overdue_days
+    client = Client()
+    assert client.get(f"/api/v1/articles/{live_article.slug}/").status_code == 200
+    assert client.get("/api/v1/articles/").status_code == 200
+    translation = PublishedArticle(pk=1, article_id=2, translation_of_id=live_article.pk)
+    reads.translation_statuses([translation])
+    reads.live_counterpart(PublishedArticle(counterpart_id=live_article.pk))
+    used = [query for query in _prepared_reads() if query._compiled]
+    assert len(used) == 9
+    for query in used:
+        assert None not in query._compiled.values(), query.build
+
+
+def test_query_counts_of_the_misses(live_article, django_assert_max_num_queries):
+    """A miss of the detail reads the snapshot, its topics, trials, language versions and
+    change log; a miss of a list page its rows and their topics (the count once per
+    generation)."""
+    client = Client()
+    client.get("/api/v1/articles/?page_size=2")  # works out the generation and the count
+    cache.clear()
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/api/v1/articles/{live_article.slug}/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/api/v1/articles/").status_code == 200
+
+
+def test_the_overdue_limit_is_applied_alike(demo, settings, monkeypatch):
+    """With ``OVERDUE_UNPUBLISH_DAYS`` set, the plain answers leave out the same overdue
+    page as DRF's, in the list and at its address."""
+    settings.OVERDUE_UNPUBLISH_DAYS = 1
+    client = Client()
+    for query in LIST_PAGES[:2]:
+        path = f"/api/v1/articles/{query}"
+        plain, drf = answers(client, path, monkeypatch)
+        assert_same(plain, drf, path)
+        assert demo[0].slug not in plain.text
+    assert client.get(f"/api/v1/articles/{demo[0].slug}/").status_code == 404

@@ -1,0 +1,292 @@
+"""Cheaper renders of what every page repeats must give the same bytes: ``{% constant %}``
+(parts of a template rendered once per language and process, which follow the settings), the
+article cards and the addresses built from patterns (``articles/templatetags/cards.py``)."""
+
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.template import TemplateSyntaxError, engines
+from django.test import Client, RequestFactory, override_settings
+from django.urls import NoReverseMatch
+
+from articles import caching, public
+from articles.models import ClinicalTrial, PublishedArticle, Topic
+from articles.templatetags import cards
+from articles.templatetags.pages import ConstantNode
+from mbc_cms import languages
+
+CONSTANT_TAGS = re.compile(r"{% (end)?constant %}")
+STATIC_CHUNK = "{% load pages static %}{% constant %}{% static 'site.css' %}{% endconstant %}"
+
+
+def from_string(text: str):
+    return engines["django"].from_string(text)
+
+
+def base_template_text() -> str:
+    return (Path(settings.BASE_DIR) / "templates" / "base.html").read_text()
+
+
+def render_in(code: str, template, **context) -> str:
+    request = RequestFactory().get(languages.path_in(code, "/"))
+    with languages.override(code):
+        return template.render({"query": "", **context}, request)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_base_template_renders_the_same_bytes_as_without_constant_chunks(code):
+    """base.html gives, twice over, exactly what it gives with the constant tags taken out."""
+    text = base_template_text()
+    assert "{% constant %}" in text
+    plain = from_string(CONSTANT_TAGS.sub("", text))
+    chunked = from_string(text)
+    context = {"query": 'bone "pain" <b>', "canonical_url": "http://testserver/"}
+    expected = render_in(code, plain, **context)
+    assert render_in(code, chunked, **context) == expected
+    assert render_in(code, chunked, **context) == expected
+    assert render_in(code, chunked, **{**context, "query": "other"}) == render_in(
+        code, plain, **{**context, "query": "other"}
+    )
+
+
+def test_each_language_gets_its_own_chunk():
+    """A chunk rendered in English is not reused for a Spanish page, or the reverse."""
+    template = from_string(
+        "{% load i18n pages %}{% constant %}{% translate 'Search' %} "
+        "{% url 'articles:trials' %}{% endconstant %}"
+    )
+    assert render_in("en", template) == "Search /trials/"
+    assert render_in("es", template) == "Buscar /es/trials/"
+    assert render_in("en", template) == "Search /trials/"
+
+
+def test_a_chunk_is_rendered_once_and_reused():
+    """The second page of a language takes the stored string: the nodes are not rendered."""
+    template = from_string(STATIC_CHUNK)
+    first = render_in("en", template)
+    node = next(n for n in template.template.nodelist if isinstance(n, ConstantNode))
+    node.nodelist = from_string("changed").template.nodelist
+    assert render_in("en", template) == first
+
+
+def test_a_change_of_settings_forgets_the_chunks():
+    """Static URLs (and addresses, translations) follow the settings of the moment."""
+    template = from_string(STATIC_CHUNK)
+    before = render_in("en", template)
+    with override_settings(
+        STATIC_URL="/assets/",
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        assert render_in("en", template) == "/assets/site.css"
+    assert render_in("en", template) == before
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        "{{ query }}",
+        "{% url view_name %}",
+        "{% url 'articles:topic' slug=topic.slug %}",
+        "{% static path %}",
+        "{% translate message %}",
+        "{% translate 'Search' as label %}",
+        "{% if query %}x{% endif %}",
+        "{% block head %}{% endblock %}",
+        "{% url 'articles:home' as home %}",
+    ],
+)
+def test_anything_that_depends_on_the_page_is_refused(inside):
+    """A variable, a block or another tag inside a chunk fails when the template is parsed."""
+    with pytest.raises(TemplateSyntaxError):
+        from_string(f"{{% load i18n pages static %}}{{% constant %}}{inside}{{% endconstant %}}")
+
+
+# The card's markup as ``_article_card.html`` rendered it, before ``{% article_card %}``.
+OLD_CARD = (
+    '{% load i18n %}{% for item in items %}<li class="card">\n'
+    '  <h3 class="card-title"><a href="{{ item.get_absolute_url }}">{{ item.title }}</a></h3>\n'
+    "  {% if item.summary %}<p>{{ item.summary }}</p>{% endif %}\n"
+    '  {% if item.audience == "professional" %}<p class="badge">'
+    '{% translate "For health professionals" %}</p>{% endif %}\n'
+    "</li>\n{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_article_cards_are_the_markup_of_the_old_template(code):
+    """``{% article_card %}`` writes what the included template wrote, escaping included."""
+    items = [
+        PublishedArticle(slug="bone-pain", title="Bone <pain> & you", summary="", language="en"),
+        PublishedArticle(
+            slug="dolor-oseo",
+            title="Dolor óseo",
+            summary='"Qué" hacer',
+            audience="professional",
+            language="es",
+        ),
+        PublishedArticle(slug="x", title="X", summary="S", audience="patient", language="fr"),
+    ]
+    new = from_string("{% load cards %}{% for item in items %}{% article_card item %}{% endfor %}")
+    assert render_in(code, new, items=items) == render_in(code, from_string(OLD_CARD), items=items)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_addresses_from_patterns_are_those_reverse_gives(code):
+    """Topic, trial and article addresses equal ``get_absolute_url``'s, in each language."""
+    topic = Topic(slug="bone-metastases")
+    trial = ClinicalTrial(nct_id="NCT01234567")
+    with languages.override(code):
+        for _ in range(2):
+            assert cards.topic_url(topic) == topic.get_absolute_url()
+            assert cards.trial_url(trial) == trial.get_absolute_url()
+            for language in ("en", "es"):
+                snapshot = PublishedArticle(slug="bone-pain", language=language)
+                assert cards.article_url(snapshot) == snapshot.get_absolute_url()
+
+
+def test_a_value_that_is_not_a_slug_is_left_to_reverse():
+    """An address whose value the URL would not accept fails as ``reverse`` fails."""
+    with pytest.raises(NoReverseMatch):
+        cards.topic_url(Topic(slug="not a slug/"))
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", "--extra", "60", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+# A miss once the generation is known: the home page reads the topic tree (one query), the
+# latest, the recently reviewed and the trials; a topic page the tree and its page (its
+# count is remembered per generation).
+LIST_MISSES = [
+    ("/", 4),
+    ("/es/", 4),
+    ("/topics/metastasis/", 2),
+    ("/topics/metastasis/?page=2", 2),
+    ("/es/topics/metastasis/", 2),
+]
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["sorted", "title walk"])
+def test_list_page_misses_run_prepared_reads(
+    seeded, monkeypatch, walk, django_assert_max_num_queries
+):
+    """A miss of the home or a topic page reads only its lists, through SQL prepared once per
+    process, and shows what the first miss showed."""
+    monkeypatch.setattr(public, "TITLE_WALK_FROM", 1 if walk else 10**9)
+    client = Client()
+    for path, budget in LIST_MISSES:
+        first = client.get(path)
+        assert first.status_code == 200, path
+        cache.clear()
+        with django_assert_max_num_queries(budget, info=path):
+            again = client.get(path)
+        assert again.content == first.content, path
+    page = public._topic_page_walked if walk else public._topic_page_sorted
+    for read in (public._every_topic, public._latest_prepared, public._home_trials, page):
+        assert read._compiled and all(read._compiled.values()), read.build
+
+
+def test_topic_tree_follows_topic_changes(seeded):
+    """A renamed or moved topic shows on the next miss: the tree is read, not remembered."""
+    client = Client()
+    assert client.get("/topics/metastasis/").status_code == 200
+    bone = Topic.objects.get(slug="bone-metastases")
+    bone.name = "Bones, renamed"
+    bone.parent = Topic.objects.get(slug="treatments")
+    bone.save()
+    cache.clear()
+    caching.forget_state()
+    metastasis = client.get("/topics/metastasis/").text
+    treatments = client.get("/topics/treatments/").text
+    assert "Bones, renamed" not in metastasis and "Bones, renamed" in treatments
+    assert client.get("/topics/no-such-topic/").status_code == 404
+    Topic.objects.create(name="Empty", slug="empty")
+    caching.forget_state()
+    assert "No articles in this topic yet." in client.get("/topics/empty/").text
+
+
+@pytest.mark.django_db
+def test_the_tree_matches_the_orm():
+    """``topic_tree`` gives each topic its parent and its sub-topics in the model's order."""
+    parent = Topic.objects.create(name="Treatments", slug="treatments", position=2)
+    first = Topic.objects.create(name="A first", slug="first", position=1)
+    children = [
+        Topic.objects.create(name=name, slug=name.lower(), parent=parent, position=position)
+        for name, position in [("Zeta", 1), ("Alpha", 1), ("Beta", 0)]
+    ]
+    tree = {topic.slug: topic for topic in public.topic_tree()}
+    assert [t.slug for t in public.topic_tree() if t.parent_id is None] == ["first", "treatments"]
+    assert tree["treatments"].subtopics == list(parent.children.all()) != []
+    assert [t.slug for t in tree["treatments"].subtopics] == ["beta", "alpha", "zeta"]
+    assert tree["beta"].parent == parent and tree["first"].subtopics == []
+    assert len(children) == 3 and first.parent is None
+
+
+# The home page's items as its template wrote them, before the tags of ``cards``.
+OLD_HOME_ITEMS = {
+    "topic": (
+        "{% for topic in items %}\n"
+        '    <li class="topic">\n'
+        '      <h3><a href="{{ topic.get_absolute_url }}">{{ topic.name }}</a></h3>\n'
+        "      {% if topic.description %}<p>{{ topic.description }}</p>{% endif %}\n"
+        '      {% if topic.subtopics %}<ul class="subtopics">{% for child in topic.subtopics %}'
+        '<li><a href="{{ child.get_absolute_url }}">{{ child.name }}</a></li>{% endfor %}</ul>'
+        "{% endif %}\n"
+        "    </li>\n"
+        "    {% endfor %}"
+    ),
+    "reviewed": (
+        '{% for item in items %}<li><a href="{{ item.get_absolute_url }}">{{ item.title }}</a> '
+        '<span class="muted">{% blocktranslate with date=item.last_reviewed|date:_("j M Y") %}'
+        "reviewed {{ date }}{% endblocktranslate %}</span></li>{% endfor %}"
+    ),
+    "trial": (
+        '{% for trial in items %}<li><a href="{{ trial.get_absolute_url }}" lang="en">'
+        '{{ trial.brief_title }}</a> <span class="muted">{{ trial.nct_id }} · '
+        "{{ trial.overall_status|status_label }}</span></li>{% endfor %}"
+    ),
+}
+
+
+def home_items(kind: str) -> list:
+    if kind == "topic":
+        parent = Topic(pk=1, slug="bones", name="Bones & <joints>", description='"Pain"')
+        parent.subtopics = [Topic(pk=2, slug="hips", name="Hips <1>"), Topic(pk=3, slug="x")]
+        plain = Topic(pk=4, slug="plain", name="Plain", description="")
+        plain.subtopics = []
+        return [parent, plain]
+    if kind == "reviewed":
+        return [
+            PublishedArticle(
+                slug=slug, title="A <b> & c", language=language, last_reviewed=reviewed
+            )
+            for slug, language, reviewed in [
+                ("a", "en", datetime.date(2026, 12, 1)),
+                ("b", "es", datetime.date(2025, 5, 31)),
+            ]
+        ]
+    return [
+        ClinicalTrial(nct_id="NCT01234567", brief_title="A <trial> & more", overall_status=code)
+        for code in ("RECRUITING", "COMPLETED", "NO_SUCH_STATUS", "")
+    ]
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+@pytest.mark.parametrize("kind", ["topic", "reviewed", "trial"])
+def test_home_items_are_the_markup_of_the_old_template(kind, code):
+    """Topics, recently reviewed articles and trials of the home page: the same bytes."""
+    tag = f"{kind}_item"
+    new = from_string(f"{{% load cards %}}{{% for x in items %}}{{% {tag} x %}}{{% endfor %}}")
+    old = from_string("{% load i18n trials %}" + OLD_HOME_ITEMS[kind])
+    items = home_items(kind)
+    assert render_in(code, new, items=items) == render_in(code, old, items=items)
