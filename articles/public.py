@@ -29,7 +29,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     TextField,
@@ -80,15 +79,16 @@ def overdue_unpublish_cutoff(today: datetime.date | None = None) -> datetime.dat
 
 def live_articles() -> QuerySet[PublishedArticle]:
     """Every snapshot readers may see now: live, and not past the overdue limit."""
-    return _live_at(None, overdue_unpublish_cutoff())
+    return live_at(None, overdue_unpublish_cutoff())
 
 
-def _live_at(
-    at: datetime.datetime | None, cutoff: datetime.date | None
+def live_at(
+    now: datetime.datetime | None, cutoff: datetime.date | None
 ) -> QuerySet[PublishedArticle]:
-    """``live_articles`` at ``at`` with the overdue limit ``cutoff``: the prepared reads give
-    both, the time as a value and the limit as part of the SQL's shape."""
-    snapshots = PublishedArticle.objects.live(at)
+    """``live_articles`` at ``now`` (None: the current time) with the overdue limit
+    ``cutoff``: the prepared reads give both, the time as a value and the limit as part of the
+    SQL's shape."""
+    snapshots = PublishedArticle.objects.live(now)
     if cutoff is not None:
         snapshots = snapshots.exclude(next_review_due__lt=cutoff)
     return snapshots
@@ -100,40 +100,111 @@ BY_ADDRESS = ("slug", "first_published_at", "pk")
 
 
 def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticle:
-    """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs);
-    404 otherwise."""
-    if queryset is None:
-        # The topics with their parents in one query (the breadcrumbs); the working copy is
-        # not read.
-        topics = Prefetch("topics", queryset=Topic.objects.select_related("parent"))
-        queryset = live_articles().prefetch_related(topics, "related_trials")
-    snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
+    """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs:
+    its topics with their parents and its related trials, read as prefetched); 404
+    otherwise."""
+    if queryset is not None:
+        snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
+    else:
+        found = _LIVE_AT_ADDRESS(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
+        snapshot = found[0] if found else None
+        if snapshot is not None:
+            _attach_page_relations(snapshot)
     if snapshot is None:
         raise Http404("No published article has this address.")
     return snapshot
 
 
+# The small reads of an article's page, their SQL built once per process (``PreparedQuery``):
+# on a page missing from the cache, Django building and compiling these queries cost several
+# times what the database spends running them. The overdue cutoff is their shape.
+_LIVE_AT_ADDRESS = PreparedQuery(
+    lambda slug, now, shape=None: live_at(now, shape).filter(slug=slug).order_by(*BY_ADDRESS)[:1],
+    slug=str,
+    now=datetime.datetime,
+)
+_PAGE_TOPICS = PreparedQuery(
+    lambda snapshot: Topic.objects.filter(snapshots=snapshot).values(
+        "id", "name", "slug", "parent_id", "parent__name", "parent__slug"
+    ),
+    snapshot=int,
+)
+_PAGE_TRIALS = PreparedQuery(
+    lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot), snapshot=int
+)
+_CHANGE_LOG = PreparedQuery(
+    lambda article, now: (
+        PublishedArticle.objects.went_live(now)
+        .filter(article_id=article)
+        .only("version", "go_live_at", "change_note")
+        .order_by("-go_live_at")
+    ),
+    article=int,
+    now=datetime.datetime,
+)
+_LIVE_COUNTERPART = PreparedQuery(
+    # ``first()`` of the snapshots' default order, as a slice the SQL can be kept for.
+    lambda article, now, shape=None: (
+        live_at(now, shape)
+        .filter(article_id=article)
+        .only("slug", "title", "audience", "language")
+        .order_by(*PublishedArticle._meta.ordering)[:1]
+    ),
+    article=int,
+    now=datetime.datetime,
+)
+
+TOPIC_FIELDS = ("id", "name", "slug", "parent_id")
+
+
+def _topic(using: str, values: dict) -> Topic:
+    """A topic from the columns read (the others deferred, loaded if ever asked for)."""
+    return Topic.from_db(using, TOPIC_FIELDS, [values[name] for name in TOPIC_FIELDS])
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """``rows`` as what ``prefetch_related(name)`` would have left on ``instance``:
+    ``instance.<name>.all()`` answers them without a query (templates included)."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
+
+
+def _attach_page_relations(snapshot: PublishedArticle) -> None:
+    """The topics of ``snapshot`` with their parents (the breadcrumbs) and its related
+    trials, in two prepared reads, attached as prefetched."""
+    using = snapshot._state.db
+    topics = []
+    for row in _PAGE_TOPICS(snapshot=snapshot.pk, using=using):
+        topic = _topic(using, row)
+        if row["parent_id"] is not None:
+            topic.parent = Topic.from_db(
+                using,
+                ("id", "name", "slug"),
+                [row["parent_id"], row["parent__name"], row["parent__slug"]],
+            )
+        topics.append(topic)
+    _prefetched(snapshot, "topics", topics)
+    _prefetched(snapshot, "related_trials", _PAGE_TRIALS(snapshot=snapshot.pk, using=using))
+
+
 def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
     """The article's public change log: every version that went live, newest first (a
     scheduled version replaced or withdrawn before its time never did)."""
-    return list(
-        PublishedArticle.objects.went_live()
-        .filter(article_id=snapshot.article_id)
-        .only("version", "go_live_at", "change_note")
-        .order_by("-go_live_at")
-    )
+    return _CHANGE_LOG(article=snapshot.article_id, now=timezone.now())
 
 
 def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
     """The live version of the same subject for the other audience, if there is one."""
     if snapshot.counterpart_id is None:
         return None
-    return (
-        live_articles()
-        .filter(article_id=snapshot.counterpart_id)
-        .only("slug", "title", "audience", "language")
-        .first()
+    found = _LIVE_COUNTERPART(
+        overdue_unpublish_cutoff(), article=snapshot.counterpart_id, now=timezone.now()
     )
+    return found[0] if found else None
 
 
 def live_articles_in(language: str) -> QuerySet[PublishedArticle]:
@@ -167,14 +238,14 @@ def _listing_shape(language: str) -> tuple:
 
 def _latest(now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
     language, others, cutoff = shape
-    listed = _in_language(_live_at(now, cutoff), language, others).only(*CARD_FIELDS)
+    listed = _in_language(live_at(now, cutoff), language, others).only(*CARD_FIELDS)
     # Newest first, ties by id: the ordering walks an index and stops after six rows.
     return listed.order_by("-go_live_at", "-pk")[:6]
 
 
 def _recently_reviewed(now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
     language, others, cutoff = shape
-    listed = _in_language(_live_at(now, cutoff), language, others).only(*CARD_FIELDS)
+    listed = _in_language(live_at(now, cutoff), language, others).only(*CARD_FIELDS)
     # (">= date.min" rather than "IS NOT NULL", which SQLite cannot walk in the index)
     listed = listed.filter(last_reviewed__gte=datetime.date.min)
     return listed.order_by("-last_reviewed", "-pk")[:6]
@@ -271,7 +342,7 @@ def _topic_page(topic: int, now: datetime.datetime, shape: tuple) -> QuerySet[Pu
     (``_listing_shape``), whether to walk the title index, and the page's slice (a query's
     LIMIT and OFFSET are written into its SQL, not passed as values)."""
     language, others, cutoff, walk, start, stop = shape
-    listed = _in_language(_live_at(now, cutoff), language, others)
+    listed = _in_language(live_at(now, cutoff), language, others)
     return _filed_under(listed, topic, correlated=walk).order_by("title", "pk")[start:stop]
 
 
@@ -376,7 +447,30 @@ def withdrawn_images(ids: set[int], today: datetime.date | None = None) -> set[i
     more). One query, none without ids."""
     if not ids:
         return set()
-    return ids - set(Image.objects.shown(today).filter(pk__in=ids).values_list("pk", flat=True))
+    today = today or timezone.localdate()
+    if len(ids) > PREPARED_IMAGE_COUNTS:
+        shown = Image.objects.shown(today).filter(pk__in=ids).values_list("pk", flat=True)
+        return ids - set(shown)
+    slots = {f"image_{number}": pk for number, pk in enumerate(sorted(ids))}
+    return ids - {row["pk"] for row in _images_shown_query(len(ids))(today=today, **slots)}
+
+
+# Pages with up to this many images read which are still shown with SQL built once per
+# process and number of images (a prepared query has a fixed number of values).
+PREPARED_IMAGE_COUNTS = 16
+_IMAGES_SHOWN: dict[int, PreparedQuery] = {}
+
+
+def _images_shown_query(count: int) -> PreparedQuery:
+    if count not in _IMAGES_SHOWN:
+        _IMAGES_SHOWN[count] = PreparedQuery(
+            lambda today, **ids: (
+                Image.objects.shown(today).filter(pk__in=list(ids.values())).values("pk")
+            ),
+            today=datetime.date,
+            **{f"image_{number}": int for number in range(count)},
+        )
+    return _IMAGES_SHOWN[count]
 
 
 def images_shown(

@@ -23,6 +23,7 @@ from reviews.readability import analyse
 
 from .images.manifest import by_id
 from .models import Article, PublishedArticle, Reference
+from .page_parts import render_parts
 from .rendering import html_to_text, render_markdown
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ def new_snapshot(
 ) -> PublishedArticle:
     """An unsaved snapshot of ``article`` (its version, address and review dates as they stand)
     serving ``content``, approved by the clinician of ``byline`` at ``approved_at``."""
-    return PublishedArticle(
+    snapshot = PublishedArticle(
         article=article,
         version=article.version,
         slug=article.slug,
@@ -253,6 +254,8 @@ def new_snapshot(
         change_note=change_note,
         published_by=user,
     )
+    snapshot.page_parts = render_parts(snapshot)
+    return snapshot
 
 
 def build_snapshot(
@@ -292,9 +295,19 @@ def sign_live_snapshot(
     article: Article,
 ) -> None:
     """Sign the live page again after a clinician confirmed it is still accurate: the
-    reviewer and the review dates change, the content (and its digest) does not."""
+    reviewer and the review dates change, the content (and its digest) does not; the parts
+    of the page that show them are rendered again."""
     snapshot.reviewed_by = byline
     snapshot.reviewed_at = reviewed_at
     snapshot.last_reviewed = article.last_reviewed
     snapshot.next_review_due = article.next_review_due
-    snapshot.save(update_fields=["reviewed_by", "reviewed_at", "last_reviewed", "next_review_due"])
+    snapshot.page_parts = render_parts(snapshot)
+    snapshot.save(
+        update_fields=[
+            "reviewed_by",
+            "reviewed_at",
+            "last_reviewed",
+            "next_review_due",
+            "page_parts",
+        ]
+    )

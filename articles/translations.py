@@ -36,7 +36,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from .models import Article, PublishedArticle
-from .public import BY_ADDRESS, live_articles
+from .prepared import PreparedQuery
+from .public import BY_ADDRESS, live_articles, live_at, overdue_unpublish_cutoff
 
 CURRENT = "current"
 OUTDATED = "outdated"
@@ -97,6 +98,10 @@ def _status(snapshot: PublishedArticle, source: PublishedArticle | None) -> Tran
     return TranslationStatus(status=CURRENT, source_url=url, source_live_version=source.version)
 
 
+# What the translation status needs of a source's live snapshot.
+SOURCE_FIELDS = ("article_id", "slug", "language", "version", "go_live_at")
+
+
 def _live_sources(source_ids: Iterable[int]) -> dict[int, PublishedArticle]:
     """The live snapshot of each source article, by article id, in one query."""
     sources: dict[int, PublishedArticle] = {}
@@ -106,7 +111,7 @@ def _live_sources(source_ids: Iterable[int]) -> dict[int, PublishedArticle]:
     rows = (
         live_articles()
         .filter(article_id__in=ids)
-        .only("article_id", "slug", "language", "version", "go_live_at")
+        .only(*SOURCE_FIELDS)
         .order_by("article_id", "go_live_at")
     )
     for row in rows:
@@ -119,8 +124,10 @@ def translation_status(snapshot: PublishedArticle) -> TranslationStatus:
     other pages)."""
     if snapshot.translation_of_id is None:
         return NOT_A_TRANSLATION
-    source = _live_sources([snapshot.translation_of_id]).get(snapshot.translation_of_id)
-    return _status(snapshot, source)
+    rows = _LIVE_SOURCE(
+        overdue_unpublish_cutoff(), article=snapshot.translation_of_id, now=timezone.now()
+    )
+    return _status(snapshot, rows[-1] if rows else None)  # the newest gone live wins
 
 
 def translation_statuses(snapshots: Iterable[PublishedArticle]) -> dict[int, TranslationStatus]:
@@ -135,19 +142,46 @@ def live_language_versions(snapshot: PublishedArticle) -> list[PublishedArticle]
     """Every other live language version of the same content, one per language, ordered by
     language code: the source and its live translations (for a translation: its source and
     sibling translations), never the page itself. One query."""
-    root = snapshot.translation_of_id or snapshot.article_id
-    rows = (
-        live_articles()
-        .filter(Q(article_id=root) | Q(translation_of_id=root))
-        .exclude(article_id=snapshot.article_id)
-        .exclude(language=snapshot.language)
-        .only("article_id", "slug", "title", "language", "version", "go_live_at")
-        .order_by("language", *BY_ADDRESS)
+    rows = _LIVE_LANGUAGE_VERSIONS(
+        overdue_unpublish_cutoff(),
+        root=snapshot.translation_of_id or snapshot.article_id,
+        article=snapshot.article_id,
+        language=snapshot.language,
+        now=timezone.now(),
+        using=snapshot._state.db or "default",
     )
     by_language: dict[str, PublishedArticle] = {}
     for row in rows:
         by_language.setdefault(row.language, row)
     return list(by_language.values())
+
+
+# The reads of every article page, their SQL built once per process (``PreparedQuery``); the
+# overdue cutoff is their shape.
+_LIVE_SOURCE = PreparedQuery(
+    lambda article, now, shape=None: (
+        live_at(now, shape)
+        .filter(article_id=article)
+        .only(*SOURCE_FIELDS)
+        .order_by("article_id", "go_live_at")
+    ),
+    article=int,
+    now=datetime.datetime,
+)
+_LIVE_LANGUAGE_VERSIONS = PreparedQuery(
+    lambda root, article, language, now, shape=None: (
+        live_at(now, shape)
+        .filter(Q(article_id=root) | Q(translation_of_id=root))
+        .exclude(article_id=article)
+        .exclude(language=language)
+        .only("article_id", "slug", "title", "language", "version", "go_live_at")
+        .order_by("language", *BY_ADDRESS)
+    ),
+    root=int,
+    article=int,
+    language=str,
+    now=datetime.datetime,
+)
 
 
 # Working copies (admin lists, the editorial API) ---------------------------------------------

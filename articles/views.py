@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mbc_cms import languages
 from reviews.models import ReviewerProfile
 
-from . import caching, edge, origin, page_languages, public, ratelimit, trials
+from . import caching, edge, origin, page_languages, page_parts, public, ratelimit, trials
 from .caching import cached_page
 from .choices import ReviewStatus
 from .forms import FeedbackForm, TrialFilterForm
@@ -114,6 +114,8 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
         if lead
         else "",
         "share_image": _share_tags(images.share_image, absolute),
+        # What only the snapshot decides, stored with it at publication.
+        "parts": page_parts.page_parts(snapshot),
         "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
         "changes": public.change_log(snapshot),
         "counterpart": counterpart,

@@ -20,7 +20,9 @@ For each open snapshot (live now, or scheduled to go live) :func:`verify` checks
 7. each image the snapshot shows has its stored original, whose SHA-256 is the file digest
    that was approved, and every rendition it names (the files pages, the API and the sharing
    tags link to), whose SHA-256 is the one approved with it (a file missing, replaced or
-   tampered with in the storage is caught). Each distinct file is read once per run.
+   tampered with in the storage is caught). Each distinct file is read once per run;
+8. the parts of the page stored with the snapshot (trust box, table of contents, references:
+   ``articles.page_parts``), when of the current format, are what its content renders to.
 
 A snapshot's digest is checked under the sign-off format it was made in
 (``articles.snapshots.digest_format``): pages approved before images joined the digest still
@@ -49,6 +51,7 @@ from reversion.models import Version
 from articles.images.delivery import original_name
 from articles.images.serving import SERVED_NAME
 from articles.models import Article, ArticleRevision, Image, PublishedArticle
+from articles.page_parts import stored_parts_differ
 from articles.snapshots import SIGNOFF_FORMAT, content_digest, digest_format, snapshot_content
 
 from .models import AuditEntry, Review, ReviewerProfile
@@ -288,6 +291,11 @@ def _problems(
         yield (
             f"the content served (digest {served[:12]}…) is not the content published "
             f"(digest {snapshot.digest[:12]}…): the snapshot was changed after publication"
+        )
+    if stored_parts_differ(snapshot):
+        yield (
+            "the page's stored trust box, table of contents or references are not what its "
+            "content renders to: they were changed after publication"
         )
     key = (snapshot.article_id, snapshot.version)
     approval = ledger.approvals.get(key)

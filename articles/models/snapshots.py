@@ -116,6 +116,13 @@ class PublishedArticle(models.Model):
     reviewed_by = models.JSONField(
         "reviewed by", default=dict, help_text="Reviewer name, credentials and specialty."
     )
+    page_parts = models.JSONField(
+        "rendered page parts",
+        default=dict,
+        blank=True,
+        help_text="The trust box, table of contents and references of the page, rendered "
+        "from this snapshot when it was written (articles.page_parts), with their format.",
+    )
     reviewed_at = models.DateTimeField("reviewed at", null=True, blank=True)
     last_reviewed = models.DateField("last reviewed", null=True, blank=True)
     next_review_due = models.DateField("next review due", null=True, blank=True)

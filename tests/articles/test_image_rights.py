@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles import public
 from articles.images.renditions import store_image
 from articles.models import Image, ImageRightsNotice
 from tests.articles import image_files
@@ -44,6 +45,22 @@ def test_rights_expired_is_the_rule_for_readers(writer):
         ended,
         ends_today,
     }
+
+
+def test_withdrawn_images_follows_the_rule_with_its_prepared_read(writer):
+    """``public.withdrawn_images`` names the expired images and those no longer in the
+    library, through SQL built once per number of images, on any day asked."""
+    ends_today = image_expiring_in(writer, 0, "Ends today")
+    ended = image_expiring_in(writer, -1, "Ended yesterday")
+    never = image_expiring_in(writer, None, "No end")
+    gone = max(ends_today.pk, ended.pk, never.pk) + 100
+    today = timezone.localdate()
+    ids = {ends_today.pk, ended.pk, never.pk, gone}
+    assert public.withdrawn_images(ids) == {ended.pk, gone}
+    tomorrow = today + datetime.timedelta(days=1)
+    assert public.withdrawn_images(ids, tomorrow) == {ended.pk, ends_today.pk, gone}
+    assert public.withdrawn_images({never.pk}) == set()
+    assert public._images_shown_query(4)._compiled[("default", None)] is not None
 
 
 def test_editors_are_emailed_once_per_image_and_state(

@@ -1,0 +1,152 @@
+"""The parts of an article's page that only its snapshot decides, rendered at publication.
+
+The trust box (reviewer byline, authors, dates), the table of contents and the references of
+a page depend on nothing but the snapshot's own fields, the page's language and the settings:
+no other row and not the day. Rendering them on every page that is missing from the cache
+is most of the template's work, so they are rendered when the snapshot is written (at
+publication, and again whenever its review dates and byline are signed again:
+``articles.snapshots``) and stored with it (``PublishedArticle.page_parts``). The page then
+shows the stored markup, byte for byte what the templates under ``articles/parts/`` make.
+
+The stored parts carry the version of what rendered them (``rendering_format``: the
+templates' source, the language's compiled translations, Django's version, the time zone and
+``PARTS_FORMAT``, to raise when the templates' context changes) and a fingerprint of the
+snapshot's fields they show (``inputs_fingerprint``). Parts are used only when both match: a
+template or translation change, a snapshot from before the field, or a write to the snapshot
+that did not render its parts again all leave the parts unused, and the page renders them at
+read time instead, with the same bytes. Because the parts are derived from approved
+content, ``manage.py verify_signoff`` renders them again and reports a snapshot whose stored
+parts would be shown but differ (``stored_parts_differ``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import to_locale
+
+from mbc_cms import languages
+
+from .models import PublishedArticle
+
+# Raise with any change to what the templates of PARTS are given (their source, the
+# translations and the time zone are part of ``rendering_format`` already).
+PARTS_FORMAT = 1
+PARTS = ("trust_box", "toc", "references")
+
+
+def _template(name: str):
+    return get_template(f"articles/parts/{name}.html")
+
+
+@functools.cache
+def _rendering(language: str, time_zone: str) -> str:
+    digest = hashlib.sha256(f"{django.get_version()} {time_zone}".encode())
+    for name in PARTS:
+        digest.update(_template(name).template.source.encode())
+    for directory in settings.LOCALE_PATHS:
+        catalogue = Path(directory) / to_locale(language) / "LC_MESSAGES" / "django.mo"
+        if catalogue.exists():
+            digest.update(catalogue.read_bytes())
+    return f"{PARTS_FORMAT}:{digest.hexdigest()[:16]}"
+
+
+def rendering_format(snapshot: PublishedArticle) -> str:
+    """What rendered parts of ``snapshot``'s page today: parts stored with another value were
+    rendered by other templates, translations or settings (computed once per process and
+    language)."""
+    return _rendering(languages.site_language(snapshot.language), settings.TIME_ZONE)
+
+
+def _plain(value: object) -> object:
+    """A time or date as the same value whatever its time zone or type, for the JSON of
+    ``inputs_fingerprint``."""
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def inputs_fingerprint(snapshot: PublishedArticle) -> str:
+    """SHA-256 of every field of ``snapshot`` that the parts show: parts stored with another
+    fingerprint were rendered from other values, and are not used."""
+    inputs = [
+        snapshot.language,
+        snapshot.reviewed_by,
+        snapshot.authors,
+        snapshot.first_published_at,
+        snapshot.go_live_at,
+        snapshot.last_reviewed,
+        snapshot.next_review_due,
+        snapshot.toc,
+        snapshot.references,
+    ]
+    encoded = json.dumps(inputs, sort_keys=True, default=_plain, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def render_parts(snapshot: PublishedArticle) -> dict[str, str]:
+    """The parts of ``snapshot``'s page as its page shows them (in the language of its
+    pages), with their ``rendering_format`` and the fingerprint of their inputs: what
+    ``page_parts`` stores."""
+    with languages.override(languages.site_language(snapshot.language)):
+        context = {"article": snapshot}
+        rendered = {name: str(_template(name).render(context)) for name in PARTS}
+    return {
+        "format": rendering_format(snapshot),
+        "inputs": inputs_fingerprint(snapshot),
+        **rendered,
+    }
+
+
+def is_current(snapshot: PublishedArticle) -> bool:
+    """Whether ``snapshot``'s stored parts were rendered by today's templates, translations
+    and settings from its fields as they now stand (else they are not used)."""
+    stored = snapshot.page_parts
+    return (
+        bool(stored)
+        and stored.get("format") == rendering_format(snapshot)
+        and stored.get("inputs") == inputs_fingerprint(snapshot)
+    )
+
+
+def page_parts(snapshot: PublishedArticle) -> dict[str, SafeString]:
+    """The parts to show on ``snapshot``'s page: the stored ones when current, else rendered
+    now (the same bytes). Stored parts are markup our own templates made from approved
+    content, every value escaped there; ``verify_signoff`` checks they still are."""
+    stored = snapshot.page_parts if is_current(snapshot) else render_parts(snapshot)
+    return {name: mark_safe(stored[name]) for name in PARTS}
+
+
+def stored_parts_differ(snapshot: PublishedArticle) -> bool:
+    """Whether ``snapshot``'s page would show stored parts that its content does not render
+    to today (changed in the database after publication). Parts that are not current are not
+    shown, so they are not checked."""
+    return is_current(snapshot) and snapshot.page_parts != render_parts(snapshot)
+
+
+def fill_page_parts(chunk: int = 500) -> int:
+    """Store current parts on every live or scheduled snapshot whose parts are not current
+    (none, another format after a template change, other inputs); the number written. Pages
+    look the same before and after: only the work of a page missing from the cache changes."""
+    written = 0
+    stale = PublishedArticle.objects.open_at().order_by("pk")
+    last_pk = 0
+    while batch := list(stale.filter(pk__gt=last_pk)[:chunk]):
+        last_pk = batch[-1].pk
+        for snapshot in batch:
+            if is_current(snapshot):
+                continue
+            snapshot.page_parts = render_parts(snapshot)
+            snapshot.save(update_fields=["page_parts"])
+            written += 1
+    return written

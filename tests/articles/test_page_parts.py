@@ -1,0 +1,119 @@
+"""``articles.page_parts``: the parts of an article's page that only its snapshot decides,
+rendered when the snapshot is written, shown byte for byte, and checked by verify_signoff."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+
+from articles import caching, page_parts
+from articles.models import PublishedArticle
+from reviews import workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot(article) -> PublishedArticle:
+    return PublishedArticle.objects.get(article=article)
+
+
+def _page(client, url: str) -> str:
+    """The page at ``url``, its per-request CSP nonce left out."""
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', client.get(url).text)
+
+
+def _verify_problems() -> list[str]:
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_signoff", stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_parts_are_rendered_at_publication(live_article, client):
+    """Publishing stores the parts as the page shows them, in the current format."""
+    snapshot = _snapshot(live_article)
+    assert snapshot.page_parts["format"] == page_parts.rendering_format(snapshot)
+    assert page_parts.is_current(snapshot)
+    assert snapshot.page_parts == page_parts.render_parts(snapshot)
+    page = client.get(snapshot.get_absolute_url()).text
+    for name in page_parts.PARTS:
+        assert snapshot.page_parts[name] in page, name
+    assert snapshot.reviewed_by["name"] in snapshot.page_parts["trust_box"]
+
+
+def test_confirming_the_page_renders_its_parts_again(live_article, reviewer2, client):
+    """A confirmation signs the byline and review dates again: the stored trust box shows the
+    new reviewer, as the page does."""
+    before = _snapshot(live_article).page_parts
+    workflow.confirm_current(article=live_article, user=reviewer2, comment="Still right.")
+    snapshot = _snapshot(live_article)
+    assert snapshot.page_parts == page_parts.render_parts(snapshot)
+    assert snapshot.page_parts["trust_box"] != before["trust_box"]
+    assert snapshot.reviewed_by["name"] in snapshot.page_parts["trust_box"]
+    assert snapshot.page_parts["trust_box"] in client.get(snapshot.get_absolute_url()).text
+
+
+def test_verify_signoff_catches_tampered_parts(live_article):
+    """Stored parts changed in the database after publication are reported."""
+    snapshot = _snapshot(live_article)
+    tampered = {**snapshot.page_parts}
+    tampered["trust_box"] = tampered["trust_box"].replace(snapshot.reviewed_by["name"], "Dr Nobody")
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(page_parts=tampered)
+    problems = _verify_problems()
+    assert len(problems) == 1
+    assert problems[0].startswith(f"article {live_article.pk} (")
+    assert "stored trust box, table of contents or references" in problems[0]
+
+
+def test_parts_of_another_format_are_rendered_at_read_time(live_article, client):
+    """Parts from older templates (or none) are not shown: the page renders them, with the
+    same bytes, verify_signoff does not report them, and render_page_parts replaces them."""
+    snapshot = _snapshot(live_article)
+    url = snapshot.get_absolute_url()
+    expected = _page(client, url)
+    for stale in ({}, {**snapshot.page_parts, "format": 0, "trust_box": "<p>Old</p>"}):
+        PublishedArticle.objects.filter(pk=snapshot.pk).update(page_parts=stale)
+        cache.clear()
+        caching.forget_state()
+        assert _page(client, url) == expected
+        call_command("verify_signoff", stdout=io.StringIO())
+    call_command("render_page_parts", stdout=io.StringIO())
+    assert _snapshot(live_article).page_parts == page_parts.render_parts(snapshot)
+
+
+def test_a_write_that_does_not_render_the_parts_again_is_shown(live_article, client):
+    """Parts rendered from other values of the snapshot's fields are not shown: a review
+    date written without rendering them again still appears on the page."""
+    snapshot = _snapshot(live_article)
+    due = datetime.date(2031, 7, 15)
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(next_review_due=due)
+    page = client.get(snapshot.get_absolute_url()).text
+    assert '<time datetime="2031-07-15">July 2031</time>' in page
+    assert not page_parts.is_current(_snapshot(live_article))
+    call_command("verify_signoff", stdout=io.StringIO())
+
+
+def test_parts_rendered_in_another_time_zone_are_not_shown(live_article, settings):
+    """Parts depend on the settings they were rendered with (dates in the site's time zone):
+    under another time zone they are rendered at read time."""
+    snapshot = _snapshot(live_article)
+    assert page_parts.is_current(snapshot)
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    assert not page_parts.is_current(snapshot)
+    assert page_parts.page_parts(snapshot) == {
+        name: page_parts.render_parts(snapshot)[name] for name in page_parts.PARTS
+    }
+
+
+def test_article_miss_query_budget(live_article, client, django_assert_max_num_queries):
+    """A page missing from the cache (its generation known) reads the snapshot, its topics,
+    trials, language versions and change log: five queries (a counterpart, a translation's
+    source and images add one each)."""
+    url = _snapshot(live_article).get_absolute_url()
+    assert client.get(url).status_code == 200
+    cache.clear()
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200
