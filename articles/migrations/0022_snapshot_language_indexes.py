@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0020_snapshot_newest_index"),
+        ("articles", "0021_page_parts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
