@@ -85,6 +85,13 @@ def article_url(item) -> str:
     return slug_address("articles:article", item.slug, languages.activation_code(item.language))
 
 
+@register.filter
+def feedback_url(item) -> str:
+    """The address the feedback form of live snapshot ``item``'s page posts to, in the active
+    language (``{% url 'articles:feedback' item.slug %}``)."""
+    return slug_address("articles:feedback", item.slug)
+
+
 CARD = '<li class="card">\n  <h3 class="card-title"><a href="{}">{}</a></h3>\n  {}\n  {}\n</li>\n'
 
 
