@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.template import TemplateSyntaxError, engines
 from django.test import Client, RequestFactory, override_settings
 from django.urls import NoReverseMatch
@@ -178,20 +179,24 @@ LIST_MISSES = [
 
 @pytest.mark.parametrize("walk", [False, True], ids=["sorted", "title walk"])
 def test_list_page_misses_run_prepared_reads(
-    seeded, monkeypatch, walk, django_assert_max_num_queries
+    seeded, monkeypatch, settings, walk, django_assert_max_num_queries
 ):
     """A miss of the home or a topic page reads only its lists, through SQL prepared once per
     process, and shows what the first miss showed."""
     monkeypatch.setattr(public, "TITLE_WALK_FROM", 1 if walk else 10**9)
+    # Nothing kept, so the second request is a miss too; emptying the cache instead would
+    # also drop the generation when it lives in the shared cache (Redis).
+    settings.PUBLIC_CACHE_SECONDS = 0
     client = Client()
     for path, budget in LIST_MISSES:
         first = client.get(path)
         assert first.status_code == 200, path
-        cache.clear()
         with django_assert_max_num_queries(budget, info=path):
             again = client.get(path)
         assert again.content == first.content, path
-    page = public._topic_page_walked if walk else public._topic_page_sorted
+    # Only SQLite walks the title index (INDEXED BY); PostgreSQL's planner sorts or walks.
+    walked = walk and connection.vendor == "sqlite"
+    page = public._topic_page_walked if walked else public._topic_page_sorted
     for read in (public._every_topic, public._latest_prepared, public._home_trials, page):
         assert read._compiled and all(read._compiled.values()), read.build
 
