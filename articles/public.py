@@ -132,12 +132,19 @@ _PAGE_TOPICS = PreparedQuery(
 _PAGE_TRIALS = PreparedQuery(
     lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot), snapshot=int
 )
+
+
+def went_live_versions(article: int, now: datetime.datetime) -> QuerySet[PublishedArticle]:
+    """Every version of ``article`` that went live by ``now``, newest first: the change log of
+    the page and of the API."""
+    return (
+        PublishedArticle.objects.went_live(now).filter(article_id=article).order_by("-go_live_at")
+    )
+
+
 _CHANGE_LOG = PreparedQuery(
-    lambda article, now: (
-        PublishedArticle.objects.went_live(now)
-        .filter(article_id=article)
-        .only("version", "go_live_at", "change_note")
-        .order_by("-go_live_at")
+    lambda article, now: went_live_versions(article, now).only(
+        "version", "go_live_at", "change_note"
     ),
     article=int,
     now=datetime.datetime,

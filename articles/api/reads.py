@@ -116,11 +116,8 @@ _language_versions = LiveRead(
 
 # public.change_log
 _changes = PreparedQuery(
-    lambda now, article: (
-        PublishedArticle.objects.went_live(now)
-        .filter(article_id=article)
-        .values("pk", "version", "go_live_at", "change_note")
-        .order_by("-go_live_at")
+    lambda now, article: public.went_live_versions(article, now).values(
+        "pk", "version", "go_live_at", "change_note"
     ),
     now=datetime.datetime,
     article=int,
