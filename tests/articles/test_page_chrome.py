@@ -295,3 +295,45 @@ def test_home_items_are_the_markup_of_the_old_template(kind, code):
     old = from_string("{% load i18n trials %}" + OLD_HOME_ITEMS[kind])
     items = home_items(kind)
     assert render_in(code, new, items=items) == render_in(code, old, items=items)
+
+
+LIST_TAGS = {"card": "article_cards", "topic": "topic_items", "reviewed": "reviewed_items"}
+LIST_TAGS["trial"] = "trial_items"
+
+
+def list_items(kind: str) -> list:
+    if kind != "card":
+        return home_items(kind)
+    return [
+        PublishedArticle(slug="bone-pain", title="Bone <pain> & you", summary="", language="en"),
+        PublishedArticle(
+            slug="dolor-oseo",
+            title="Dolor",
+            summary='"Qué"',
+            audience="professional",
+            language="es",
+        ),
+        PublishedArticle(slug="not a slug", title="Odd", summary="S", language="en"),
+        PublishedArticle(slug="x", title="X", summary="S", audience="patient", language="fr"),
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(LIST_TAGS))
+def test_a_list_tag_writes_what_the_old_template_wrote_in_each_language(kind):
+    """A whole list's tag (one string for every item) gives the bytes the old template gave,
+    in one language and then the other in the same process (the review dates' words are
+    remembered per language), and the empty list writes nothing."""
+    old_text = OLD_CARD if kind == "card" else OLD_HOME_ITEMS[kind]
+    old = from_string("{% load i18n trials %}" + old_text)
+    new = from_string(f"{{% load cards %}}{{% {LIST_TAGS[kind]} items %}}")
+    items = [item for item in list_items(kind) if getattr(item, "slug", "") != "not a slug"]
+    for code in ("en", "es", "en"):
+        assert render_in(code, new, items=items) == render_in(code, old, items=items), code
+        assert render_in(code, new, items=[]) == ""
+
+
+def test_an_address_a_pattern_cannot_give_is_left_to_reverse():
+    """In a list, a slug the URL would not accept fails as ``reverse`` fails, as alone."""
+    odd = [item for item in list_items("card") if item.slug == "not a slug"]
+    with pytest.raises(NoReverseMatch):
+        cards.article_cards(odd)
