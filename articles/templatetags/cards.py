@@ -9,6 +9,8 @@
 - ``{% article_cards items %}``, ``{% topic_items topics %}``, ``{% reviewed_items items %}``,
   ``{% trial_items trials %}``: each of a whole list's items, as one string, so that a page's
   list costs no template loop (context pushes, a variable lookup and a node per item).
+- ``{% topic_heading topic %}``, ``{% topic_links topics %}``: a topic page's breadcrumbs'
+  end, heading and description, and its sub-topics' links.
 - ``{{ topic|topic_url }}``, ``{{ trial|trial_url }}``, ``{{ item|article_url }}``: the
   addresses ``get_absolute_url`` gives a topic, a trial (in the active language) and a live
   snapshot (in its own language).
@@ -105,9 +107,10 @@ class ListAddresses:
 @receiver(setting_changed)
 def _forget_patterns(**kwargs) -> None:
     """A test's ``ROOT_URLCONF`` or ``LANGUAGES`` changes the addresses (and its
-    ``LANGUAGES`` or ``LOCALE_PATHS`` the review dates' words)."""
+    ``LANGUAGES`` or ``LOCALE_PATHS`` the words of review dates and trial statuses)."""
     _patterns.clear()
     reviewed_on.cache_clear()
+    status_words.cache_clear()
 
 
 @register.filter
@@ -214,6 +217,33 @@ REVIEWED = '<li><a href="{}">{}</a> <span class="muted">{}</span></li>'
 
 
 @register.simple_tag
+def topic_links(topics) -> str:
+    """A link to each of ``topics`` in a list item (a topic page's sub-topics)."""
+    address = ListAddresses("articles:topic")
+    return mark_safe(
+        "".join([LINK.format(escape_text(address(t.slug)), escape_text(t.name)) for t in topics])
+    )
+
+
+@register.simple_tag
+def topic_heading(topic) -> str:
+    """The end of a topic page's breadcrumbs (its parent's link, its own name), its heading and
+    its description."""
+    address = ListAddresses("articles:topic")
+    name = escape_text(topic.name)
+    parent = topic.parent
+    up = (
+        f' › <a href="{escape_text(address(parent.slug))}">{escape_text(parent.name)}</a>'
+        if parent
+        else ""
+    )
+    lead = f'<p class="lead">{escape_text(topic.description)}</p>' if topic.description else ""
+    return mark_safe(
+        f'{up} › <span aria-current="page">{name}</span></nav>\n<h1>{name}</h1>\n{lead}\n'
+    )
+
+
+@register.simple_tag
 def reviewed_item(item) -> str:
     """An article of the home page's "recently reviewed" list, with the day of its review."""
     return mark_safe(_reviewed(item, ListAddresses("articles:article")))
@@ -265,5 +295,13 @@ def _trial(trial, address: ListAddresses) -> str:
         escape_text(address(trial.nct_id)),
         escape_text(trial.brief_title),
         escape_text(trial.nct_id),
-        escape_text(trials.status_label(trial.overall_status)),
+        status_words(translation.get_language(), trial.overall_status),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def status_words(code: str | None, status: str) -> str:
+    """A trial's status as the home page writes it, escaped, in language ``code`` (active when
+    called): ``trials.status_label`` builds the labels' table and translates on every call
+    (~100 µs), and the words depend only on the language and the status."""
+    return escape_text(trials.status_label(status))

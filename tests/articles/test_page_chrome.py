@@ -361,3 +361,26 @@ def test_the_tree_is_read_once_per_generation_and_again_after_a_topic_change(
     bone.delete()
     assert client.get("/topics/bone-metastases/").status_code == 404
     assert "Bones, renamed" not in client.get("/").text
+
+
+OLD_TOPIC_HEADING = (
+    '{% load cards %}{% if topic.parent %} › <a href="{{ topic.parent.get_absolute_url }}">'
+    "{{ topic.parent.name }}</a>{% endif %} › "
+    '<span aria-current="page">{{ topic.name }}</span></nav>\n<h1>{{ topic.name }}</h1>\n'
+    '{% if topic.description %}<p class="lead">{{ topic.description }}</p>{% endif %}\n'
+    "{% for child in topic.subtopics %}"
+    '<li><a href="{{ child.get_absolute_url }}">{{ child.name }}</a></li>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_a_topic_pages_heading_and_subtopics_are_the_markup_of_the_old_template(code):
+    """``{% topic_heading %}`` and ``{% topic_links %}`` write what the topic page's template
+    wrote, for a topic with a parent or none, with a description or none, escaped."""
+    parent = Topic(pk=1, slug="bones", name="Bones & <joints>", description='"Pain"')
+    child = Topic(pk=2, slug="hips", name="Hips <1>", description="", parent=parent)
+    parent.subtopics, child.subtopics = [child, Topic(pk=3, slug="x", name="X")], []
+    new = from_string("{% load cards %}{% topic_heading topic %}{% topic_links topic.subtopics %}")
+    for topic in (parent, child):
+        old = render_in(code, from_string(OLD_TOPIC_HEADING), topic=topic)
+        assert render_in(code, new, topic=topic) == old
