@@ -384,3 +384,21 @@ def test_a_topic_pages_heading_and_subtopics_are_the_markup_of_the_old_template(
     for topic in (parent, child):
         old = render_in(code, from_string(OLD_TOPIC_HEADING), topic=topic)
         assert render_in(code, new, topic=topic) == old
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["sorted", "title walk"])
+def test_a_topic_pages_articles_are_what_the_orm_lists(seeded, monkeypatch, walk):
+    """A page of a topic's articles, read as values, holds the fields of the snapshots the ORM
+    lists for that page, in both languages, for the topic and one of its sub-topics."""
+    monkeypatch.setattr(public, "TITLE_WALK_FROM", 1 if walk else 10**9)
+    fields = public.ListedArticle.__slots__
+    for slug in ("metastasis", "bone-metastases"):
+        topic = next(topic for topic in public.topic_tree() if topic.slug == slug)
+        for language in ("en", "es"):
+            listed = public.topic_articles(topic, language).order_by("title", "pk")
+            count = listed.count()
+            for start in (0, 20):
+                page = public.topic_listing(topic, language, count)[start : start + 20]
+                expected = list(listed.values_list(*fields)[start : start + 20])
+                assert [tuple(getattr(a, f) for f in fields) for a in page] == expected
+                assert start or expected, (slug, language)
