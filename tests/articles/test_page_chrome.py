@@ -402,3 +402,26 @@ def test_a_topic_pages_articles_are_what_the_orm_lists(seeded, monkeypatch, walk
                 expected = list(listed.values_list(*fields)[start : start + 20])
                 assert [tuple(getattr(a, f) for f in fields) for a in page] == expected
                 assert start or expected, (slug, language)
+
+
+def test_the_home_pages_lists_are_what_the_orm_lists(seeded):
+    """The home page's latest and recently reviewed articles and its trials, read as values,
+    hold the fields of what the ORM lists, in both languages."""
+    fields = public.ListedArticle.__slots__
+    for language in ("en", "es"):
+        live = public.live_articles_in(language)
+        latest = live.order_by("-go_live_at", "-pk").values_list(*fields)[:6]
+        assert [tuple(getattr(a, f) for f in fields) for a in public.latest_articles(language)] == (
+            list(latest)
+        )
+        reviewed = live.filter(last_reviewed__isnull=False).order_by("-last_reviewed", "-pk")
+        with_day = (*fields, "last_reviewed")
+        shown = public.recently_reviewed_articles(language)
+        assert [tuple(getattr(a, f) for f in with_day) for a in shown] == list(
+            reviewed.values_list(*with_day)[:6]
+        )
+        assert shown and isinstance(shown[0].last_reviewed, datetime.date)
+    trial_fields = ("pk", "nct_id", "brief_title", "overall_status")
+    assert [tuple(getattr(t, f) for f in trial_fields) for t in public.home_trials()] == list(
+        ClinicalTrial.objects.values_list(*trial_fields)[:6]
+    )
