@@ -9,8 +9,9 @@
 - ``{% article_cards items %}``, ``{% topic_items topics %}``, ``{% reviewed_items items %}``,
   ``{% trial_items trials %}``: each of a whole list's items, as one string, so that a page's
   list costs no template loop (context pushes, a variable lookup and a node per item).
-- ``{% topic_heading topic %}``, ``{% topic_links topics %}``: a topic page's breadcrumbs'
-  end, heading and description, and its sub-topics' links.
+- ``{% topic_heading topic %}``, ``{% topic_links topics %}``, ``{% page_links page %}``: a
+  topic page's breadcrumbs' end, heading and description, its sub-topics' links and its
+  pagination.
 - ``{{ topic|topic_url }}``, ``{{ trial|trial_url }}``, ``{{ item|article_url }}``: the
   addresses ``get_absolute_url`` gives a topic, a trial (in the active language) and a live
   snapshot (in its own language).
@@ -29,7 +30,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -241,6 +242,33 @@ def topic_heading(topic) -> str:
     return mark_safe(
         f'{up} › <span aria-current="page">{name}</span></nav>\n<h1>{name}</h1>\n{lead}\n'
     )
+
+
+@register.simple_tag
+def page_links(page) -> str:
+    """What ``{% include "_pagination.html" %}`` writes for ``page`` of a list with no search
+    query (a topic page): the links to the previous and next pages and "Page n of m". The
+    translations are the template's; numbers are localised as the template does."""
+    if not page.has_other_pages():
+        return mark_safe("\n")
+    pages = escape_text(gettext("Pages"))
+    parts = [f'\n<nav class="pagination" aria-label="{pages}">\n  ']
+    if page.has_previous():
+        number = _number(page.previous_page_number())
+        previous = escape_text(gettext("Previous"))
+        parts.append(f'<a rel="prev" href="?page={number}">← {previous}</a>')
+    numbers = {"number": _number(page.number), "total": _number(page.paginator.num_pages)}
+    shown = gettext("Page %(number)s of %(total)s") % numbers
+    parts.append(f'\n  <span aria-current="page">{shown}</span>\n  ')
+    if page.has_next():
+        number = _number(page.next_page_number())
+        parts.append(f'<a rel="next" href="?page={number}">{escape_text(gettext("Next"))} →</a>')
+    parts.append("\n</nav>\n\n")
+    return mark_safe("".join(parts))
+
+
+def _number(value: int) -> str:
+    return escape_text(str(formats.localize(value)))
 
 
 @register.simple_tag

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.paginator import Paginator
 from django.db import connection
 from django.template import TemplateSyntaxError, engines
 from django.test import Client, RequestFactory, override_settings
@@ -425,3 +426,16 @@ def test_the_home_pages_lists_are_what_the_orm_lists(seeded):
     assert [tuple(getattr(t, f) for f in trial_fields) for t in public.home_trials()] == list(
         ClinicalTrial.objects.values_list(*trial_fields)[:6]
     )
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_a_topic_pages_pagination_is_what_the_included_template_wrote(code):
+    """``{% page_links %}`` writes what ``_pagination.html`` wrote with no search query: the
+    only page, the first, one between, the last, and page numbers in the thousands."""
+    old = from_string('{% include "_pagination.html" %}')
+    new = from_string("{% load cards %}{% page_links page %}")
+    for count, number in [(3, 1), (300, 1), (300, 7), (300, 15), (50_000, 2_000), (50_000, 2_500)]:
+        page = Paginator(range(count), 20).page(number)
+        assert render_in(code, new, page=page) == render_in(code, old, page=page), (count, number)
+    with override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert render_in(code, new, page=page) == render_in(code, old, page=page)
