@@ -51,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
     language = languages.current()
     context = {
-        "topics": [topic for topic in public.topic_tree() if topic.parent_id is None],
+        "topics": [topic for topic in _topic_tree(request) if topic.parent_id is None],
         "latest": public.latest_articles(language),
         "recently_reviewed": public.recently_reviewed_articles(language),
         "trials": public.home_trials(),
@@ -62,6 +62,13 @@ def home(request: HttpRequest) -> HttpResponse:
     _tag_topics(request, context["topics"])
     edge.tag(request, *(edge.trial_key(trial.pk) for trial in context["trials"]))
     return render(request, "articles/home.html", _in_every_language(context))
+
+
+def _topic_tree(request: HttpRequest) -> list:
+    """``public.topic_tree()``, read once per generation of public content and process: a
+    topic's save or deletion starts a new generation. Shared by the generation's requests,
+    which only read it."""
+    return caching.generation_value(request, "topic_tree", public.topic_tree)
 
 
 def _tag_topics(request: HttpRequest, topics) -> None:
@@ -199,7 +206,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Template ``articles/topic_detail.html``: a topic and its live articles, paginated."""
-    topic = next((topic for topic in public.topic_tree() if topic.slug == slug), None)
+    topic = next((topic for topic in _topic_tree(request) if topic.slug == slug), None)
     if topic is None:
         raise Http404("No topic has this address.")
     language = languages.current()
