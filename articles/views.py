@@ -90,7 +90,11 @@ def _share_tags(image: dict | None, absolute) -> dict | None:
     }
 
 
-def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm) -> dict:
+def _article_context(
+    request: HttpRequest, snapshot, feedback_form: FeedbackForm | None = None
+) -> dict:
+    """What ``articles/article_detail.html`` shows of live ``snapshot``; ``feedback_form`` is
+    a refused post's bound form (None: the empty form, rendered once per language)."""
     url = public.canonical_url(snapshot.get_absolute_url(), request)
     versions = page_languages.live_language_versions(snapshot)
     images = public.page_images(snapshot)
@@ -107,6 +111,8 @@ def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm
     )
     return {
         "article": snapshot,
+        "topics": snapshot.topics.all(),
+        "trials": snapshot.related_trials.all(),
         "body_html": images.body_html,
         # Built from the approved data, every value escaped, then through the figure's
         # allow-list: safe to show as HTML.
@@ -141,7 +147,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _in_language_of_request(public.live_article(slug))
     if isinstance(snapshot, HttpResponse):
         return snapshot
-    context = _article_context(request, snapshot, FeedbackForm())
+    context = _article_context(request, snapshot)
     context["feedback_thanks"] = request.GET.get("feedback") == "thanks"
     return render(request, "articles/article_detail.html", context)
 
