@@ -281,6 +281,28 @@ def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
     return _CHANGE_LOG(article=snapshot.article_id, now=timezone.now())
 
 
+class PageChange(NamedTuple):
+    """An entry of an article page's change log."""
+
+    go_live_at: datetime.datetime
+    change_note: str
+
+
+_PAGE_CHANGES = PreparedQuery(
+    lambda article, now: went_live_versions(article, now).values("go_live_at", "change_note"),
+    article=int,
+    now=datetime.datetime,
+)
+
+
+def page_change_log(snapshot: PublishedArticle) -> list[PageChange]:
+    """``change_log`` as the article's page shows it: rows of the day and note of each
+    version that went live, newest first (not model instances, which cost more to build than
+    the page does with them)."""
+    rows = _PAGE_CHANGES(article=snapshot.article_id, now=timezone.now())
+    return [PageChange(row["go_live_at"], row["change_note"]) for row in rows]
+
+
 def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
     """The live version of the same subject for the other audience, if there is one."""
     if snapshot.counterpart_id is None:

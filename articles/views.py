@@ -126,7 +126,7 @@ def _article_context(
         "share_image": _share_tags(images.share_image, absolute),
         "parts": parts,
         "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
-        "changes": public.change_log(snapshot),
+        "changes": public.page_change_log(snapshot),
         "counterpart": counterpart,
         "json_ld": to_json_ld(
             medical_web_page(

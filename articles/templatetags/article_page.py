@@ -102,10 +102,11 @@ def related_trials(related: Iterable) -> SafeString:
     )
 
 
-def _day(moment: datetime.datetime, day_format: str) -> str:
-    """``{{ moment|date:day_format }}``: the template converts a time to the current time
-    zone before the ``date`` filter reads it."""
-    return date_filter(timezone.localtime(moment), day_format)
+def _dated(moment: datetime.datetime, day_format: str) -> tuple[str, str]:
+    """``{{ moment|date:'Y-m-d' }}`` and ``{{ moment|date:day_format }}``: the template
+    converts a time to the current time zone before the ``date`` filter reads it."""
+    local = timezone.localtime(moment)
+    return local.date().isoformat(), date_filter(local, day_format)
 
 
 @register.simple_tag
@@ -118,10 +119,7 @@ def change_log(changes: Iterable) -> SafeString:
     items = format_html_join(
         "",
         '<li><time datetime="{}">{}</time>: {}</li>',
-        (
-            (_day(c.go_live_at, "Y-m-d"), _day(c.go_live_at, day_format), c.change_note)
-            for c in changes
-        ),
+        ((*_dated(c.go_live_at, day_format), c.change_note) for c in changes),
     )
     return format_html(
         '\n  <section aria-labelledby="changes-heading" class="change-log">\n'
