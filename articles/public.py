@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -99,16 +100,21 @@ def live_at(
 BY_ADDRESS = ("slug", "first_published_at", "pk")
 
 
-def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticle:
+def live_article(
+    slug: str, queryset: QuerySet | None = None, *, relations: bool = True
+) -> PublishedArticle:
     """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs:
     its topics with their parents and its related trials, read as prefetched); 404
-    otherwise."""
+    otherwise. Without ``relations`` (the article's page, which reads them as rows:
+    ``page_topics``, ``page_trials``), the snapshot comes with the fields of ``PAGE_FIELDS``
+    only (any other is read when asked for) and no topics or trials."""
     if queryset is not None:
         snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
     else:
-        found = _LIVE_AT_ADDRESS(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
+        read = _LIVE_AT_ADDRESS if relations else _LIVE_PAGE_AT_ADDRESS
+        found = read(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
         snapshot = found[0] if found else None
-        if snapshot is not None:
+        if snapshot is not None and relations:
             _attach_page_relations(snapshot)
     if snapshot is None:
         raise Http404("No published article has this address.")
@@ -132,6 +138,77 @@ _PAGE_TOPICS = PreparedQuery(
 _PAGE_TRIALS = PreparedQuery(
     lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot), snapshot=int
 )
+
+
+# What an article's page shows of its snapshot, or needs to find the rest: not the text kept
+# for search, the digest, the review time nor the audit fields. Reading the other columns
+# cost a page missing from the cache their conversion (datetimes, JSON) for nothing.
+PAGE_FIELDS = (
+    "article_id", "version", "slug", "title", "summary", "body_html", "toc", "audience",
+    "language", "translation_of_id", "source_version", "counterpart_id", "authors",
+    "references", "images", "lead_image", "reviewed_by", "page_parts", "last_reviewed",
+    "next_review_due", "first_published_at", "go_live_at",
+)  # fmt: skip
+
+_LIVE_PAGE_AT_ADDRESS = PreparedQuery(
+    lambda slug, now, shape=None: (
+        live_at(now, shape).filter(slug=slug).only(*PAGE_FIELDS).order_by(*BY_ADDRESS)[:1]
+    ),
+    slug=str,
+    now=datetime.datetime,
+)
+
+
+class PageTopic(NamedTuple):
+    """A topic of an article's page, as its breadcrumbs and surrogate keys use it."""
+
+    pk: int
+    name: str
+    slug: str
+    parent: "PageTopic | None"
+
+
+class PageTrial(NamedTuple):
+    """A related trial of an article's page: what its list shows and its surrogate key."""
+
+    pk: int
+    nct_id: str
+    brief_title: str
+    overall_status: str
+
+
+_PAGE_TRIAL_ROWS = PreparedQuery(
+    lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot).values(
+        "id", "nct_id", "brief_title", "overall_status"
+    ),
+    snapshot=int,
+)
+
+
+def page_topics(snapshot: PublishedArticle) -> list[PageTopic]:
+    """The topics of ``snapshot`` in their order, each with its parent: rows, not model
+    instances attached as prefetched (``_attach_page_relations``), which cost a page several
+    times the query."""
+    return [
+        PageTopic(
+            row["id"],
+            row["name"],
+            row["slug"],
+            None
+            if row["parent_id"] is None
+            else PageTopic(row["parent_id"], row["parent__name"], row["parent__slug"], None),
+        )
+        for row in _PAGE_TOPICS(snapshot=snapshot.pk, using=snapshot._state.db or "default")
+    ]
+
+
+def page_trials(snapshot: PublishedArticle) -> list[PageTrial]:
+    """The related trials of ``snapshot``, in their order, as rows of what the page shows."""
+    rows = _PAGE_TRIAL_ROWS(snapshot=snapshot.pk, using=snapshot._state.db or "default")
+    return [
+        PageTrial(row["id"], row["nct_id"], row["brief_title"], row["overall_status"])
+        for row in rows
+    ]
 
 
 def went_live_versions(article: int, now: datetime.datetime) -> QuerySet[PublishedArticle]:
@@ -202,6 +279,28 @@ def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
     """The article's public change log: every version that went live, newest first (a
     scheduled version replaced or withdrawn before its time never did)."""
     return _CHANGE_LOG(article=snapshot.article_id, now=timezone.now())
+
+
+class PageChange(NamedTuple):
+    """An entry of an article page's change log."""
+
+    go_live_at: datetime.datetime
+    change_note: str
+
+
+_PAGE_CHANGES = PreparedQuery(
+    lambda article, now: went_live_versions(article, now).values("go_live_at", "change_note"),
+    article=int,
+    now=datetime.datetime,
+)
+
+
+def page_change_log(snapshot: PublishedArticle) -> list[PageChange]:
+    """``change_log`` as the article's page shows it: rows of the day and note of each
+    version that went live, newest first (not model instances, which cost more to build than
+    the page does with them)."""
+    rows = _PAGE_CHANGES(article=snapshot.article_id, now=timezone.now())
+    return [PageChange(row["go_live_at"], row["change_note"]) for row in rows]
 
 
 def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
