@@ -78,6 +78,10 @@ DANGEROUS_TAGS = {
     "applet",
 }
 SAFE_URL_START = ("http://", "https://", "mailto:", "#", "/")
+# A URL has a scheme when it starts with a letter, then letters, digits, "+", "-" or ".", then
+# ":" (the URL standard's scheme state, after browsers strip whitespace and control
+# characters): ":" or "1:x" are relative paths, which no browser runs.
+URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 
 
 class ActiveContentFinder(HTMLParser):
@@ -95,7 +99,7 @@ class ActiveContentFinder(HTMLParser):
                 self.problems.append(f"{tag}[{name}]")
             if name in {"href", "src", "action", "xlink:href"} and value is not None:
                 url = re.sub(r"[\s\x00-\x1f]", "", value).lower()
-                if ":" in url.split("/", 1)[0] and not url.startswith(SAFE_URL_START):
+                if URL_SCHEME.match(url) and not url.startswith(SAFE_URL_START):
                     self.problems.append(f"{tag}[{name}={value!r}]")
 
 
@@ -105,6 +109,21 @@ def executable_parts(markup: str) -> list[str]:
     finder.feed(markup)
     finder.close()
     return finder.problems
+
+
+@pytest.mark.parametrize(
+    ("href", "runs"),
+    [(":", False), ("1:x", False), ("/a:b", False), ("javascript:x", True), ("java+s:x", True)],
+)
+def test_the_finder_knows_a_scheme_from_a_relative_path(href, runs):
+    """Found by Hypothesis: ``[](:)`` renders ``<a href=":">``, a relative link (no browser
+    reads a scheme that does not start with a letter); the finder must not call it active,
+    and must still flag every real scheme that is not a safe one."""
+    assert bool(executable_parts(f'<a href="{href}">x</a>')) is runs
+
+
+def test_an_empty_scheme_link_renders_as_a_relative_link():
+    assert not executable_parts(render_markdown("[](:)", 1).html)
 
 
 @pytest.mark.parametrize("vector", XSS_VECTORS)
