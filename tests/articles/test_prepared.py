@@ -110,7 +110,7 @@ def test_the_compiled_shapes_kept_are_bounded(topics, monkeypatch):
 
 def test_unobserved_reads_go_to_the_driver_with_sql_rewritten_once(topics, monkeypatch):
     """On SQLite, with no one logging queries, the driver gets SQL rewritten at compile time
-    (Django's cursor, which rewrites it per call, is not asked to); the rows are the same."""
+    (Django's cursor, which rewrites it per call, is not used); the rows are the same."""
     if connection.vendor != "sqlite":
         pytest.skip("the driver's SQL is SQLite's")
     from django.db.backends.sqlite3.base import SQLiteCursorWrapper
@@ -161,9 +161,9 @@ def test_driver_errors_are_djangos_errors(topics, monkeypatch):
     prepared = PreparedQuery(lambda slug: Topic.objects.filter(slug=slug), slug=str)
     prepared(slug="chemotherapy")
     compiled = prepared._compiled[("default", None)]
-    if compiled.driver is None:
+    if compiled.driver_sql is None:
         pytest.skip("no direct path on this backend")
-    monkeypatch.setattr(compiled, "driver", ("SELECT * FROM no_such_table", compiled.driver[1]))
+    monkeypatch.setattr(compiled, "driver_sql", "SELECT * FROM no_such_table")
     monkeypatch.setattr(type(connections["default"]), "queries_logged", False)
     with pytest.raises(DatabaseError):
         prepared(slug="chemotherapy")
