@@ -30,6 +30,7 @@ from rest_framework.authentication import (
     TokenAuthentication,
     get_authorization_header,
 )
+from rest_framework.compat import LONG_SEPARATORS, SHORT_SEPARATORS
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -190,14 +191,18 @@ class PublicRateThrottle(BaseThrottle):
 
 def _anonymous_json_read(request: HttpRequest) -> bool:
     """A GET or HEAD without credentials asking for JSON: the answer every such client gets
-    is the same bytes, so it can be served from the cache before DRF runs."""
-    return (
-        request.method in ("GET", "HEAD")
-        and "HTTP_AUTHORIZATION" not in request.META
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", "application/json", "")
-        and "format" not in request.GET
-    )
+    is the same bytes, so it can be served from the cache before DRF runs. Worked out once
+    per request (the middleware and the view's wrapper both ask)."""
+    known = getattr(request, "public_anonymous_json_read", None)
+    if known is None:
+        known = request.public_anonymous_json_read = (
+            request.method in ("GET", "HEAD")
+            and "HTTP_AUTHORIZATION" not in request.META
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", "application/json", "")
+            and "format" not in request.GET
+        )
+    return known
 
 
 def cached_api_answer(request: HttpRequest) -> HttpResponse | None:
@@ -217,9 +222,7 @@ def cached_api_answer(request: HttpRequest) -> HttpResponse | None:
             response["Retry-After"] = str(retry_after)
             return response
     response = caching.get_api_answer(request, _answer_key(request))
-    if response is not None:
-        _set_last_modified(request, response)
-    else:
+    if response is None:
         request.public_api_missed = True  # the view need not look again (PublicCacheMiddleware)
     return response
 
@@ -430,9 +433,25 @@ ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ARTICLE_FILTERS = frozenset(ArticleFilter.base_filters)
 
 
+# ``JSON_RENDERER.render(data)`` of an answer's data (no indent asked for) is this encoder's
+# text with U+2028 and U+2029 escaped, as UTF-8: one encoder made once, rather than one per
+# answer by ``json.dumps``.
+JSON_ENCODER = JSON_RENDERER.encoder_class(
+    ensure_ascii=JSON_RENDERER.ensure_ascii,
+    allow_nan=not JSON_RENDERER.strict,
+    separators=SHORT_SEPARATORS if JSON_RENDERER.compact else LONG_SEPARATORS,
+)
+
+
+def json_bytes(data: dict | list) -> bytes:
+    """What ``JSON_RENDERER.render(data)`` gives (``tests/articles/test_api_payloads.py``)."""
+    text = JSON_ENCODER.encode(data)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
 def _plain_json(request: HttpRequest, data: dict) -> HttpResponse:
     """``data`` as DRF's ``JSONRenderer`` writes it, with the headers DRF's answer has."""
-    response = HttpResponse(JSON_RENDERER.render(data), content_type="application/json")
+    response = HttpResponse(json_bytes(data), content_type="application/json")
     response["Allow"] = ALLOWED_METHODS
     _set_last_modified(request, response)
     response["Vary"] = "Accept, Authorization, Origin"

@@ -176,3 +176,41 @@ def test_the_overdue_limit_is_applied_alike(demo, settings, monkeypatch):
         assert_same(plain, drf, path)
         assert demo[0].slug not in plain.text
     assert client.get(f"/api/v1/articles/{demo[0].slug}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"title": "Cáncer de mama \u2028 line\u2029 para", "n": [1, None, True, 2.5], "e": {}},
+        [{"a": "\u00e9\u4e2d\U0001f600", "b": 'quote " and \\ and \n'}],
+        {"count": 0, "next": None, "previous": None, "results": []},
+    ],
+)
+def test_json_bytes_are_the_renderers(data):
+    """The plain answers' JSON is what DRF's renderer writes (non-ASCII kept, U+2028 and
+    U+2029 escaped, compact)."""
+    assert views.json_bytes(data) == views.JSON_RENDERER.render(data)
+
+
+def test_json_bytes_refuse_what_the_renderer_refuses():
+    """Out-of-range floats are not JSON, for both."""
+    with pytest.raises(ValueError):
+        views.JSON_RENDERER.render({"x": float("nan")})
+    with pytest.raises(ValueError):
+        views.json_bytes({"x": float("nan")})
+
+
+def test_a_cached_answer_is_the_miss_byte_for_byte(demo, settings):
+    """Served from the cache, the detail and the list have the body and headers (the last
+    public change included) of the answer that was stored."""
+    settings.PUBLIC_CACHE_SECONDS = 600
+    client = Client()
+    for path in [f"/api/v1/articles/{demo[0].slug}/", "/api/v1/articles/?page=2"]:
+        cache.clear()
+        miss = client.get(path)
+        hit = client.get(path)
+        assert miss.status_code == hit.status_code == 200, path
+        assert hit.content == miss.content, path
+        assert hit["Last-Modified"], path
+        for name in HEADERS:
+            assert hit.get(name) == miss.get(name), (path, name)
