@@ -43,6 +43,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -427,6 +428,27 @@ def generation_count(request: HttpRequest | None, key: str, count: Callable[[], 
             counts.clear()
         counts[key] = count()
     return counts[key]
+
+
+# --- Values per generation ------------------------------------------------------------------
+
+# What every list page reads whole and only a new generation can change: the topic tree (a
+# topic's save or deletion starts a new generation, ``articles.signals``). Keyed by names
+# written in the code, so it holds a few values at most.
+_values: dict = {"generation": None, "values": {}}
+
+
+def generation_value(request: HttpRequest | None, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, worked out at most once per generation of public content and process,
+    and shared by every request of that generation: callers must not change what it returns.
+    ``key`` names what is computed (a constant, never a value from the request)."""
+    generation = public_state(request)["generation"]
+    if _values["generation"] != generation:
+        _values["generation"], _values["values"] = generation, {}
+    values = _values["values"]
+    if key not in values:
+        values[key] = compute()
+    return values[key]
 
 
 def list_key(request: HttpRequest, parameters: Iterable[str]) -> str:

@@ -15,13 +15,17 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import gettext, pgettext_lazy
 
 from mbc_cms import languages
 
 from . import public, translations
 from .models import PublishedArticle
+from .templatetags.cards import article_url
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,39 @@ class PageLanguages:
         return next((alt.url for alt in self.alternates if alt.code == default), None)
 
 
+# The switcher's labels and each language's home page path: they depend only on the
+# language, the settings and the script prefix, and every article page asks for them.
+_labels: dict[tuple[str, bool], str] = {}
+_home_paths: dict[tuple, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_labels_and_homes(**kwargs) -> None:
+    """A test's ``LANGUAGES`` or URLconf changes them."""
+    _labels.clear()
+    _home_paths.clear()
+
+
 def _label(code: str, counterpart: bool) -> str:
     """The switcher's link text, in the language it leads to."""
-    with languages.override(code):
-        name = languages.name(code)
-        return name if counterpart else gettext("%(language)s (home page)") % {"language": name}
+    label = _labels.get((code, counterpart))
+    if label is None:
+        with languages.override(code):
+            name = languages.name(code)
+            label = (
+                name if counterpart else gettext("%(language)s (home page)") % {"language": name}
+            )
+        _labels[(code, counterpart)] = label
+    return label
+
+
+def _home_path(code: str) -> str:
+    """The path of language ``code``'s home page."""
+    key = (code, get_script_prefix(), get_urlconf())
+    path = _home_paths.get(key)
+    if path is None:
+        path = _home_paths[key] = languages.reverse_in(code, "articles:home")
+    return path
 
 
 def _replace_path(url: str, path: str) -> str:
@@ -111,9 +143,7 @@ def for_article(
         version = versions.get(code)
         if code == current:
             version = snapshot
-        path = (
-            version.get_absolute_url() if version else languages.reverse_in(code, "articles:home")
-        )
+        path = article_url(version) if version else _home_path(code)
         found.append(
             PageLanguage(
                 code=code,

@@ -1,20 +1,22 @@
 """The parts of an article's page that only its snapshot decides, rendered at publication.
 
-The trust box (reviewer byline, authors, dates), the table of contents and the references of
-a page depend on nothing but the snapshot's own fields, the page's language and the settings:
-no other row and not the day. Rendering them on every page that is missing from the cache
-is most of the template's work, so they are rendered when the snapshot is written (at
-publication, and again whenever its review dates and byline are signed again:
-``articles.snapshots``) and stored with it (``PublishedArticle.page_parts``). The page then
-shows the stored markup, byte for byte what the templates under ``articles/parts/`` make.
+The trust box (reviewer byline, authors, dates), the table of contents, the references and the
+lead image's figure of a page depend on nothing but the snapshot's own fields, the page's
+language and the settings: no other row and not the day (whether the lead image may still be
+shown is decided at read time, and the stored figure is shown only then). Rendering them on
+every page that is missing from the cache is most of the template's work, so they are rendered
+when the snapshot is written (at publication, and again whenever its review dates and byline
+are signed again: ``articles.snapshots``) and stored with it (``PublishedArticle.page_parts``).
+The page then shows the stored markup, byte for byte what the templates under
+``articles/parts/`` make.
 
-The stored parts carry the version of what rendered them (``rendering_format``: the
-templates' source, the language's compiled translations, Django's version, the time zone and
-``PARTS_FORMAT``, to raise when the templates' context changes) and a fingerprint of the
-snapshot's fields they show (``inputs_fingerprint``). Parts are used only when both match: a
-template or translation change, a snapshot from before the field, or a write to the snapshot
-that did not render its parts again all leave the parts unused, and the page renders them at
-read time instead, with the same bytes. Because the parts are derived from approved
+The stored parts carry the version of what rendered them (``rendering_format``: the templates'
+source, the language's compiled translations, Django's version, the time zone, the media
+address and ``PARTS_FORMAT``, to raise when the templates' context changes) and a fingerprint
+of the snapshot's fields they show (``inputs_fingerprint``). Parts are used only when both
+match: a template or translation change, a snapshot from before the field, or a write to the
+snapshot that did not render its parts again all leave the parts unused, and the page renders
+them at read time instead, with the same bytes. Because the parts are derived from approved
 content, ``manage.py verify_signoff`` renders them again and reports a snapshot whose stored
 parts would be shown but differ (``stored_parts_differ``).
 """
@@ -29,18 +31,28 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import to_locale
 
 from mbc_cms import languages
 
+from .images import delivery
 from .models import PublishedArticle
+from .rendering import sanitise_figure
 
-# Raise with any change to what the templates of PARTS are given (their source, the
-# translations and the time zone are part of ``rendering_format`` already).
-PARTS_FORMAT = 1
-PARTS = ("trust_box", "toc", "references")
+# Raise with any change to what the templates of PARTS are given, or to the lead figure's
+# markup (the templates' source, the translations, the time zone and the media address are
+# part of ``rendering_format`` already). 2: the lead image's figure.
+PARTS_FORMAT = 2
+TEMPLATE_PARTS = ("trust_box", "toc", "references")
+# The lead image's figure, escaped and through the figure's allow-list (empty without one):
+# shown while the image is (``public.page_images``: rights ended or gone from the library
+# take it off at read time, whatever is stored).
+LEAD_FIGURE = "lead_figure"
+PARTS = (*TEMPLATE_PARTS, LEAD_FIGURE)
 
 
 def _template(name: str):
@@ -48,9 +60,9 @@ def _template(name: str):
 
 
 @functools.cache
-def _rendering(language: str, time_zone: str) -> str:
-    digest = hashlib.sha256(f"{django.get_version()} {time_zone}".encode())
-    for name in PARTS:
+def _rendering(language: str, time_zone: str, media: str) -> str:
+    digest = hashlib.sha256(f"{django.get_version()} {time_zone} {media}".encode())
+    for name in TEMPLATE_PARTS:
         digest.update(_template(name).template.source.encode())
     for directory in settings.LOCALE_PATHS:
         catalogue = Path(directory) / to_locale(language) / "LC_MESSAGES" / "django.mo"
@@ -63,7 +75,24 @@ def rendering_format(snapshot: PublishedArticle) -> str:
     """What rendered parts of ``snapshot``'s page today: parts stored with another value were
     rendered by other templates, translations or settings (computed once per process and
     language)."""
-    return _rendering(languages.site_language(snapshot.language), settings.TIME_ZONE)
+    return _rendering(languages.site_language(snapshot.language), settings.TIME_ZONE, _media())
+
+
+_media_address: list[str] = []
+
+
+def _media() -> str:
+    """Where stored files are served from (the figure's addresses start there), read once per
+    process and settings."""
+    if not _media_address:
+        _media_address.append(delivery.file_url("images/"))
+    return _media_address[0]
+
+
+@receiver(setting_changed)
+def _forget_media(**kwargs) -> None:
+    """A test's ``MEDIA_URL`` or ``STORAGES`` moves the figure's addresses."""
+    _media_address.clear()
 
 
 def _plain(value: object) -> object:
@@ -89,6 +118,7 @@ def inputs_fingerprint(snapshot: PublishedArticle) -> str:
         snapshot.next_review_due,
         snapshot.toc,
         snapshot.references,
+        snapshot.lead_image,
     ]
     encoded = json.dumps(inputs, sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
@@ -100,12 +130,19 @@ def render_parts(snapshot: PublishedArticle) -> dict[str, str]:
     ``page_parts`` stores."""
     with languages.override(languages.site_language(snapshot.language)):
         context = {"article": snapshot}
-        rendered = {name: str(_template(name).render(context)) for name in PARTS}
+        rendered = {name: str(_template(name).render(context)) for name in TEMPLATE_PARTS}
+    rendered[LEAD_FIGURE] = lead_figure(snapshot.lead_image)
     return {
         "format": rendering_format(snapshot),
         "inputs": inputs_fingerprint(snapshot),
         **rendered,
     }
+
+
+def lead_figure(image: dict | None) -> str:
+    """The ``<figure>`` of a page's lead image (empty without one): built from the approved
+    data, every value escaped, then through the figure's allow-list."""
+    return sanitise_figure(delivery.figure_html(image, lead=True)) if image else ""
 
 
 def is_current(snapshot: PublishedArticle) -> bool:

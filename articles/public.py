@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -99,16 +100,21 @@ def live_at(
 BY_ADDRESS = ("slug", "first_published_at", "pk")
 
 
-def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticle:
+def live_article(
+    slug: str, queryset: QuerySet | None = None, *, relations: bool = True
+) -> PublishedArticle:
     """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs:
     its topics with their parents and its related trials, read as prefetched); 404
-    otherwise."""
+    otherwise. Without ``relations`` (the article's page, which reads them as rows:
+    ``page_topics``, ``page_trials``), the snapshot comes with the fields of ``PAGE_FIELDS``
+    only (any other is read when asked for) and no topics or trials."""
     if queryset is not None:
         snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
     else:
-        found = _LIVE_AT_ADDRESS(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
+        read = _LIVE_AT_ADDRESS if relations else _LIVE_PAGE_AT_ADDRESS
+        found = read(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
         snapshot = found[0] if found else None
-        if snapshot is not None:
+        if snapshot is not None and relations:
             _attach_page_relations(snapshot)
     if snapshot is None:
         raise Http404("No published article has this address.")
@@ -132,6 +138,77 @@ _PAGE_TOPICS = PreparedQuery(
 _PAGE_TRIALS = PreparedQuery(
     lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot), snapshot=int
 )
+
+
+# What an article's page shows of its snapshot, or needs to find the rest: not the text kept
+# for search, the digest, the review time nor the audit fields. Reading the other columns
+# cost a page missing from the cache their conversion (datetimes, JSON) for nothing.
+PAGE_FIELDS = (
+    "article_id", "version", "slug", "title", "summary", "body_html", "toc", "audience",
+    "language", "translation_of_id", "source_version", "counterpart_id", "authors",
+    "references", "images", "lead_image", "reviewed_by", "page_parts", "last_reviewed",
+    "next_review_due", "first_published_at", "go_live_at",
+)  # fmt: skip
+
+_LIVE_PAGE_AT_ADDRESS = PreparedQuery(
+    lambda slug, now, shape=None: (
+        live_at(now, shape).filter(slug=slug).only(*PAGE_FIELDS).order_by(*BY_ADDRESS)[:1]
+    ),
+    slug=str,
+    now=datetime.datetime,
+)
+
+
+class PageTopic(NamedTuple):
+    """A topic of an article's page, as its breadcrumbs and surrogate keys use it."""
+
+    pk: int
+    name: str
+    slug: str
+    parent: "PageTopic | None"
+
+
+class PageTrial(NamedTuple):
+    """A related trial of an article's page: what its list shows and its surrogate key."""
+
+    pk: int
+    nct_id: str
+    brief_title: str
+    overall_status: str
+
+
+_PAGE_TRIAL_ROWS = PreparedQuery(
+    lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot).values(
+        "id", "nct_id", "brief_title", "overall_status"
+    ),
+    snapshot=int,
+)
+
+
+def page_topics(snapshot: PublishedArticle) -> list[PageTopic]:
+    """The topics of ``snapshot`` in their order, each with its parent: rows, not model
+    instances attached as prefetched (``_attach_page_relations``), which cost a page several
+    times the query."""
+    return [
+        PageTopic(
+            row["id"],
+            row["name"],
+            row["slug"],
+            None
+            if row["parent_id"] is None
+            else PageTopic(row["parent_id"], row["parent__name"], row["parent__slug"], None),
+        )
+        for row in _PAGE_TOPICS(snapshot=snapshot.pk, using=snapshot._state.db or "default")
+    ]
+
+
+def page_trials(snapshot: PublishedArticle) -> list[PageTrial]:
+    """The related trials of ``snapshot``, in their order, as rows of what the page shows."""
+    rows = _PAGE_TRIAL_ROWS(snapshot=snapshot.pk, using=snapshot._state.db or "default")
+    return [
+        PageTrial(row["id"], row["nct_id"], row["brief_title"], row["overall_status"])
+        for row in rows
+    ]
 
 
 def went_live_versions(article: int, now: datetime.datetime) -> QuerySet[PublishedArticle]:
@@ -204,6 +281,28 @@ def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:
     return _CHANGE_LOG(article=snapshot.article_id, now=timezone.now())
 
 
+class PageChange(NamedTuple):
+    """An entry of an article page's change log."""
+
+    go_live_at: datetime.datetime
+    change_note: str
+
+
+_PAGE_CHANGES = PreparedQuery(
+    lambda article, now: went_live_versions(article, now).values("go_live_at", "change_note"),
+    article=int,
+    now=datetime.datetime,
+)
+
+
+def page_change_log(snapshot: PublishedArticle) -> list[PageChange]:
+    """``change_log`` as the article's page shows it: rows of the day and note of each
+    version that went live, newest first (not model instances, which cost more to build than
+    the page does with them)."""
+    rows = _PAGE_CHANGES(article=snapshot.article_id, now=timezone.now())
+    return [PageChange(row["go_live_at"], row["change_note"]) for row in rows]
+
+
 def live_counterpart(snapshot: PublishedArticle) -> PublishedArticle | None:
     """The live version of the same subject for the other audience, if there is one."""
     if snapshot.counterpart_id is None:
@@ -237,6 +336,48 @@ def _in_language(
     return snapshots.filter(language=language)
 
 
+class ListedArticle:
+    """What the home and topic pages show of a live snapshot (its card, ``{% article_cards %}``)
+    and tag it with (``edge.tag_articles``): read as values, not as a ``PublishedArticle``,
+    whose making (``Model.from_db``, its signals and field descriptors) cost about what the
+    SQL of a page of 20 costs."""
+
+    __slots__ = ("article_id", "audience", "language", "slug", "summary", "title")
+
+    def __init__(
+        self, article_id: int, slug: str, title: str, summary: str, audience: str, language: str
+    ) -> None:
+        self.article_id = article_id
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.audience = audience
+        self.language = language
+
+
+class ReviewedArticle(ListedArticle):
+    """A ``ListedArticle`` with the day of its last review (``{% reviewed_items %}``)."""
+
+    __slots__ = ("last_reviewed",)
+
+    def __init__(self, *, last_reviewed: datetime.date, **fields) -> None:
+        super().__init__(**fields)
+        self.last_reviewed = last_reviewed
+
+
+class ListedTrial:
+    """What the home page shows of a trial (``{% trial_items %}``) and tags it with, read as
+    values (see ``ListedArticle``)."""
+
+    __slots__ = ("brief_title", "nct_id", "overall_status", "pk")
+
+    def __init__(self, pk: int, nct_id: str, brief_title: str, overall_status: str) -> None:
+        self.pk = pk
+        self.nct_id = nct_id
+        self.brief_title = brief_title
+        self.overall_status = overall_status
+
+
 def _listing_shape(language: str) -> tuple:
     """What decides the SQL of a list of a language's live articles, besides the values: the
     language, the languages it leaves out (from the settings) and today's overdue limit."""
@@ -245,41 +386,44 @@ def _listing_shape(language: str) -> tuple:
 
 def _latest(now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
     language, others, cutoff = shape
-    listed = _in_language(live_at(now, cutoff), language, others).only(*CARD_FIELDS)
+    listed = _in_language(live_at(now, cutoff), language, others)
     # Newest first, ties by id: the ordering walks an index and stops after six rows.
-    return listed.order_by("-go_live_at", "-pk")[:6]
+    return listed.order_by("-go_live_at", "-pk").values(*ListedArticle.__slots__)[:6]
 
 
 def _recently_reviewed(now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
     language, others, cutoff = shape
-    listed = _in_language(live_at(now, cutoff), language, others).only(*CARD_FIELDS)
+    listed = _in_language(live_at(now, cutoff), language, others)
     # (">= date.min" rather than "IS NOT NULL", which SQLite cannot walk in the index)
     listed = listed.filter(last_reviewed__gte=datetime.date.min)
-    return listed.order_by("-last_reviewed", "-pk")[:6]
+    listed = listed.order_by("-last_reviewed", "-pk")
+    return listed.values(*ListedArticle.__slots__, *ReviewedArticle.__slots__)[:6]
 
 
 _latest_prepared = PreparedQuery(_latest, now=datetime.datetime)
 _recently_reviewed_prepared = PreparedQuery(_recently_reviewed, now=datetime.datetime)
 
 
-def latest_articles(language: str) -> list[PublishedArticle]:
+def latest_articles(language: str) -> list[ListedArticle]:
     """The six live articles in ``language`` that went live last (the home page)."""
-    return _latest_prepared(_listing_shape(language), now=prepared.now())
+    rows = _latest_prepared(_listing_shape(language), now=prepared.now())
+    return [ListedArticle(**row) for row in rows]
 
 
-def recently_reviewed_articles(language: str) -> list[PublishedArticle]:
+def recently_reviewed_articles(language: str) -> list[ReviewedArticle]:
     """The six live articles in ``language`` reviewed last (the home page)."""
-    return _recently_reviewed_prepared(_listing_shape(language), now=prepared.now())
+    rows = _recently_reviewed_prepared(_listing_shape(language), now=prepared.now())
+    return [ReviewedArticle(**row) for row in rows]
 
 
 _home_trials = PreparedQuery(
-    lambda: ClinicalTrial.objects.only("nct_id", "brief_title", "overall_status")[:6]
+    lambda: ClinicalTrial.objects.values("pk", "nct_id", "brief_title", "overall_status")[:6]
 )
 
 
-def home_trials() -> list[ClinicalTrial]:
+def home_trials() -> list[ListedTrial]:
     """The first six trials by NCT number, with what the home page shows of them."""
-    return _home_trials()
+    return [ListedTrial(**row) for row in _home_trials()]
 
 
 _every_topic = PreparedQuery(
@@ -346,11 +490,14 @@ TITLE_WALK_FROM = 1_000
 
 def _topic_page(topic: int, now: datetime.datetime, shape: tuple) -> QuerySet[PublishedArticle]:
     """One page of a topic's live articles by title; ``shape`` is the language's list shape
-    (``_listing_shape``), whether to walk the title index, and the page's slice (a query's
-    LIMIT and OFFSET are written into its SQL, not passed as values)."""
-    language, others, cutoff, walk, start, stop = shape
+    (``_listing_shape``), whether to walk the title index, whether to check each article's
+    own links (``topic_articles``' ``correlated``) and the page's slice (a query's LIMIT and
+    OFFSET are written into its SQL, not passed as values)."""
+    # (whether to walk chooses the prepared query, `_WalkingTheTitleIndex`, not the queryset)
+    language, others, cutoff, _walk, correlated, start, stop = shape
     listed = _in_language(live_at(now, cutoff), language, others)
-    return _filed_under(listed, topic, correlated=walk).order_by("title", "pk")[start:stop]
+    listed = _filed_under(listed, topic, correlated).order_by("title", "pk")
+    return listed.values(*ListedArticle.__slots__)[start:stop]
 
 
 class _WalkingTheTitleIndex(PreparedQuery):
@@ -378,7 +525,7 @@ class TitleOrdered:
     ``topic_articles(..., correlated=True)``), and to stop after the page: about (offset +
     page size) × (all articles / the topic's) rows read. PostgreSQL plans this well by itself.
     Both reads are prepared (``articles.prepared``): their SQL is built once per page slice,
-    language and process."""
+    language and process. A page's articles are ``ListedArticle``s."""
 
     def __init__(self, topic: Topic, language: str, count: int) -> None:
         self.topic = topic
@@ -388,15 +535,23 @@ class TitleOrdered:
     def __len__(self) -> int:
         return self.count
 
-    def __getitem__(self, index: slice) -> list[PublishedArticle]:
+    def __getitem__(self, index: slice) -> list[ListedArticle]:
         if index.stop <= index.start:
             # The one page of a topic with no article: Django runs no query for it, and an
             # empty slice cannot be compiled.
             return []
         walk = connection.vendor == "sqlite" and self.count >= TITLE_WALK_FROM
-        shape = (*_listing_shape(self.language), walk, index.start, index.stop)
+        # A language other than the default one is read through its own index (language,
+        # go_live_at), checking each article's links as it goes: given the list of all the
+        # topic's articles instead, SQLite built it whole first (3,600 rows for a page of
+        # two Spanish articles at 10,000 articles, 3-10 ms). The default language's pages
+        # have no such index to read (they leave the other languages out), so they use that
+        # list, which is then the smaller read.
+        correlated = walk or self.language != languages.default_language()
+        shape = (*_listing_shape(self.language), walk, correlated, index.start, index.stop)
         read = _topic_page_walked if walk else _topic_page_sorted
-        return read(shape, topic=self.topic.pk, now=prepared.now())
+        rows = read(shape, topic=self.topic.pk, now=prepared.now())
+        return [ListedArticle(**row) for row in rows]
 
 
 def topic_listing(topic: Topic, language: str, count: int) -> TitleOrdered:

@@ -1,5 +1,6 @@
 """Public reading pages. They read live snapshots only (``articles.public``), never drafts."""
 
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,7 +9,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,10 +23,11 @@ from .images import delivery
 from .images.manifest import by_id
 from .models import Article, ClinicalTrial, PublishedArticle
 from .previews import PreviewExpired, read_preview_token
-from .rendering import render_markdown, sanitise_figure
+from .rendering import render_markdown
 from .selectors import article_version_content
 from .services import RateLimited, record_feedback
 from .structured_data import medical_trial, medical_web_page, to_json_ld
+from .templatetags.cards import article_url
 
 PAGE_SIZE = 20
 
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Template ``articles/home.html``: topics, latest and recently reviewed articles, trials."""
     language = languages.current()
     context = {
-        "topics": [topic for topic in public.topic_tree() if topic.parent_id is None],
+        "topics": [topic for topic in _topic_tree(request) if topic.parent_id is None],
         "latest": public.latest_articles(language),
         "recently_reviewed": public.recently_reviewed_articles(language),
         "trials": public.home_trials(),
@@ -62,6 +63,13 @@ def home(request: HttpRequest) -> HttpResponse:
     _tag_topics(request, context["topics"])
     edge.tag(request, *(edge.trial_key(trial.pk) for trial in context["trials"]))
     return render(request, "articles/home.html", _in_every_language(context))
+
+
+def _topic_tree(request: HttpRequest) -> list:
+    """``public.topic_tree()``, read once per generation of public content and process: a
+    topic's save or deletion starts a new generation. Shared by the generation's requests,
+    which only read it."""
+    return caching.generation_value(request, "topic_tree", public.topic_tree)
 
 
 def _tag_topics(request: HttpRequest, topics) -> None:
@@ -90,34 +98,42 @@ def _share_tags(image: dict | None, absolute) -> dict | None:
     }
 
 
-def _article_context(request: HttpRequest, snapshot, feedback_form: FeedbackForm) -> dict:
-    url = public.canonical_url(snapshot.get_absolute_url(), request)
+def _article_context(
+    request: HttpRequest,
+    snapshot: PublishedArticle,
+    topics: Sequence,
+    related_trials: Sequence,
+    feedback_form: FeedbackForm | None = None,
+) -> dict:
+    """What ``articles/article_detail.html`` shows of live ``snapshot``, filed under
+    ``topics`` (each with its ``parent``) and naming ``related_trials``; ``feedback_form`` is a
+    refused post's bound form (None: the empty form, rendered once per language)."""
+    url = public.canonical_url(article_url(snapshot), request)
     versions = page_languages.live_language_versions(snapshot)
     images = public.page_images(snapshot)
     absolute = request.build_absolute_uri
-    lead = images.lead_image
+    # What only the snapshot decides, stored with it at publication.
+    parts = page_parts.page_parts(snapshot)
     counterpart = public.live_counterpart(snapshot)
     edge.tag_articles(
         request, [snapshot, *versions.values(), *([counterpart] if counterpart else [])]
     )
     edge.tag(
         request,
-        *(edge.topic_key(topic.pk) for topic in snapshot.topics.all()),
-        *(edge.trial_key(trial.pk) for trial in snapshot.related_trials.all()),
+        *(edge.topic_key(topic.pk) for topic in topics),
+        *(edge.trial_key(trial.pk) for trial in related_trials),
     )
     return {
         "article": snapshot,
+        "topics": topics,
+        "trials": related_trials,
         "body_html": images.body_html,
-        # Built from the approved data, every value escaped, then through the figure's
-        # allow-list: safe to show as HTML.
-        "lead_figure": mark_safe(sanitise_figure(delivery.figure_html(lead, lead=True)))
-        if lead
-        else "",
+        # Stored with the other parts; shown while the lead image still is (not withdrawn).
+        "lead_figure": parts[page_parts.LEAD_FIGURE] if images.lead_image else "",
         "share_image": _share_tags(images.share_image, absolute),
-        # What only the snapshot decides, stored with it at publication.
-        "parts": page_parts.page_parts(snapshot),
+        "parts": parts,
         "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
-        "changes": public.change_log(snapshot),
+        "changes": public.page_change_log(snapshot),
         "counterpart": counterpart,
         "json_ld": to_json_ld(
             medical_web_page(
@@ -138,10 +154,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     the address of its language. At the address of another language (``/es/articles/<slug>``
     of an English article), its live version in that language is a redirect (302: a
     translation may come and go), and with none the answer is 404."""
-    snapshot = _in_language_of_request(public.live_article(slug))
+    snapshot = _in_language_of_request(public.live_article(slug, relations=False))
     if isinstance(snapshot, HttpResponse):
         return snapshot
-    context = _article_context(request, snapshot, FeedbackForm())
+    topics, related_trials = public.page_topics(snapshot), public.page_trials(snapshot)
+    context = _article_context(request, snapshot, topics, related_trials)
     context["feedback_thanks"] = request.GET.get("feedback") == "thanks"
     return render(request, "articles/article_detail.html", context)
 
@@ -176,7 +193,8 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_trapped():
         return redirect(thanks)
     if not form.is_valid():
-        context = _article_context(request, snapshot, form)
+        topics, related_trials = snapshot.topics.all(), snapshot.related_trials.all()
+        context = _article_context(request, snapshot, topics, related_trials, form)
         return render(request, "articles/article_detail.html", context, status=400)
     try:
         record_feedback(
@@ -199,7 +217,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Template ``articles/topic_detail.html``: a topic and its live articles, paginated."""
-    topic = next((topic for topic in public.topic_tree() if topic.slug == slug), None)
+    topic = next((topic for topic in _topic_tree(request) if topic.slug == slug), None)
     if topic is None:
         raise Http404("No topic has this address.")
     language = languages.current()

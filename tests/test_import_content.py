@@ -8,6 +8,7 @@ whose published pages fail the sign-off check. ``--dry-run`` reports and keeps n
 import json
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -49,12 +50,21 @@ def media_of(database: Path) -> Path:
     return database.with_suffix(".media")
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """An empty database migrated once for the module (each test gets its own copy)."""
+    database = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    manage(database, "migrate", "--noinput")
+    return database
+
+
 @pytest.fixture
-def new_database(tmp_path, export) -> Path:
+def new_database(tmp_path, export, migrated) -> Path:
     """A migrated database, with the source site's media folder restored beside it (an
     export holds the records; the image files are backed up with the media folder)."""
     database = tmp_path / "target.sqlite3"
-    manage(database, "migrate", "--noinput")
+    with closing(sqlite3.connect(migrated)) as source, closing(sqlite3.connect(database)) as copy:
+        source.backup(copy)
     shutil.copytree(media_of(export.parent / "source.sqlite3"), media_of(database))
     return database
 

@@ -32,6 +32,7 @@ from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
+from articles.forms import FeedbackForm
 from articles.structured_data import iso_datetime
 from mbc_cms import languages
 
@@ -94,16 +95,17 @@ _empty_feedback_fields: dict[str, str] = {}
 
 
 @register.simple_tag
-def feedback_fields(form) -> str:
-    """The fields of the feedback form (``articles/_feedback_fields.html``). An unbound form
-    is the same markup on every page of a language, so it is rendered once and reused; a
-    bound one (errors shown) is rendered each time."""
-    if form.is_bound:
+def feedback_fields(form=None) -> str:
+    """The fields of the feedback form (``articles/_feedback_fields.html``). The empty form
+    (``form`` None or unbound) is the same markup on every page of a language, so it is
+    built and rendered once and reused; a bound one (errors shown) is rendered each time."""
+    if form is not None and form.is_bound:
         return render_to_string("articles/_feedback_fields.html", {"feedback_form": form})
     language = translation.get_language()
     html = _empty_feedback_fields.get(language)
     if html is None:
-        html = render_to_string("articles/_feedback_fields.html", {"feedback_form": form})
+        context = {"feedback_form": form or FeedbackForm()}
+        html = render_to_string("articles/_feedback_fields.html", context)
         _empty_feedback_fields[language] = html
     return html
 

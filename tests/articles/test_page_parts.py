@@ -8,9 +8,10 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from articles import caching, page_parts
-from articles.models import PublishedArticle
+from articles.models import Image, PublishedArticle
 from reviews import workflow
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,63 @@ def test_article_miss_query_budget(live_article, client, settings, django_assert
     assert client.get(url).status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def with_lead_image(make_article, make_image, writer, reviewer, editor):
+    """A live article whose page has a lead image."""
+    article = make_article(writer, title="Scans and what they show", lead_image=make_image())
+    workflow.submit(article=article, user=writer)
+    workflow.approve(article=article, user=reviewer)
+    workflow.publish(article=article, user=editor)
+    return article
+
+
+def test_the_lead_figure_is_stored_at_publication_and_shown(with_lead_image, client):
+    """The lead image's figure is stored with the other parts and is what the page shows."""
+    snapshot = _snapshot(with_lead_image)
+    figure = snapshot.page_parts[page_parts.LEAD_FIGURE]
+    assert figure == page_parts.lead_figure(snapshot.lead_image)
+    assert f'data-image="{snapshot.lead_image["id"]}"' in figure
+    assert f'<div class="article-lead-image">{figure}</div>' in _page(
+        client, snapshot.get_absolute_url()
+    )
+
+
+def test_verify_signoff_catches_a_tampered_lead_figure(with_lead_image):
+    """A stored lead figure changed after publication (another address, say) is reported."""
+    snapshot = _snapshot(with_lead_image)
+    tampered = {**snapshot.page_parts}
+    tampered[page_parts.LEAD_FIGURE] = tampered[page_parts.LEAD_FIGURE].replace(
+        'src="/media/', 'src="https://elsewhere.example/media/'
+    )
+    assert tampered != snapshot.page_parts
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(page_parts=tampered)
+    problems = _verify_problems()
+    assert len(problems) == 1
+    assert "lead image's figure" in problems[0]
+
+
+def test_a_withdrawn_lead_image_is_not_shown_from_the_stored_figure(with_lead_image, client):
+    """Rights that ended take the lead image off the page although its figure is stored."""
+    snapshot = _snapshot(with_lead_image)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Image.objects.filter(pk=snapshot.lead_image["id"]).update(rights_expire_on=yesterday)
+    cache.clear()
+    caching.forget_state()
+    page = _page(client, snapshot.get_absolute_url())
+    assert page_parts.is_current(_snapshot(with_lead_image))
+    assert "article-lead-image" not in page
+    assert snapshot.page_parts[page_parts.LEAD_FIGURE] not in page
+
+
+def test_a_lead_figure_for_another_media_address_is_not_shown(with_lead_image, client, settings):
+    """The figure's addresses come from the media settings: stored under others, it is
+    rendered at read time with today's addresses."""
+    snapshot = _snapshot(with_lead_image)
+    settings.MEDIA_URL = "https://media.example/files/"
+    assert not page_parts.is_current(snapshot)
+    assert page_parts.page_parts(snapshot)[page_parts.LEAD_FIGURE] == page_parts.lead_figure(
+        snapshot.lead_image
+    )
+    assert "https://media.example/files/images/" in page_parts.lead_figure(snapshot.lead_image)

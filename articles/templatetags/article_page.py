@@ -1,0 +1,166 @@
+"""The per-page markup of an article's page, for ``articles/article_detail.html``:
+``{% load article_page %}``.
+
+What an article's page shows around its stored parts (``articles.page_parts``) differs from
+page to page, so it cannot be rendered once like the chrome (``{% constant %}``): the
+breadcrumbs, the header, the related trials, the change log and the head's article tags. The
+template language spends most of a page's rendering resolving the variables, loops and
+translations of those few lines, so each is written here in Python, with the markup and
+whitespace the template had: every value escaped by ``format_html`` as ``{{ }}`` escapes it,
+every sentence translated as ``{% translate %}`` translates it, dates in the site's time zone
+as the ``date`` filter shows them. The rare notices (an outdated translation, an overdue
+review) stay in the template.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from articles import trials
+from articles.structured_data import iso_datetime
+from articles.templatetags.cards import article_url, topic_url, trial_url
+
+register = template.Library()
+
+
+@register.simple_tag
+def breadcrumb_trail(topics: list) -> SafeString:
+    """After "Home": the page's first topic, under its parent when it has one."""
+    if not topics:
+        return mark_safe("")
+    topic = topics[0]
+    parent = topic.parent
+    above = format_html(' › <a href="{}">{}</a>', topic_url(parent), parent.name) if parent else ""
+    return format_html('{} › <a href="{}">{}</a>', above, topic_url(topic), topic.name)
+
+
+@register.simple_tag
+def article_heading(article) -> SafeString:
+    """The badge of the page's audience, its title and its summary."""
+    audience = (
+        gettext("For health professionals")
+        if article.audience == "professional"
+        else gettext("For patients and carers")
+    )
+    return format_html(
+        '<p class="badge audience-{}">{}</p>\n    <h1 id="article-title">{}</h1>\n'
+        '    <p class="lead">{}</p>',
+        article.audience,
+        audience,
+        article.title,
+        article.summary,
+    )
+
+
+@register.simple_tag
+def counterpart_link(counterpart) -> SafeString:
+    """The link to the live page on the same subject for the other audience, if any."""
+    if not counterpart:
+        return mark_safe("")
+    text = (
+        gettext("Read the version for health professionals")
+        if counterpart.audience == "professional"
+        else gettext("Read the version for patients and carers")
+    )
+    return format_html(
+        '<p class="counterpart"><a href="{}" lang="{}">{}</a></p>',
+        article_url(counterpart),
+        counterpart.language,
+        text,
+    )
+
+
+@register.simple_tag
+def related_trials(related: Iterable) -> SafeString:
+    """The trials the page names, each with its NCT number and its status today."""
+    related = list(related)
+    if not related:
+        return mark_safe("")
+    items = format_html_join(
+        "",
+        '<li><a href="{}" lang="en">{}</a> <span class="muted">{} · {}</span></li>',
+        (
+            (trial_url(t), t.brief_title, t.nct_id, trials.status_label(t.overall_status))
+            for t in related
+        ),
+    )
+    return format_html(
+        '\n  <section aria-labelledby="trials-heading" class="related-trials">\n'
+        '    <h2 id="trials-heading">{}</h2>\n'
+        '    <ul class="plain-list">{}</ul>\n'
+        "  </section>\n  ",
+        gettext("Related clinical trials"),
+        items,
+    )
+
+
+def _dated(moment: datetime.datetime, day_format: str) -> tuple[str, str]:
+    """``{{ moment|date:'Y-m-d' }}`` and ``{{ moment|date:day_format }}``: the template
+    converts a time to the current time zone before the ``date`` filter reads it."""
+    local = timezone.localtime(moment)
+    return local.date().isoformat(), date_filter(local, day_format)
+
+
+@register.simple_tag
+def change_log(changes: Iterable) -> SafeString:
+    """The versions that went live, newest first, each with the day and its change note."""
+    changes = list(changes)
+    if not changes:
+        return mark_safe("")
+    day_format = gettext("j F Y")
+    items = format_html_join(
+        "",
+        '<li><time datetime="{}">{}</time>: {}</li>',
+        ((*_dated(c.go_live_at, day_format), c.change_note) for c in changes),
+    )
+    return format_html(
+        '\n  <section aria-labelledby="changes-heading" class="change-log">\n'
+        '    <h2 id="changes-heading">{}</h2>\n'
+        '    <ul class="plain-list">{}</ul>\n'
+        "  </section>\n  ",
+        gettext("Latest updates"),
+        items,
+    )
+
+
+SHARE_TAGS = (
+    '<meta property="og:image" content="{url}">\n'
+    '  <meta property="og:image:alt" content="{alt}">\n'
+    '  <meta property="og:image:width" content="{width}">\n'
+    '  <meta property="og:image:height" content="{height}">\n'
+    '  <meta name="twitter:card" content="summary_large_image">\n'
+    '  <meta name="twitter:image" content="{url}">\n'
+    '  <meta name="twitter:image:alt" content="{alt}">'
+)
+
+
+@register.simple_tag(takes_context=True)
+def article_head(context, article, json_ld, share_image) -> SafeString:
+    """The head's structured data (in the one script the page's CSP nonce allows), the
+    article's publication and update times, and the image that stands for it when shared."""
+    script = (
+        format_html(
+            '<script type="application/ld+json" nonce="{}">{}</script>',
+            context.get("csp_nonce", ""),
+            json_ld,
+        )
+        if json_ld
+        else ""
+    )
+    share = format_html(SHARE_TAGS, **share_image) if share_image else ""
+    return format_html(
+        '{}\n  <meta property="article:published_time" content="{}">\n'
+        '  <meta property="article:modified_time" content="{}">\n  {}',
+        script,
+        iso_datetime(article.first_published_at),
+        iso_datetime(article.go_live_at),
+        share,
+    )
