@@ -361,7 +361,8 @@ API_KEPT_HEADERS = ("Content-Type", "Allow", "Vary", "Cache-Control")
 
 
 def get_api_answer(request: HttpRequest, key: str) -> HttpResponse | None:
-    """A stored public API answer, as the bytes and headers first sent, and its keys."""
+    """A stored public API answer, as the bytes and headers first sent, its keys and its
+    ``Last-Modified``."""
     entry = cache.get(key)
     if entry is None:
         return None
@@ -369,6 +370,13 @@ def get_api_answer(request: HttpRequest, key: str) -> HttpResponse | None:
     for name, value in entry["headers"].items():
         response[name] = value
     edge.tag(request, *entry.get("edge_keys", ()))
+    # The generation's last change, as the answer was sent: the key names the generation.
+    last_modified = entry.get("last_modified")
+    if last_modified is None:
+        last_change = last_public_change(request)
+        last_modified = last_change and http_date(last_change.timestamp())
+    if last_modified:
+        response["Last-Modified"] = last_modified
     return response
 
 
@@ -379,6 +387,7 @@ def store_api_answer(request: HttpRequest, key: str, response: HttpResponse) -> 
         "status": response.status_code,
         "headers": headers,
         "edge_keys": edge.collected(request),
+        "last_modified": response.get("Last-Modified", ""),
     }
     cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
 

@@ -3,10 +3,12 @@
 ``PublicCacheMiddleware`` sits after the middleware that shape every public response
 (security headers, CORS, conditional GET, frame protection, host validation, the CSRF cookie)
 and before URL resolution and the middleware that only signed-in users need (authentication,
-messages, django-axes). A cached page or public API answer is served from there; anything
-else, including every cache miss, goes on to the view, which stores its answer for next time
-(``articles.caching.cached_page``, ``articles.api.views.serve_public_answer``). This is
-Django's per-site cache pattern, keyed on the generation of public content.
+messages, django-axes). A cached page or public API answer is served from there; so is an
+anonymous JSON read of the API's article list or detail that no cache holds, whose answer
+needs none of what follows (``articles.api.views.early_plain_answer``). Anything else goes on
+to the view, which stores its answer for next time (``articles.caching.cached_page``,
+``articles.api.views.serve_public_answer``). This is Django's per-site cache pattern, keyed
+on the generation of public content.
 """
 
 import re
@@ -17,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from mbc_cms import languages
 
 from . import caching, edge
-from .api.views import cached_api_answer
+from .api.views import cached_api_answer, early_plain_answer
 
 PUBLIC_API = re.compile(r"^/api/v1/(articles|topics|trials)(/|$)")
 # Where the cached pages are (``cached_page`` views; a test keeps this list complete). Other
@@ -64,6 +66,8 @@ class PublicCacheMiddleware:
             if is_public_address(path):
                 if path.startswith("/api/"):
                     answer = cached_api_answer(request)
+                    if answer is None:
+                        answer = early_plain_answer(request)
                 else:
                     answer = caching.cached_page_answer(request)
         return self.get_response(request) if answer is None else answer

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,14 @@ _site_files: dict[tuple[str, str], Path] = {}
 
 def site_file(suffix: str) -> Path:
     """A file in the temporary directory named after the database, ending in ``suffix``: the
-    worker processes of one site on this machine share it, two sites do not."""
-    database = connection.settings_dict
+    worker processes of one site on this machine share it, two sites do not.
+
+    The default database's settings are read from the connection handler, not through
+    ``django.db.connection``: they are the very dict the connection holds (changed in place
+    when tests make their database), and a request asks for them up to three times (the
+    stamp twice, the rate counters once), where the thread-local lookup of the connection
+    cost more than the rest of this function."""
+    database = connections.settings[DEFAULT_DB_ALIAS]
     identity = f"{database.get('HOST')}:{database.get('PORT')}:{database.get('NAME')}"
     path = _site_files.get((identity, suffix))
     if path is None:

@@ -66,12 +66,15 @@ def _id_values(prefix: str, ids: Sequence[int]) -> dict[str, int]:
     return {f"{prefix}_{number}": value for number, value in enumerate(padded)}
 
 
-# What the detail's payload shows of a snapshot (not its text for search, nor its contents).
-DETAIL_FIELDS = tuple(
-    field.attname
-    for field in PublishedArticle._meta.concrete_fields
-    if field.name not in ("id", "body_text", "toc")
-)
+# What the detail's payload shows of a snapshot, or needs to work it out (its translation
+# status, counterpart, images shown): not its text for search, contents, page parts (the
+# article page's markup, the largest JSON to decode), reading grade or bookkeeping.
+DETAIL_FIELDS = (
+    "article_id", "version", "slug", "title", "summary", "body_html", "audience", "language",
+    "translation_of_id", "source_version", "counterpart_id", "authors", "references",
+    "images", "lead_image", "digest", "reviewed_by", "reviewed_at", "last_reviewed",
+    "next_review_due", "first_published_at", "go_live_at",
+)  # fmt: skip
 
 
 def _rows(rows: list[dict]) -> list[SimpleNamespace]:

@@ -176,3 +176,110 @@ def test_the_overdue_limit_is_applied_alike(demo, settings, monkeypatch):
         assert_same(plain, drf, path)
         assert demo[0].slug not in plain.text
     assert client.get(f"/api/v1/articles/{demo[0].slug}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"title": "Cáncer de mama \u2028 line\u2029 para", "n": [1, None, True, 2.5], "e": {}},
+        [{"a": "\u00e9\u4e2d\U0001f600", "b": 'quote " and \\ and \n'}],
+        {"count": 0, "next": None, "previous": None, "results": []},
+    ],
+)
+def test_json_bytes_are_the_renderers(data):
+    """The plain answers' JSON is what DRF's renderer writes (non-ASCII kept, U+2028 and
+    U+2029 escaped, compact)."""
+    assert views.json_bytes(data) == views.JSON_RENDERER.render(data)
+
+
+def test_json_bytes_refuse_what_the_renderer_refuses():
+    """Out-of-range floats are not JSON, for both."""
+    with pytest.raises(ValueError):
+        views.JSON_RENDERER.render({"x": float("nan")})
+    with pytest.raises(ValueError):
+        views.json_bytes({"x": float("nan")})
+
+
+def test_a_cached_answer_is_the_miss_byte_for_byte(demo, settings):
+    """Served from the cache, the detail and the list have the body and headers (the last
+    public change included) of the answer that was stored."""
+    settings.PUBLIC_CACHE_SECONDS = 600
+    client = Client()
+    for path in [f"/api/v1/articles/{demo[0].slug}/", "/api/v1/articles/?page=2"]:
+        cache.clear()
+        miss = client.get(path)
+        hit = client.get(path)
+        assert miss.status_code == hit.status_code == 200, path
+        assert hit.content == miss.content, path
+        assert hit["Last-Modified"], path
+        for name in HEADERS:
+            assert hit.get(name) == miss.get(name), (path, name)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/articles/",
+        "/api/v1/articles/bone-pain/",
+        "/api/v1/articles/a.b~c%20d/",
+        "/api/v1/articles/dolor-óseo/",
+        "/api/v1/articles/x/y/",
+        "/api/v1/articles//",
+        "/api/v1/articles/x",
+        "/api/v1/articles",
+        "/api/v1/articles/x/\n",
+        "/api/v1/articlesx/",
+        "/api/v1/topics/bone/",
+        "/articles/bone-pain/",
+    ],
+)
+def test_early_routes_are_the_urlconfs(path):
+    """The article list and detail found before URL resolution are where the URLconf routes
+    the same path, with the same slug; any other path is left to it."""
+    from django.urls import Resolver404, resolve
+
+    route = views._article_route(path)
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    names = {"public-api:article-list": {}, "public-api:article-detail": match and match.kwargs}
+    if match is not None and match.view_name in names:
+        plain = {"public-api:article-list": views.plain_article_list}.get(
+            match.view_name, views.plain_article_detail
+        )
+        assert route == (plain, names[match.view_name]), path
+    else:
+        assert route is None, path
+
+
+def test_misses_are_answered_before_url_resolution(live_article, monkeypatch):
+    """An anonymous JSON read of the article list or detail that no cache holds is answered
+    by PublicCacheMiddleware (no URL resolution); a 404 or a filter still reaches DRF, and
+    the plain answer is not built twice."""
+    from django.urls import resolvers
+
+    resolved = []
+    resolve = resolvers.URLResolver.resolve
+    monkeypatch.setattr(
+        resolvers.URLResolver,
+        "resolve",
+        lambda self, path: resolved.append(path) or resolve(self, path),
+    )
+    looked_up = []
+    live_article_at = reads.live_article
+    monkeypatch.setattr(
+        reads, "live_article", lambda slug: looked_up.append(slug) or live_article_at(slug)
+    )
+    client = Client()
+    for path in [f"/api/v1/articles/{live_article.slug}/", "/api/v1/articles/"]:
+        cache.clear()
+        assert client.get(path).status_code == 200
+        assert resolved == [], path
+    cache.clear()
+    looked_up.clear()
+    assert client.get("/api/v1/articles/no-such-page/").status_code == 404
+    assert resolved and looked_up == ["no-such-page"]
+    resolved.clear()
+    assert client.get("/api/v1/articles/?audience=patient").status_code == 200
+    assert resolved

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -106,3 +106,64 @@ def test_the_compiled_shapes_kept_are_bounded(topics, monkeypatch):
     for size in range(1, 8):
         assert len(prepared(size, pk=topics[0].pk)) == min(size, 2)
         assert len(prepared._compiled) <= 3
+
+
+def test_unobserved_reads_go_to_the_driver_with_sql_rewritten_once(topics, monkeypatch):
+    """On SQLite, with no one logging queries, the driver gets SQL rewritten at compile time
+    (Django's cursor, which rewrites it per call, is not used); the rows are the same."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the driver's SQL is SQLite's")
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    prepared = PreparedQuery(
+        lambda slug: Topic.objects.filter(slug=slug).values("slug", "parent__slug"), slug=str
+    )
+    logged = prepared(slug="chemotherapy")
+    rewrites = []
+    original = SQLiteCursorWrapper.convert_query
+
+    def counted(self, query, **kwargs):
+        rewrites.append(query)
+        return original(self, query, **kwargs)
+
+    monkeypatch.setattr(SQLiteCursorWrapper, "convert_query", counted)
+    monkeypatch.setattr(type(connections["default"]), "queries_logged", False)
+    assert (
+        prepared(slug="chemotherapy")
+        == logged
+        == [{"slug": "chemotherapy", "parent__slug": "treatments"}]
+    )
+    assert rewrites == []
+
+
+def test_observed_reads_still_go_through_djangos_cursor(topics):
+    """Query logging and execute wrappers (query counts in tests, instrumentation) see every
+    prepared read."""
+    prepared = PreparedQuery(lambda slug: Topic.objects.filter(slug=slug), slug=str)
+    prepared(slug="chemotherapy")
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        assert [t.slug for t in prepared(slug="chemotherapy")] == ["chemotherapy"]
+    with CaptureQueriesContext(connection) as queries:
+        prepared(slug="treatments")
+    assert len(seen) == 1 and len(queries) == 1
+
+
+def test_driver_errors_are_djangos_errors(topics, monkeypatch):
+    """An error of the driver on the direct path is translated as Django's cursor would."""
+    from django.db import DatabaseError
+
+    prepared = PreparedQuery(lambda slug: Topic.objects.filter(slug=slug), slug=str)
+    prepared(slug="chemotherapy")
+    compiled = prepared._compiled[("default", None)]
+    if compiled.driver_sql is None:
+        pytest.skip("no direct path on this backend")
+    monkeypatch.setattr(compiled, "driver_sql", "SELECT * FROM no_such_table")
+    monkeypatch.setattr(type(connections["default"]), "queries_logged", False)
+    with pytest.raises(DatabaseError):
+        prepared(slug="chemotherapy")

@@ -137,3 +137,21 @@ def test_shared_cache_needs_no_stamp(client, settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     settings.PUBLIC_STAMP_FILE = str(tmp_path / "missing-directory" / "public.stamp")
     assert healthz(client)[1]["checks"]["cache_invalidation"] == "ok"
+
+
+@pytest.mark.django_db
+def test_site_files_are_named_after_the_database_in_use():
+    """The stamp and counter files follow the default connection's own settings (the test
+    database here, not the configured one), read without the thread-local lookup."""
+    import hashlib
+    import tempfile
+
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from articles import stamp
+
+    assert connections.settings[DEFAULT_DB_ALIAS] is connection.settings_dict
+    database = connection.settings_dict
+    identity = f"{database.get('HOST')}:{database.get('PORT')}:{database.get('NAME')}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    assert str(stamp.site_file(".stamp")) == f"{tempfile.gettempdir()}/mbc_cms-{digest}.stamp"
