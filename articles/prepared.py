@@ -190,7 +190,14 @@ class PreparedQuery:
         if placed != differing:
             raise _NotPreparable("the slots' values do not map one to one onto parameters")
         reader = _reader(querysets[0], compilers[0], using)
+        sql = self.finish_sql(sql)
         return _Compiled(sql, params, positions, reader, _driver_sql(connection, sql))
+
+    def finish_sql(self, sql: str) -> str:
+        """The compiled SQL as it is to run: a subclass may add what Django cannot write (an
+        index hint). Both the SQL Django's cursor runs and the driver's copy of it are made
+        from what this returns, so the two never differ."""
+        return sql
 
 
 def _same(value: Any, wanted: Any) -> bool:

@@ -504,12 +504,9 @@ class _WalkingTheTitleIndex(PreparedQuery):
     """A prepared query whose SQL names the title index for SQLite to walk (``INDEXED BY``:
     Django has no way to say it)."""
 
-    def _compile_or_fail(self, shape, using):
-        compiled = super()._compile_or_fail(shape, using)
+    def finish_sql(self, sql: str) -> str:
         table = f'"{PublishedArticle._meta.db_table}"'
-        indexed = f' FROM {table} INDEXED BY "snapshot_title" '
-        compiled.sql = compiled.sql.replace(f" FROM {table} ", indexed, 1)
-        return compiled
+        return sql.replace(f" FROM {table} ", f' FROM {table} INDEXED BY "snapshot_title" ', 1)
 
 
 _topic_page_sorted = PreparedQuery(_topic_page, topic=int, now=datetime.datetime)

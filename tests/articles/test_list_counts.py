@@ -63,6 +63,26 @@ def test_topic_pages_walk_the_title_index_and_match_the_sorted_list(
     assert client.get(f"/topics/{topic.slug}/", {"page": "x"}).status_code == 404
 
 
+def test_the_walk_reaches_the_driver_when_no_one_counts_queries(client, seeded, monkeypatch):
+    """Prepared reads go straight to SQLite's driver when queries are not logged: the SQL it
+    runs for a walked topic page must still name the title index (it was once rewritten for
+    the driver before ``INDEXED BY`` was added, and every page sorted the whole topic)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the title walk is SQLite's")
+    monkeypatch.setattr(public, "TITLE_WALK_FROM", 1)
+    client.get("/topics/metastasis/")  # the connection open, the counts and tree read
+    cache.clear()
+    ran: list[str] = []
+    assert not connection.queries_logged
+    connection.connection.set_trace_callback(ran.append)
+    try:
+        page = client.get("/topics/metastasis/", {"page": 2})
+    finally:
+        connection.connection.set_trace_callback(None)
+    assert page.status_code == 200
+    assert any('INDEXED BY "snapshot_title"' in sql for sql in ran), ran
+
+
 def test_topic_page_counts_once_per_generation(
     client, live_article, topic, make_article, writer, reviewer, editor
 ):
