@@ -100,22 +100,15 @@ def live_at(
 BY_ADDRESS = ("slug", "first_published_at", "pk")
 
 
-def live_article(
-    slug: str, queryset: QuerySet | None = None, *, relations: bool = True
-) -> PublishedArticle:
-    """The live snapshot at ``slug`` (from ``queryset``, by default with what its page needs:
-    its topics with their parents and its related trials, read as prefetched); 404
-    otherwise. Without ``relations`` (the article's page, which reads them as rows:
-    ``page_topics``, ``page_trials``), the snapshot comes with the fields of ``PAGE_FIELDS``
-    only (any other is read when asked for) and no topics or trials."""
+def live_article(slug: str, queryset: QuerySet | None = None) -> PublishedArticle:
+    """The live snapshot at ``slug`` (from ``queryset``; by default with the fields of
+    ``PAGE_FIELDS`` only, any other read when asked for: its page reads its topics and trials
+    as rows, ``page_topics`` and ``page_trials``); 404 otherwise."""
     if queryset is not None:
         snapshot = queryset.filter(slug=slug).order_by(*BY_ADDRESS).first()
     else:
-        read = _LIVE_AT_ADDRESS if relations else _LIVE_PAGE_AT_ADDRESS
-        found = read(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
+        found = _LIVE_PAGE_AT_ADDRESS(overdue_unpublish_cutoff(), slug=slug, now=timezone.now())
         snapshot = found[0] if found else None
-        if snapshot is not None and relations:
-            _attach_page_relations(snapshot)
     if snapshot is None:
         raise Http404("No published article has this address.")
     return snapshot
@@ -124,19 +117,11 @@ def live_article(
 # The small reads of an article's page, their SQL built once per process (``PreparedQuery``):
 # on a page missing from the cache, Django building and compiling these queries cost several
 # times what the database spends running them. The overdue cutoff is their shape.
-_LIVE_AT_ADDRESS = PreparedQuery(
-    lambda slug, now, shape=None: live_at(now, shape).filter(slug=slug).order_by(*BY_ADDRESS)[:1],
-    slug=str,
-    now=datetime.datetime,
-)
 _PAGE_TOPICS = PreparedQuery(
     lambda snapshot: Topic.objects.filter(snapshots=snapshot).values(
         "id", "name", "slug", "parent_id", "parent__name", "parent__slug"
     ),
     snapshot=int,
-)
-_PAGE_TRIALS = PreparedQuery(
-    lambda snapshot: ClinicalTrial.objects.filter(snapshots=snapshot), snapshot=int
 )
 
 
@@ -187,8 +172,7 @@ _PAGE_TRIAL_ROWS = PreparedQuery(
 
 def page_topics(snapshot: PublishedArticle) -> list[PageTopic]:
     """The topics of ``snapshot`` in their order, each with its parent: rows, not model
-    instances attached as prefetched (``_attach_page_relations``), which cost a page several
-    times the query."""
+    instances, which cost a page several times the query."""
     return [
         PageTopic(
             row["id"],
@@ -237,42 +221,6 @@ _LIVE_COUNTERPART = PreparedQuery(
     article=int,
     now=datetime.datetime,
 )
-
-TOPIC_FIELDS = ("id", "name", "slug", "parent_id")
-
-
-def _topic(using: str, values: dict) -> Topic:
-    """A topic from the columns read (the others deferred, loaded if ever asked for)."""
-    return Topic.from_db(using, TOPIC_FIELDS, [values[name] for name in TOPIC_FIELDS])
-
-
-def _prefetched(instance, name: str, rows: list) -> None:
-    """``rows`` as what ``prefetch_related(name)`` would have left on ``instance``:
-    ``instance.<name>.all()`` answers them without a query (templates included)."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = queryset
-
-
-def _attach_page_relations(snapshot: PublishedArticle) -> None:
-    """The topics of ``snapshot`` with their parents (the breadcrumbs) and its related
-    trials, in two prepared reads, attached as prefetched."""
-    using = snapshot._state.db
-    topics = []
-    for row in _PAGE_TOPICS(snapshot=snapshot.pk, using=using):
-        topic = _topic(using, row)
-        if row["parent_id"] is not None:
-            topic.parent = Topic.from_db(
-                using,
-                ("id", "name", "slug"),
-                [row["parent_id"], row["parent__name"], row["parent__slug"]],
-            )
-        topics.append(topic)
-    _prefetched(snapshot, "topics", topics)
-    _prefetched(snapshot, "related_trials", _PAGE_TRIALS(snapshot=snapshot.pk, using=using))
 
 
 def change_log(snapshot: PublishedArticle) -> list[PublishedArticle]:

@@ -1,6 +1,5 @@
 """Public reading pages. They read live snapshots only (``articles.public``), never drafts."""
 
-from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -99,15 +98,12 @@ def _share_tags(image: dict | None, absolute) -> dict | None:
 
 
 def _article_context(
-    request: HttpRequest,
-    snapshot: PublishedArticle,
-    topics: Sequence,
-    related_trials: Sequence,
-    feedback_form: FeedbackForm | None = None,
+    request: HttpRequest, snapshot: PublishedArticle, feedback_form: FeedbackForm | None = None
 ) -> dict:
-    """What ``articles/article_detail.html`` shows of live ``snapshot``, filed under
-    ``topics`` (each with its ``parent``) and naming ``related_trials``; ``feedback_form`` is a
-    refused post's bound form (None: the empty form, rendered once per language)."""
+    """What ``articles/article_detail.html`` shows of live ``snapshot`` (read by
+    ``public.live_article``); ``feedback_form`` is a refused post's bound form (None: the
+    empty form, rendered once per language)."""
+    topics, related_trials = public.page_topics(snapshot), public.page_trials(snapshot)
     url = public.canonical_url(article_url(snapshot), request)
     versions = page_languages.live_language_versions(snapshot)
     images = public.page_images(snapshot)
@@ -154,11 +150,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     the address of its language. At the address of another language (``/es/articles/<slug>``
     of an English article), its live version in that language is a redirect (302: a
     translation may come and go), and with none the answer is 404."""
-    snapshot = _in_language_of_request(public.live_article(slug, relations=False))
+    snapshot = _in_language_of_request(public.live_article(slug))
     if isinstance(snapshot, HttpResponse):
         return snapshot
-    topics, related_trials = public.page_topics(snapshot), public.page_trials(snapshot)
-    context = _article_context(request, snapshot, topics, related_trials)
+    context = _article_context(request, snapshot)
     context["feedback_thanks"] = request.GET.get("feedback") == "thanks"
     return render(request, "articles/article_detail.html", context)
 
@@ -193,8 +188,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_trapped():
         return redirect(thanks)
     if not form.is_valid():
-        topics, related_trials = snapshot.topics.all(), snapshot.related_trials.all()
-        context = _article_context(request, snapshot, topics, related_trials, form)
+        context = _article_context(request, snapshot, form)
         return render(request, "articles/article_detail.html", context, status=400)
     try:
         record_feedback(
