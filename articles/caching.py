@@ -321,10 +321,14 @@ def _thaw(request: HttpRequest, entry: dict) -> HttpResponse:
 
 
 def cached_page_answer(request: HttpRequest) -> HttpResponse | None:
-    """The stored answer to a GET of a public page, if there is one, with its validators."""
+    """The stored answer to a GET of a public page, if there is one, with its validators.
+    The request remembers its key and that it was looked for: ``PublicCacheMiddleware``
+    looks first, and the view's ``cached_page`` then neither looks again nor hashes the key
+    again on a miss."""
     if request.method not in ("GET", "HEAD"):
         return None
-    entry = cache.get(cache_key(request, "page", PAGE_PARAMETERS))
+    key = request._public_page_key = cache_key(request, "page", PAGE_PARAMETERS)
+    entry = cache.get(key)
     return None if entry is None else _thaw(request, entry)
 
 
@@ -335,10 +339,12 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        answer = cached_page_answer(request)
-        if answer is not None:
-            return answer
-        key = cache_key(request, "page", PAGE_PARAMETERS)
+        key = getattr(request, "_public_page_key", None)
+        if key is None:  # not looked for yet (no PublicCacheMiddleware above the view)
+            answer = cached_page_answer(request)
+            if answer is not None:
+                return answer
+            key = request._public_page_key
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()

@@ -1,5 +1,6 @@
 """Nothing executable survives rendering: known XSS vectors and generated Markdown."""
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -8,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.rendering import render_markdown, sanitise_html
+from articles.structured_data import to_json_ld
 from reviews import workflow
 
 XSS_VECTORS = [
@@ -237,3 +239,14 @@ def test_published_page_and_api_carry_no_script(
 def test_detector_catches_active_content(markup):
     """The checker used above does flag raw active content (so the tests can fail)."""
     assert executable_parts(markup)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_json_ld_text_can_neither_close_its_script_nor_change(text):
+    """Any writer text in the structured data (titles, references, a reviewer's disclosure)
+    is written with no "<", ">" or "&" that could end the script block, and reads back as
+    the same text."""
+    encoded = to_json_ld({"name": text, "citation": [{"name": f"</script>{text}&amp;"}]})
+    assert not {"<", ">", "&"} & set(encoded)
+    assert json.loads(encoded) == {"name": text, "citation": [{"name": f"</script>{text}&amp;"}]}
