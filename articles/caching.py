@@ -279,8 +279,11 @@ def cache_key(request: HttpRequest, kind: str, parameters: Iterable[str]) -> str
 
 
 def _digest(content: bytes, headers: dict) -> str:
+    """A page's ETag, 128 bits of SHA-256: OpenSSL's SHA-256 uses the processor's SHA
+    instructions where it has them, about three times faster here than Python's bundled
+    BLAKE2 on a 20 KB page (which every page missing from the cache hashes)."""
     identity = repr(sorted(headers.items())).encode() + b"\n" + content
-    return hashlib.blake2b(identity, digest_size=16).hexdigest()
+    return hashlib.sha256(identity).hexdigest()[:32]
 
 
 def _freeze(request: HttpRequest, response: HttpResponse) -> dict:

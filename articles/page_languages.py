@@ -124,11 +124,14 @@ def for_list_page(canonical_url: str) -> PageLanguages:
     )
 
 
-def live_language_versions(snapshot: PublishedArticle) -> dict[str, PublishedArticle]:
+def live_language_versions(
+    snapshot: PublishedArticle, request: HttpRequest | None = None
+) -> dict[str, PublishedArticle]:
     """The live pages of ``snapshot``'s text in each language, by language: itself, its source
-    and the source's other translations (``translations.live_language_versions``, one
-    query)."""
-    versions = {page.language: page for page in translations.live_language_versions(snapshot)}
+    and the source's other translations (``translations.live_language_versions``: at most
+    one query)."""
+    others = translations.live_language_versions(snapshot, request)
+    versions = {page.language: page for page in others}
     versions[snapshot.language] = snapshot
     return versions
 

@@ -795,11 +795,23 @@ def search_hits(results, query: str) -> list[SearchHit]:
     ]
 
 
+# A path that ``build_absolute_uri`` only appends to the request's scheme and host: absolute,
+# not "//", with nothing to resolve ("/./", "/../") nor to quote (``iri_to_uri``).
+PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_.~/-]*")
+
+
 def site_url(path: str, request=None) -> str:
-    """An absolute URL on the public site: on the requested host, else on SITE_URL."""
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.SITE_URL.rstrip("/") + path
+    """An absolute URL on the public site: on the requested host, else on SITE_URL. A plain
+    path (every page's own address) is joined to the request's origin, worked out once per
+    request: ``build_absolute_uri`` splits and quotes each address, and a page has several."""
+    if request is None:
+        return settings.SITE_URL.rstrip("/") + path
+    if PLAIN_PATH.fullmatch(path) and "/./" not in path and "/../" not in path:
+        origin = getattr(request, "_site_origin", None)
+        if origin is None:
+            origin = request._site_origin = f"{request.scheme}://{request.get_host()}"
+        return origin + path
+    return request.build_absolute_uri(path)
 
 
 def canonical_url(

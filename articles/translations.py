@@ -33,8 +33,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import HttpRequest
 from django.utils import timezone
 
+from . import caching
 from .models import Article, PublishedArticle
 from .prepared import PreparedQuery
 from .public import BY_ADDRESS, live_articles, live_at, overdue_unpublish_cutoff
@@ -138,10 +140,38 @@ def translation_statuses(snapshots: Iterable[PublishedArticle]) -> dict[int, Tra
     return {s.pk: _status(s, sources.get(s.translation_of_id)) for s in snapshots}
 
 
-def live_language_versions(snapshot: PublishedArticle) -> list[PublishedArticle]:
+def translated_sources(request: HttpRequest | None = None) -> frozenset[int]:
+    """The articles that have a live translation, worked out once per generation of public
+    content (a publication, an unpublication, a scheduled go-live or go-dark, or midnight's
+    overdue cutoff starts a new one: ``articles.caching``)."""
+    return caching.generation_value(request, "translated_sources", _translated_sources)
+
+
+def _translated_sources() -> frozenset[int]:
+    return frozenset(
+        live_articles()
+        .exclude(translation_of_id=None)
+        .values_list("translation_of_id", flat=True)
+        .distinct()
+    )
+
+
+def may_have_language_versions(snapshot, request: HttpRequest | None = None) -> bool:
+    """Whether live ``snapshot`` can have a live version in another language: it is a
+    translation (its source may be live), or its article has a live translation. Most pages
+    have none, and are spared the query of ``live_language_versions``."""
+    return bool(snapshot.translation_of_id) or snapshot.article_id in translated_sources(request)
+
+
+def live_language_versions(
+    snapshot: PublishedArticle, request: HttpRequest | None = None
+) -> list[PublishedArticle]:
     """Every other live language version of the same content, one per language, ordered by
     language code: the source and its live translations (for a translation: its source and
-    sibling translations), never the page itself. One query."""
+    sibling translations), never the page itself. One query; none during ``request`` (the
+    generation of public content it reads) for an article no live page translates."""
+    if request is not None and not may_have_language_versions(snapshot, request):
+        return []
     rows = _LIVE_LANGUAGE_VERSIONS(
         overdue_unpublish_cutoff(),
         root=snapshot.translation_of_id or snapshot.article_id,

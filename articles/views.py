@@ -105,7 +105,7 @@ def _article_context(
     empty form, rendered once per language)."""
     topics, related_trials = public.page_topics(snapshot), public.page_trials(snapshot)
     url = public.canonical_url(article_url(snapshot), request)
-    versions = page_languages.live_language_versions(snapshot)
+    versions = page_languages.live_language_versions(snapshot, request)
     images = public.page_images(snapshot)
     absolute = request.build_absolute_uri
     # What only the snapshot decides, stored with it at publication.

@@ -183,8 +183,11 @@ def trials_of(snapshot: SimpleNamespace) -> list[ClinicalTrial]:
     return _trials_of(snapshot=snapshot.pk)
 
 
-def live_language_versions(snapshot: SimpleNamespace) -> list[SimpleNamespace]:
-    """``translations.live_language_versions``: one per language, by language code."""
+def live_language_versions(snapshot: SimpleNamespace, request=None) -> list[SimpleNamespace]:
+    """``translations.live_language_versions``: one per language, by language code (no
+    query during ``request`` for an article no live page translates)."""
+    if request is not None and not translations.may_have_language_versions(snapshot, request):
+        return []
     rows = _language_versions(
         root=snapshot.translation_of_id or snapshot.article_id,
         article=snapshot.article_id,

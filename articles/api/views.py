@@ -533,7 +533,7 @@ def plain_article_detail(request: HttpRequest, slug: str) -> HttpResponse | None
     if snapshot is None:
         return None
     counterpart = reads.live_counterpart(snapshot)
-    language_versions = reads.live_language_versions(snapshot)
+    language_versions = reads.live_language_versions(snapshot, request)
     topics = reads.topics_of(snapshot)
     trials = reads.trials_of(snapshot)
     shown = [snapshot, *language_versions]

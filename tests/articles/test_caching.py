@@ -100,7 +100,8 @@ PUBLIC_PATHS = [
     ("feed es", "/es/feed/", 10),
     ("sitemap", "/sitemap.xml", 18),  # + topic links, newest trial, newest reviewer
     ("api list", "/api/v1/articles/", 13),  # + the live sources of translations listed
-    ("api detail", "/api/v1/articles/bone-metastases/", 14),  # + expired images, if any
+    # + expired images, if any; + the articles with a live translation, once per generation
+    ("api detail", "/api/v1/articles/bone-metastases/", 15),
     ("api topics", "/api/v1/topics/", 12),
     ("api trials", "/api/v1/trials/", 14),  # + change histories, citing articles, references
 ]

@@ -310,6 +310,25 @@ def test_an_untranslated_article_has_no_alternates(client, live_article):
     assert switcher(page) == [("http://testserver/es/", "es", "es", "Español (página de inicio)")]
 
 
+def test_a_translation_published_or_withdrawn_shows_on_its_source_at_once(
+    client, live_article, translate, editor, settings
+):
+    """An untranslated page reads no language versions (the articles with a live translation
+    are known per generation of public content); a published translation starts a new one,
+    so the source's page and API answer name it on the next read, and stop at its
+    withdrawal."""
+    settings.PUBLIC_CACHE_SECONDS = 0  # every read below builds its answer
+    page, answer = f"/articles/{live_article.slug}/", f"/api/v1/articles/{live_article.slug}/"
+    assert head_links(client.get(page).text) == {}
+    assert client.get(answer).json()["translations"] == []
+    spanish = translate(live_article)
+    assert set(head_links(client.get(page).text)) == {"en", "es", "x-default"}
+    assert [t["slug"] for t in client.get(answer).json()["translations"]] == [spanish.slug]
+    workflow.unpublish(article=Article.objects.get(pk=spanish.pk), user=editor, reason="Old.")
+    assert head_links(client.get(page).text) == {}
+    assert client.get(answer).json()["translations"] == []
+
+
 def test_the_sitemap_lists_each_language_with_its_alternates(client, live_article, spanish, topic):
     """sitemap.xml lists the Spanish pages too; every entry of a page that exists in both
     languages names both and x-default."""
