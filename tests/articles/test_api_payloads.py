@@ -2,11 +2,9 @@
 byte: every demo article and list page built both ways."""
 
 import datetime
-import io
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from articles.api import payloads, reads, serializers, views
 from articles.models import PublishedArticle
 from articles.prepared import PreparedQuery
 from articles.translations import translation_status
+from tests import demo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +22,14 @@ HEADERS = ("Content-Type", "Allow", "Vary", "Last-Modified", "Cache-Control", "E
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, request):
     """The demo content, with a page overdue, one due soon, one approved before approval
     times were kept and one signed before disclosures were frozen."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "partner": "100000/minute"},
     }
-    call_command("seed_demo", "--extra", "30", stdout=io.StringIO(), stderr=io.StringIO())
+    demo_data.seed_demo(request, "--extra", "30")
     today = timezone.localdate()
     live = list(public.live_articles().order_by("pk"))
     PublishedArticle.objects.filter(pk=live[0].pk).update(

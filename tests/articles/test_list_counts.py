@@ -2,25 +2,24 @@
 whatever the number of articles, and lists count their items once per generation of public
 content (not on every miss), while every publication still shows at once."""
 
-import io
 import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import public
 from articles.models import PublishedArticle, Topic
 from reviews import workflow
+from tests import demo_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", "--extra", "120", stdout=io.StringIO(), stderr=io.StringIO())
+def seeded(db, request):
+    demo_data.seed_demo(request, "--extra", "120")
 
 
 def counts(queries) -> list[str]:

@@ -3,14 +3,12 @@
 article cards and the addresses built from patterns (``articles/templatetags/cards.py``)."""
 
 import datetime
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connection
 from django.template import TemplateSyntaxError, engines
@@ -22,6 +20,7 @@ from articles.models import ClinicalTrial, PublishedArticle, Topic
 from articles.templatetags import cards
 from articles.templatetags.pages import ConstantNode
 from mbc_cms import languages
+from tests import demo_data
 
 CONSTANT_TAGS = re.compile(r"{% (end)?constant %}")
 STATIC_CHUNK = "{% load pages static %}{% constant %}{% static 'site.css' %}{% endconstant %}"
@@ -162,8 +161,8 @@ def test_a_value_that_is_not_a_slug_is_left_to_reverse():
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", "--extra", "60", stdout=io.StringIO(), stderr=io.StringIO())
+def seeded(db, request):
+    demo_data.seed_demo(request, "--extra", "60")
 
 
 # A miss once the generation is known: the home page reads the latest, the recently reviewed

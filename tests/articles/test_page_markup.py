@@ -2,7 +2,6 @@
 every reference points to, a canonical address and Open Graph tags, and sitemap dates."""
 
 import datetime
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -10,7 +9,6 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from articles import caching
 from articles.models import ClinicalTrial, PublishedArticle, Topic
 from reviews import workflow
 from reviews.models import ReviewerProfile
+from tests import demo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -73,10 +72,10 @@ def markup(html: str) -> Markup:
 
 
 @pytest.fixture
-def demo_pages():
+def demo_pages(request):
     """Every kind of public page of the seeded demo (an article with images among them), and
     the pages a reader sees after a mistake in a form, as an anonymous reader gets them."""
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_data.seed_demo(request)
     client = Client()
     illustrated = PublishedArticle.objects.live().exclude(images=[]).first()
     assert illustrated is not None, "the demo has an article with images"

@@ -6,15 +6,15 @@ rollback and the demo content) happens before the browser starts, and the browse
 before the database is flushed: hence function-scoped fixtures that depend on ``demo_site``.
 """
 
-import io
 import os
 import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import sync_playwright
+
+from tests import demo_data
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -66,9 +66,10 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
-def demo_site(live_server):
-    """The live server with the demo content."""
-    call_command("seed_demo", stdout=io.StringIO())
+def demo_site(live_server, request):
+    """The live server with the demo content (``tests.demo_data``: seeded once, then
+    restored)."""
+    demo_data.seed_demo(request)
     return live_server
 
 
