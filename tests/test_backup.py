@@ -25,6 +25,7 @@ from articles.models import (
 from articles.selectors import article_versions
 from reviews import workflow
 from reviews.models import AuditEntry, ReviewerProfile
+from tests import demo_data
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -57,10 +58,10 @@ def verifications() -> list[tuple]:
     )
 
 
-def test_round_trip_restores_everything(tmp_path):
+def test_round_trip_restores_everything(tmp_path, request):
     """Export, empty the database, import: a second export is identical to the first, the
     reviewers' credential verifications included."""
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_data.seed_demo(request)
     first = tmp_path / "first.json"
     call_command("export_content", str(first), stdout=io.StringIO())
     before = record_counts()
@@ -76,9 +77,9 @@ def test_round_trip_restores_everything(tmp_path):
     assert verifications() == verified
 
 
-def test_import_refuses_a_database_with_content(tmp_path):
+def test_import_refuses_a_database_with_content(tmp_path, request):
     """Importing over existing content is refused with a clear message and changes nothing."""
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_data.seed_demo(request)
     path = tmp_path / "content.json"
     call_command("export_content", str(path), stdout=io.StringIO())
     count = Article.objects.count()
