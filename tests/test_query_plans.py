@@ -5,15 +5,14 @@ Plans are read with sequential scans discouraged, so a missing index shows up as
 `.ci/run`; SQLite has no comparable planner to check.
 """
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from articles import public
 from articles.models import Article, PublishedArticle
+from tests import demo_data
 
 pytestmark = [
     pytest.mark.django_db,
@@ -24,8 +23,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", "--extra", "300", stdout=io.StringIO(), stderr=io.StringIO())
+def seeded(request):
+    demo_data.seed_demo(request, "--extra", "300")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("SET enable_seqscan = off")
