@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -807,11 +807,17 @@ def site_url(path: str, request=None) -> str:
     if request is None:
         return settings.SITE_URL.rstrip("/") + path
     if PLAIN_PATH.fullmatch(path) and "/./" not in path and "/../" not in path:
-        origin = getattr(request, "_site_origin", None)
-        if origin is None:
-            origin = request._site_origin = f"{request.scheme}://{request.get_host()}"
-        return origin + path
+        return site_origin(request) + path
     return request.build_absolute_uri(path)
+
+
+def site_origin(request: HttpRequest) -> str:
+    """The requested scheme and host, as ``build_absolute_uri`` writes them before a path,
+    worked out once per request."""
+    origin = getattr(request, "_site_origin", None)
+    if origin is None:
+        origin = request._site_origin = request.build_absolute_uri("/")[:-1]
+    return origin
 
 
 def canonical_url(

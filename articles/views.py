@@ -1,5 +1,6 @@
 """Public reading pages. They read live snapshots only (``articles.public``), never drafts."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -107,7 +108,7 @@ def _article_context(
     url = public.canonical_url(article_url(snapshot), request)
     versions = page_languages.live_language_versions(snapshot, request)
     images = public.page_images(snapshot)
-    absolute = request.build_absolute_uri
+    absolute = functools.partial(public.site_url, request=request)
     # What only the snapshot decides, stored with it at publication.
     parts = page_parts.page_parts(snapshot)
     counterpart = public.live_counterpart(snapshot)

@@ -29,7 +29,7 @@ from rest_framework.settings import ISO_8601, api_settings
 
 from articles.images.delivery import api_image
 from articles.models import ClinicalTrial, PublishedArticle, Topic
-from articles.public import PageImages, review_status, site_url
+from articles.public import PageImages, review_status, site_origin, site_url
 from articles.translations import TranslationStatus
 from mbc_cms.languages import reverse_in
 
@@ -60,7 +60,7 @@ class Answer:
         self.iso_dates = api_settings.DATE_FORMAT == ISO_8601
         # ``request.build_absolute_uri(path)`` of a path as ``reverse`` writes one (ASCII,
         # quoted): the scheme and host, then the path.
-        self.origin = request.build_absolute_uri("/")[:-1]
+        self.origin = site_origin(request)
 
     def datetime_text(self, value: datetime.datetime | None) -> str | None:
         """``DateTimeField.to_representation``: in the current time zone, ISO 8601, UTC as

@@ -119,13 +119,11 @@ def head_links(canonical_url, title, description, language, og_type, page_langua
         if canonical_url
         else ""
     )
-    if not page_languages:
-        return mark_safe(html + "\n  ")
     alternates = [
         ALTERNATE.format(conditional_escape(alternate.code), conditional_escape(alternate.url))
-        for alternate in page_languages.alternates
+        for alternate in (page_languages.alternates if page_languages else [])
     ]
-    x_default = page_languages.x_default
+    x_default = page_languages.x_default if page_languages else None
     if x_default:
         alternates.append(ALTERNATE.format("x-default", conditional_escape(x_default)))
     return mark_safe("".join([html, "\n  ", *alternates]))
