@@ -1,24 +1,26 @@
 """The parts of an article's page that only its snapshot decides, rendered at publication.
 
-The trust box (reviewer byline, authors, dates), the table of contents, the references and the
-lead image's figure of a page depend on nothing but the snapshot's own fields, the page's
-language and the settings: no other row and not the day (whether the lead image may still be
-shown is decided at read time, and the stored figure is shown only then). Rendering them on
-every page that is missing from the cache is most of the template's work, so they are rendered
-when the snapshot is written (at publication, and again whenever its review dates and byline
-are signed again: ``articles.snapshots``) and stored with it (``PublishedArticle.page_parts``).
-The page then shows the stored markup, byte for byte what the templates under
-``articles/parts/`` make.
+The trust box (reviewer byline, authors, dates), the table of contents, the references, the
+lead image's figure and the structured data (JSON-LD) of a page depend on nothing but the
+snapshot's own fields, the page's language and the settings: no other row and not the day
+(whether the lead image may still be shown is decided at read time, and the stored figure is
+shown only then; the JSON-LD keeps slots for the page's address, on the requested host, and
+for the images still shown). Rendering them on every page that is missing from the cache is
+most of the page's own work, so they are rendered when the snapshot is written (at
+publication, and again whenever its review dates and byline are signed again:
+``articles.snapshots``) and stored with it (``PublishedArticle.page_parts``). The page then
+shows the stored markup, byte for byte what the templates under ``articles/parts/`` and the
+code in ``CODE`` make.
 
 The stored parts carry the version of what rendered them (``rendering_format``: the templates'
-source, the language's compiled translations, Django's version, the time zone, the media
-address and ``PARTS_FORMAT``, to raise when the templates' context changes) and a fingerprint
-of the snapshot's fields they show (``inputs_fingerprint``). Parts are used only when both
-match: a template or translation change, a snapshot from before the field, or a write to the
-snapshot that did not render its parts again all leave the parts unused, and the page renders
-them at read time instead, with the same bytes. Because the parts are derived from approved
-content, ``manage.py verify_signoff`` renders them again and reports a snapshot whose stored
-parts would be shown but differ (``stored_parts_differ``).
+source, the code in ``CODE``, the language's compiled translations, Django's version, the
+time zone, the media address and ``PARTS_FORMAT``, to raise when the templates' context
+changes) and the values of the snapshot's fields they show (``inputs``). Parts are used only
+when both match: a template, code or translation change, a snapshot from before the field,
+or a write to the snapshot that did not render its parts again all leave the parts unused,
+and the page renders them at read time instead, with the same bytes. Because the parts are
+derived from approved content, ``manage.py verify_signoff`` renders them again and reports a
+snapshot whose stored parts would be shown but differ (``stored_parts_differ``).
 """
 
 from __future__ import annotations
@@ -34,25 +36,33 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
 from mbc_cms import languages
 
+from . import rendering, structured_data
 from .images import delivery
 from .models import PublishedArticle
-from .rendering import sanitise_figure
 
-# Raise with any change to what the templates of PARTS are given, or to the lead figure's
-# markup (the templates' source, the translations, the time zone and the media address are
-# part of ``rendering_format`` already). 2: the lead image's figure.
-PARTS_FORMAT = 2
+# Raise with any change to what the templates of PARTS are given or to how ``inputs`` are
+# kept (the templates' source, the code that builds the figure and the structured data, the
+# translations, the time zone and the media address are part of ``rendering_format``
+# already). 2: the lead image's figure. 3: the structured data; the inputs kept as values.
+PARTS_FORMAT = 3
 TEMPLATE_PARTS = ("trust_box", "toc", "references")
 # The lead image's figure, escaped and through the figure's allow-list (empty without one):
 # shown while the image is (``public.page_images``: rights ended or gone from the library
 # take it off at read time, whatever is stored).
 LEAD_FIGURE = "lead_figure"
+# Shown as stored.
 PARTS = (*TEMPLATE_PARTS, LEAD_FIGURE)
+# The page's JSON-LD with slots for its address and images (``structured_data``): shown once
+# they are filled in, so not among PARTS.
+JSON_LD = "json_ld"
+# The modules whose code writes stored parts besides the templates: a change to them is a
+# change of format, as a template's is.
+CODE = (structured_data, delivery, rendering)
 
 
 def _template(name: str):
@@ -64,6 +74,8 @@ def _rendering(language: str, time_zone: str, media: str) -> str:
     digest = hashlib.sha256(f"{django.get_version()} {time_zone} {media}".encode())
     for name in TEMPLATE_PARTS:
         digest.update(_template(name).template.source.encode())
+    for module in CODE:
+        digest.update(Path(module.__file__).read_bytes())
     for directory in settings.LOCALE_PATHS:
         catalogue = Path(directory) / to_locale(language) / "LC_MESSAGES" / "django.mo"
         if catalogue.exists():
@@ -96,32 +108,35 @@ def _forget_media(**kwargs) -> None:
 
 
 def _plain(value: object) -> object:
-    """A time or date as the same value whatever its time zone or type, for the JSON of
-    ``inputs_fingerprint``."""
+    """A time or date as the same value whatever its time zone or type, as JSON keeps it."""
     if isinstance(value, datetime.datetime):
         return value.timestamp()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    return value
 
 
-def inputs_fingerprint(snapshot: PublishedArticle) -> str:
-    """SHA-256 of every field of ``snapshot`` that the parts show: parts stored with another
-    fingerprint were rendered from other values, and are not used."""
-    inputs = [
+def inputs(snapshot: PublishedArticle) -> list:
+    """Every field of ``snapshot`` that the parts show, as JSON keeps them: parts stored with
+    other inputs were rendered from other values, and are not used. Stored whole and
+    compared as values (the JSON fields as read are compared as they are): hashing them
+    again on every read cost a page missing from the cache more than the comparison."""
+    return [
         snapshot.language,
+        snapshot.title,
+        snapshot.summary,
+        snapshot.audience,
         snapshot.reviewed_by,
         snapshot.authors,
-        snapshot.first_published_at,
-        snapshot.go_live_at,
-        snapshot.last_reviewed,
-        snapshot.next_review_due,
+        _plain(snapshot.first_published_at),
+        _plain(snapshot.go_live_at),
+        _plain(snapshot.last_reviewed),
+        _plain(snapshot.next_review_due),
         snapshot.toc,
         snapshot.references,
         snapshot.lead_image,
+        bool(snapshot.images),
     ]
-    encoded = json.dumps(inputs, sort_keys=True, default=_plain, ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 def render_parts(snapshot: PublishedArticle) -> dict[str, str]:
@@ -132,9 +147,11 @@ def render_parts(snapshot: PublishedArticle) -> dict[str, str]:
         context = {"article": snapshot}
         rendered = {name: str(_template(name).render(context)) for name in TEMPLATE_PARTS}
     rendered[LEAD_FIGURE] = lead_figure(snapshot.lead_image)
+    rendered[JSON_LD] = structured_data.stored_web_page(snapshot)
     return {
         "format": rendering_format(snapshot),
-        "inputs": inputs_fingerprint(snapshot),
+        # As the database gives them back (a tuple is a list there, say).
+        "inputs": json.loads(json.dumps(inputs(snapshot), default=str)),
         **rendered,
     }
 
@@ -142,7 +159,7 @@ def render_parts(snapshot: PublishedArticle) -> dict[str, str]:
 def lead_figure(image: dict | None) -> str:
     """The ``<figure>`` of a page's lead image (empty without one): built from the approved
     data, every value escaped, then through the figure's allow-list."""
-    return sanitise_figure(delivery.figure_html(image, lead=True)) if image else ""
+    return rendering.sanitise_figure(delivery.figure_html(image, lead=True)) if image else ""
 
 
 def is_current(snapshot: PublishedArticle) -> bool:
@@ -152,16 +169,18 @@ def is_current(snapshot: PublishedArticle) -> bool:
     return (
         bool(stored)
         and stored.get("format") == rendering_format(snapshot)
-        and stored.get("inputs") == inputs_fingerprint(snapshot)
+        and stored.get("inputs") == inputs(snapshot)
     )
 
 
-def page_parts(snapshot: PublishedArticle) -> dict[str, SafeString]:
-    """The parts to show on ``snapshot``'s page: the stored ones when current, else rendered
-    now (the same bytes). Stored parts are markup our own templates made from approved
-    content, every value escaped there; ``verify_signoff`` checks they still are."""
+def page_parts(snapshot: PublishedArticle) -> dict[str, str]:
+    """The parts to show on ``snapshot``'s page (PARTS, safe to show as they are) and its
+    stored JSON-LD (``JSON_LD``, for ``structured_data.web_page_json_ld``): the stored ones
+    when current, else rendered now (the same bytes). Stored parts are markup our own
+    templates and code made from approved content, every value escaped there;
+    ``verify_signoff`` checks they still are."""
     stored = snapshot.page_parts if is_current(snapshot) else render_parts(snapshot)
-    return {name: mark_safe(stored[name]) for name in PARTS}
+    return {**{name: mark_safe(stored[name]) for name in PARTS}, JSON_LD: stored[JSON_LD]}
 
 
 def stored_parts_differ(snapshot: PublishedArticle) -> bool:

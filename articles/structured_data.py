@@ -33,12 +33,17 @@ def iso_datetime(value: datetime.date | datetime.datetime | None) -> str:
     return ""
 
 
-def to_json_ld(data: dict) -> SafeString:
-    """Serialise for a <script type="application/ld+json"> block that no text can close."""
-    encoded = json.dumps(data, ensure_ascii=False)
+def script_json(value: object) -> str:
+    """``value`` as JSON that no text can end a <script> block with."""
+    encoded = json.dumps(value, ensure_ascii=False)
     for character, escaped in JSON_SCRIPT_ESCAPES:
         encoded = encoded.replace(character, escaped)
-    return mark_safe(encoded)
+    return encoded
+
+
+def to_json_ld(data: dict) -> SafeString:
+    """Serialise for a <script type="application/ld+json"> block that no text can close."""
+    return mark_safe(script_json(data))
 
 
 def citation(reference: dict) -> dict:
@@ -71,6 +76,11 @@ def medical_web_page(
 ) -> dict:
     """The MedicalWebPage description of a live article; ``images`` (the lead image first)
     become ``image`` ImageObjects, their URLs made absolute by ``absolute``."""
+    image = [image_object(data, absolute) for data in images] if images else None
+    return _web_page(snapshot, url, date_published, image)
+
+
+def _web_page(snapshot: PublishedArticle, url: str, date_published, image: object) -> dict:
     reviewer = snapshot.reviewed_by or {}
     data = {
         "@context": "https://schema.org",
@@ -94,8 +104,8 @@ def medical_web_page(
         "author": [{"@type": "Person", "name": name} for name in snapshot.authors],
         "citation": [citation(reference) for reference in snapshot.references],
     }
-    if images:
-        data["image"] = [image_object(image, absolute) for image in images]
+    if image is not None:
+        data["image"] = image
     if snapshot.last_reviewed:
         data["lastReviewed"] = iso_datetime(snapshot.last_reviewed)
     if reviewer:
@@ -117,6 +127,56 @@ def medical_web_page(
                 "name": reviewer["institution"],
             }
     return data
+
+
+# The structured data of an article's page is stored with its other parts at publication
+# (``articles.page_parts``) with two slots, filled when the page is rendered: its address is on
+# the requested host, and its images are those not withdrawn since. A slot is a string no
+# writer can enter (forms and the API refuse NUL characters), written as its JSON.
+_URL_SLOT = script_json("\x00url\x00")
+_IMAGE_SLOT = script_json("\x00image\x00")
+# The image slot with its key: removed when every image has been withdrawn.
+_IMAGE_ENTRY = f', "image": {_IMAGE_SLOT}'
+
+
+def stored_web_page(snapshot: PublishedArticle) -> str:
+    """The page's JSON-LD (``medical_web_page``, script-safe) with the slots of its address
+    and, when it has images, of its images; empty should its own text hold a slot (the page
+    then builds it whole)."""
+    has_images = bool(snapshot.images or snapshot.lead_image)
+    data = _web_page(
+        snapshot,
+        "\x00url\x00",
+        snapshot.first_published_at,
+        "\x00image\x00" if has_images else None,
+    )
+    text = script_json(data)
+    if text.count(_URL_SLOT) != 1 or text.count(_IMAGE_SLOT) != int(has_images):
+        return ""
+    return text
+
+
+def web_page_json_ld(
+    snapshot: PublishedArticle,
+    stored: str,
+    url: str,
+    images: list[dict],
+    absolute: Callable[[str], str] = str,
+) -> SafeString:
+    """The page's JSON-LD: ``stored`` (from ``stored_web_page``) with ``url`` and the
+    ``images`` still shown in its slots, the same text ``to_json_ld(medical_web_page(…))``
+    writes; built whole when nothing is stored."""
+    if not stored:
+        return to_json_ld(
+            medical_web_page(snapshot, url, snapshot.first_published_at, images, absolute)
+        )
+    text = stored.replace(_URL_SLOT, script_json(url), 1)
+    if images:
+        objects = [image_object(data, absolute) for data in images]
+        text = text.replace(_IMAGE_SLOT, script_json(objects), 1)
+    else:
+        text = text.replace(_IMAGE_ENTRY, "", 1)
+    return mark_safe(text)
 
 
 # ClinicalTrials.gov overallStatus → schema.org MedicalStudyStatus; other statuses (unknown,

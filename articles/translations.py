@@ -144,16 +144,45 @@ def translated_sources(request: HttpRequest | None = None) -> frozenset[int]:
     """The articles that have a live translation, worked out once per generation of public
     content (a publication, an unpublication, a scheduled go-live or go-dark, or midnight's
     overdue cutoff starts a new one: ``articles.caching``)."""
-    return caching.generation_value(request, "translated_sources", _translated_sources)
+    return frozenset(language_families(request))
 
 
-def _translated_sources() -> frozenset[int]:
-    return frozenset(
+# What a page shows of its other language versions (its switcher, its alternates, the notice
+# of a translation whose source changed) and how they are ordered: by language, then as
+# addresses are (``BY_ADDRESS``), the first of a language winning.
+VERSION_FIELDS = ("article_id", "slug", "title", "language", "version", "go_live_at")
+VERSION_ORDER = ("language", *BY_ADDRESS)
+
+
+def language_families(request: HttpRequest | None = None) -> dict[int, list[PublishedArticle]]:
+    """Every live snapshot that is a translation or has one, by the article it is (or is
+    translated from), in ``VERSION_ORDER``: worked out once per generation of public content
+    like ``translated_sources`` (one query, of the few translated articles and their
+    sources), so that a page asks no query for its language versions. Shared by the requests
+    of the generation: callers must not change what it returns."""
+    return caching.generation_value(request, "language_families", _language_families)
+
+
+def _language_families() -> dict[int, list[PublishedArticle]]:
+    translations = live_articles().exclude(translation_of_id=None)
+    rows = (
         live_articles()
-        .exclude(translation_of_id=None)
-        .values_list("translation_of_id", flat=True)
-        .distinct()
+        .filter(
+            Q(translation_of_id__isnull=False)
+            | Q(article_id__in=translations.values("translation_of_id"))
+        )
+        .only("translation_of_id", *VERSION_FIELDS)
+        .order_by(*VERSION_ORDER)
     )
+    families: dict[int, list[PublishedArticle]] = {}
+    for row in rows:
+        families.setdefault(row.translation_of_id or row.article_id, []).append(row)
+    # A source whose translations are all gone from the list is no family.
+    return {
+        root: members
+        for root, members in families.items()
+        if any(member.translation_of_id for member in members)
+    }
 
 
 def may_have_language_versions(snapshot, request: HttpRequest | None = None) -> bool:
@@ -168,21 +197,24 @@ def live_language_versions(
 ) -> list[PublishedArticle]:
     """Every other live language version of the same content, one per language, ordered by
     language code: the source and its live translations (for a translation: its source and
-    sibling translations), never the page itself. One query; none during ``request`` (the
-    generation of public content it reads) for an article no live page translates."""
-    if request is not None and not may_have_language_versions(snapshot, request):
-        return []
-    rows = _LIVE_LANGUAGE_VERSIONS(
-        overdue_unpublish_cutoff(),
-        root=snapshot.translation_of_id or snapshot.article_id,
-        article=snapshot.article_id,
-        language=snapshot.language,
-        now=timezone.now(),
-        using=snapshot._state.db or "default",
-    )
+    sibling translations), never the page itself. During ``request``, from the generation's
+    ``language_families`` (no query); otherwise one query."""
+    if request is not None:
+        family = language_families(request).get(snapshot.translation_of_id or snapshot.article_id)
+        rows = family or []
+    else:
+        rows = _LIVE_LANGUAGE_VERSIONS(
+            overdue_unpublish_cutoff(),
+            root=snapshot.translation_of_id or snapshot.article_id,
+            article=snapshot.article_id,
+            language=snapshot.language,
+            now=timezone.now(),
+            using=snapshot._state.db or "default",
+        )
     by_language: dict[str, PublishedArticle] = {}
     for row in rows:
-        by_language.setdefault(row.language, row)
+        if row.article_id != snapshot.article_id and row.language != snapshot.language:
+            by_language.setdefault(row.language, row)
     return list(by_language.values())
 
 
@@ -204,8 +236,8 @@ _LIVE_LANGUAGE_VERSIONS = PreparedQuery(
         .filter(Q(article_id=root) | Q(translation_of_id=root))
         .exclude(article_id=article)
         .exclude(language=language)
-        .only("article_id", "slug", "title", "language", "version", "go_live_at")
-        .order_by("language", *BY_ADDRESS)
+        .only(*VERSION_FIELDS)
+        .order_by(*VERSION_ORDER)
     ),
     root=int,
     article=int,

@@ -26,7 +26,7 @@ from .previews import PreviewExpired, read_preview_token
 from .rendering import render_markdown
 from .selectors import article_version_content
 from .services import RateLimited, record_feedback
-from .structured_data import medical_trial, medical_web_page, to_json_ld
+from .structured_data import medical_trial, to_json_ld, web_page_json_ld
 from .templatetags.cards import article_url
 
 PAGE_SIZE = 20
@@ -132,10 +132,9 @@ def _article_context(
         "review_overdue": public.review_status(snapshot.next_review_due) == ReviewStatus.OVERDUE,
         "changes": public.page_change_log(snapshot),
         "counterpart": counterpart,
-        "json_ld": to_json_ld(
-            medical_web_page(
-                snapshot, url, snapshot.first_published_at, images.all_images, absolute
-            )
+        # Stored with the other parts, its address and the images still shown filled in.
+        "json_ld": web_page_json_ld(
+            snapshot, parts[page_parts.JSON_LD], url, images.all_images, absolute
         ),
         "feedback_form": feedback_form,
         "canonical_url": url,

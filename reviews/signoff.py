@@ -22,8 +22,8 @@ For each open snapshot (live now, or scheduled to go live) :func:`verify` checks
    tags link to), whose SHA-256 is the one approved with it (a file missing, replaced or
    tampered with in the storage is caught). Each distinct file is read once per run;
 8. the parts of the page stored with the snapshot (trust box, table of contents, references,
-   the lead image's figure: ``articles.page_parts``), when of the current format, are what
-   its content renders to.
+   the lead image's figure, the structured data: ``articles.page_parts``), when of the
+   current format, are what its content renders to.
 
 A snapshot's digest is checked under the sign-off format it was made in
 (``articles.snapshots.digest_format``): pages approved before images joined the digest still
@@ -295,8 +295,9 @@ def _problems(
         )
     if stored_parts_differ(snapshot):
         yield (
-            "the page's stored trust box, table of contents or references, or its lead image's "
-            "figure, are not what its content renders to: they were changed after publication"
+            "the page's stored trust box, table of contents or references, its lead image's "
+            "figure or its structured data (JSON-LD), are not what its content renders to: "
+            "they were changed after publication"
         )
     key = (snapshot.article_id, snapshot.version)
     approval = ledger.approvals.get(key)

@@ -3,6 +3,7 @@ rendered when the snapshot is written, shown byte for byte, and checked by verif
 
 import datetime
 import io
+import json
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import caching, page_parts
+from articles import caching, page_parts, structured_data
 from articles.models import Image, PublishedArticle
 from reviews import workflow
 
@@ -104,8 +105,9 @@ def test_parts_rendered_in_another_time_zone_are_not_shown(live_article, setting
     assert page_parts.is_current(snapshot)
     settings.TIME_ZONE = "Pacific/Kiritimati"
     assert not page_parts.is_current(snapshot)
+    rendered = page_parts.render_parts(snapshot)
     assert page_parts.page_parts(snapshot) == {
-        name: page_parts.render_parts(snapshot)[name] for name in page_parts.PARTS
+        name: rendered[name] for name in (*page_parts.PARTS, page_parts.JSON_LD)
     }
 
 
@@ -180,3 +182,80 @@ def test_a_lead_figure_for_another_media_address_is_not_shown(with_lead_image, c
         snapshot.lead_image
     )
     assert "https://media.example/files/images/" in page_parts.lead_figure(snapshot.lead_image)
+
+
+def _json_ld(page: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json" nonce="[^"]*">(.*?)</script>', page)
+    return json.loads(match.group(1))
+
+
+def test_the_stored_structured_data_is_the_pages(with_lead_image, client, settings):
+    """The JSON-LD is stored with slots for the page's address (on the requested host) and
+    its images; the page fills them in and shows the text a whole build writes."""
+    snapshot = _snapshot(with_lead_image)
+    stored = snapshot.page_parts[page_parts.JSON_LD]
+    assert stored.count("\\u0000") == 4  # two slots
+    url = snapshot.get_absolute_url()
+    settings.ALLOWED_HOSTS = ["testserver", "mbc.example.org"]
+    for host in ("testserver", "mbc.example.org"):
+        page = client.get(url, HTTP_HOST=host).text
+        data = _json_ld(page)
+        assert data["url"] == f"http://{host}{url}"
+        assert data["image"][0]["contentUrl"].startswith(f"http://{host}/media/images/")
+        assert data["citation"] and data["reviewedBy"]["name"] == snapshot.reviewed_by["name"]
+        built = structured_data.medical_web_page(
+            snapshot,
+            data["url"],
+            snapshot.first_published_at,
+            [snapshot.lead_image],
+            lambda path, host=host: f"http://{host}{path}",
+        )
+        assert page.count(structured_data.to_json_ld(built)) == 1
+        cache.clear()
+        caching.forget_state()
+
+
+def test_withdrawn_images_leave_the_stored_structured_data(with_lead_image, client):
+    """An image whose rights ended leaves the JSON-LD although it is stored with a slot for
+    images: the page's structured data has no ``image`` then, and is still valid JSON."""
+    snapshot = _snapshot(with_lead_image)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Image.objects.filter(pk=snapshot.lead_image["id"]).update(rights_expire_on=yesterday)
+    cache.clear()
+    caching.forget_state()
+    data = _json_ld(client.get(snapshot.get_absolute_url()).text)
+    assert "image" not in data
+    assert data["headline"] == snapshot.title
+
+
+def test_verify_signoff_catches_tampered_structured_data(live_article):
+    """Stored JSON-LD changed after publication (another reviewer named to search engines)
+    is reported like the other parts."""
+    snapshot = _snapshot(live_article)
+    tampered = {**snapshot.page_parts}
+    tampered[page_parts.JSON_LD] = tampered[page_parts.JSON_LD].replace(
+        snapshot.reviewed_by["name"], "Dr Nobody"
+    )
+    assert tampered != snapshot.page_parts
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(page_parts=tampered)
+    problems = _verify_problems()
+    assert len(problems) == 1
+    assert "structured data" in problems[0]
+
+
+def test_a_slot_marker_in_the_text_is_not_stored(make_article, writer, reviewer, editor, client):
+    """Should an article's own text hold a slot's marker, nothing is stored for its JSON-LD
+    and the page builds it whole: the marker stays the writer's text."""
+    article = make_article(writer, title="Scans")
+    workflow.submit(article=article, user=writer)
+    workflow.approve(article=article, user=reviewer)
+    workflow.publish(article=article, user=editor)
+    snapshot = _snapshot(article)
+    snapshot.title = "\x00url\x00"
+    assert structured_data.stored_web_page(snapshot) == ""
+    assert (
+        json.loads(structured_data.web_page_json_ld(snapshot, "", "http://testserver/a/", []))[
+            "name"
+        ]
+        == "\x00url\x00"
+    )
