@@ -90,8 +90,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+## The suite in PYTEST_WORKERS processes (pytest-xdist; each has its own test database, and its
+## own Redis database with REDIS_URL): one process keeps one core busy, so on CI's two-core
+## machine a single-process run leaves the other idle. PYTEST_WORKERS=0 runs it in one process.
+## --dist loadgroup: the modules marked xdist_group, whose module fixtures start servers or
+## seed databases, run whole on one worker; every other test goes wherever a worker is free.
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.installed-dev chromium varnish messages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 ## Fuzz the public and editorial API against its live OpenAPI schema (gunicorn, throwaway SQLite)
 schemathesis: $(VENV)/.installed-dev messages

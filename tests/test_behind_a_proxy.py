@@ -18,6 +18,10 @@ import pytest
 from articles.services import FEEDBACK_LIMIT, FEEDBACK_WINDOW_SECONDS
 from tests.servers import fetch, gunicorn_server
 
+# One xdist worker runs the whole module (make pytest: --dist loadgroup): the module's gunicorn
+# server with the seeded demo is then started once, as in one process, not once per worker.
+pytestmark = pytest.mark.xdist_group("behind-a-proxy")
+
 PASSWORD = "proxy-test-password"
 FAILURE_LIMIT = 3
 API_RATE = 20  # per minute

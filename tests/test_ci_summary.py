@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,9 +50,10 @@ def test_summary_of_a_clean_run_exits_zero(tmp_path):
     assert result.returncode == 0
 
 
-def test_pytest_reports_its_counts_to_the_summary(tmp_path):
-    """A pytest run adds "<passed> <failed> pytest" to CI_COUNTS_FILE (tests/ci_counts.py,
-    loaded by tests/conftest.py)."""
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_pytest_reports_its_counts_to_the_summary(tmp_path, workers):
+    """A pytest run adds one "<passed> <failed> pytest" line to CI_COUNTS_FILE
+    (tests/ci_counts.py, loaded by tests/conftest.py), counting every xdist worker's tests."""
     counts = tmp_path / "counts"
     test_file = tmp_path / "test_sample.py"
     test_file.write_text(
@@ -65,6 +68,7 @@ def test_pytest_reports_its_counts_to_the_summary(tmp_path):
         [
             *(sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider"),
             *("-p", "tests.ci_counts", "-c", str(tmp_path / "pytest.ini"), str(test_file)),
+            *workers,
         ],
         cwd=tmp_path,
         capture_output=True,

@@ -15,6 +15,10 @@ import pytest
 
 from tests.commands import manage
 
+# One xdist worker runs the whole module (make pytest: --dist loadgroup): the module's export
+# and migrated database are then made once, as in one process, not once per worker.
+pytestmark = pytest.mark.xdist_group("import-content")
+
 DEMO_FILE = "demo-export.json"
 
 

@@ -15,6 +15,10 @@ import pytest
 
 from tests.servers import gunicorn_server
 
+# One xdist worker runs the whole module (make pytest: --dist loadgroup): the module's gunicorn
+# server with the seeded demo is then started once, as in one process, not once per worker.
+pytestmark = pytest.mark.xdist_group("worker-processes")
+
 PASSWORD = "worker-test-password"
 READS = 40  # per check: with two workers each answering about half, both are exercised
 

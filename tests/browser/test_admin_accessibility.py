@@ -17,7 +17,9 @@ from playwright.sync_api import sync_playwright
 from tests.browser.conftest import AXE_OPTIONS, CHROMIUM_ARGS, chromium_path, serious_violations
 from tests.servers import gunicorn_server
 
-pytestmark = pytest.mark.browser
+# One xdist worker runs the whole module (make pytest: --dist loadgroup): the module's gunicorn
+# site with the seeded demo is then made once, as in one process, not once per worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("admin-accessibility")]
 
 # (page, role): the role that really works on the page. The addresses come from the site.
 PAGES = [

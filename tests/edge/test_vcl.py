@@ -23,6 +23,10 @@ from pathlib import Path
 
 import pytest
 
+# One xdist worker runs the whole module (make pytest: --dist loadgroup): the module's Varnish
+# and stand-in servers are then started once, as in one process, not once per worker.
+pytestmark = pytest.mark.xdist_group("edge-vcl")
+
 ROOT = Path(__file__).resolve().parents[2]
 RUN_EDGE = ROOT / "deploy" / "varnish" / "run-edge.sh"
 HTML = "text/html; charset=utf-8"
