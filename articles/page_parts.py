@@ -15,9 +15,10 @@ code in ``CODE`` make.
 The stored parts carry the version of what rendered them (``rendering_format``: the templates'
 source, the code in ``CODE``, the language's compiled translations, Django's version, the
 time zone, the media address and ``PARTS_FORMAT``, to raise when the templates' context
-changes) and the values of the snapshot's fields they show (``inputs``). Parts are used only
-when both match: a template, code or translation change, a snapshot from before the field,
-or a write to the snapshot that did not render its parts again all leave the parts unused,
+changes) and what they show of the snapshot (``inputs``: its content by the sign-off digest of
+it, the byline and dates by their values). Parts are used only when both match: a template,
+code or translation change, a snapshot from before the field, or a new byline or date written
+without rendering the parts again all leave the parts unused,
 and the page renders them at read time instead, with the same bytes. Because the parts are
 derived from approved content, ``manage.py verify_signoff`` renders them again and reports a
 snapshot whose stored parts would be shown but differ (``stored_parts_differ``).
@@ -48,7 +49,8 @@ from .models import PublishedArticle
 # Raise with any change to what the templates of PARTS are given or to how ``inputs`` are
 # kept (the templates' source, the code that builds the figure and the structured data, the
 # translations, the time zone and the media address are part of ``rendering_format``
-# already). 2: the lead image's figure. 3: the structured data; the inputs kept as values.
+# already). 2: the lead image's figure. 3: the structured data; the inputs kept as values (the
+# content by its sign-off digest).
 PARTS_FORMAT = 3
 TEMPLATE_PARTS = ("trust_box", "toc", "references")
 # The lead image's figure, escaped and through the figure's allow-list (empty without one):
@@ -117,25 +119,35 @@ def _plain(value: object) -> object:
 
 
 def inputs(snapshot: PublishedArticle) -> list:
-    """Every field of ``snapshot`` that the parts show, as JSON keeps them: parts stored with
-    other inputs were rendered from other values, and are not used. Stored whole and
-    compared as values (the JSON fields as read are compared as they are): hashing them
-    again on every read cost a page missing from the cache more than the comparison."""
+    """What the parts show of ``snapshot``, as JSON keeps it: parts stored with other inputs
+    were rendered from other values, and are not used. The content (title, summary,
+    audience, language, authors, table of contents, references, images) stands in by the
+    sign-off digest of it (``snapshots.content_digest``): a snapshot's content is never
+    written again, and one changed in the database no longer matches its digest, which
+    ``verify_signoff`` reports. The rest (byline, dates), which signing again rewrites, by its
+    values. Stored whole and compared as values: small, where hashing the content again on
+    every read cost a page missing from the cache more than the rest of its parts."""
+    if snapshot.digest:
+        content = [snapshot.digest]
+    else:  # from before digests: the content itself
+        content = [
+            snapshot.language,
+            snapshot.title,
+            snapshot.summary,
+            snapshot.audience,
+            snapshot.authors,
+            snapshot.toc,
+            snapshot.references,
+            snapshot.lead_image,
+            bool(snapshot.images),
+        ]
     return [
-        snapshot.language,
-        snapshot.title,
-        snapshot.summary,
-        snapshot.audience,
+        *content,
         snapshot.reviewed_by,
-        snapshot.authors,
         _plain(snapshot.first_published_at),
         _plain(snapshot.go_live_at),
         _plain(snapshot.last_reviewed),
         _plain(snapshot.next_review_due),
-        snapshot.toc,
-        snapshot.references,
-        snapshot.lead_image,
-        bool(snapshot.images),
     ]
 
 

@@ -127,12 +127,15 @@ _PAGE_TOPICS = PreparedQuery(
 
 
 # What an article's page shows of its snapshot, or needs to find the rest: not the text kept
-# for search, the digest, the review time nor the audit fields. Reading the other columns
-# cost a page missing from the cache their conversion (datetimes, JSON) for nothing.
+# for search, the review time nor the audit fields, and not the table of contents, the
+# references or the authors, which only its stored parts show (``page_parts``; the digest
+# tells whether they are current). Reading the other columns cost a page missing from the
+# cache their conversion (datetimes, JSON) for nothing; a page whose parts are not current
+# renders them and reads those three then.
 PAGE_FIELDS = (
-    "article_id", "version", "slug", "title", "summary", "body_html", "toc", "audience",
-    "language", "translation_of_id", "source_version", "counterpart_id", "authors",
-    "references", "images", "lead_image", "reviewed_by", "page_parts", "last_reviewed",
+    "article_id", "version", "slug", "title", "summary", "body_html", "audience",
+    "language", "translation_of_id", "source_version", "counterpart_id", "digest",
+    "images", "lead_image", "reviewed_by", "page_parts", "last_reviewed",
     "next_review_due", "first_published_at", "go_live_at",
 )  # fmt: skip
 

@@ -21,8 +21,11 @@ active, ``reverse`` would write ``/en/…``). ``activation_code`` gives that cod
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -31,19 +34,38 @@ from django.utils import translation
 PREFIX = re.compile(r"^/([a-z]{2,3}(?:-[a-z0-9]{2,8})?)(?=/|$)")
 
 
-def codes() -> list[str]:
+# What ``LANGUAGES`` and ``LANGUAGE_CODE`` decide, worked out once per process and settings:
+# a page asks for it dozens of times (each address, each link of its switcher).
+_settled: dict[str, Any] = {}
+
+
+@receiver(setting_changed)
+def _forget_settled(*, setting: str, **kwargs) -> None:
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        _settled.clear()
+
+
+def _settle() -> dict[str, Any]:
+    if not _settled:
+        _settled["codes"] = tuple(code for code, _name in settings.LANGUAGES)
+        _settled["names"] = dict(settings.LANGUAGES)
+        _settled["default"] = translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+    return _settled
+
+
+def codes() -> tuple[str, ...]:
     """The content codes of the site's languages, in the order of ``settings.LANGUAGES``."""
-    return [code for code, _name in settings.LANGUAGES]
+    return _settle()["codes"]
 
 
 def default_language() -> str:
     """The content code of ``LANGUAGE_CODE`` (``en-gb`` → ``en``): the unprefixed language."""
-    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+    return _settle()["default"]
 
 
 def name(code: str) -> str:
     """A language's name in that language (``Español``), as ``settings.LANGUAGES`` gives it."""
-    return dict(settings.LANGUAGES).get(code, code)
+    return _settle()["names"].get(code, code)
 
 
 def content_code(code: str) -> str:
@@ -65,7 +87,10 @@ def activation_code(code: str) -> str:
     """The code to activate for pages in ``code``: ``LANGUAGE_CODE`` for the default language
     (so its addresses stay unprefixed), else ``code`` itself; a code that is not one of the
     site's languages (data from before they were checked) gets the default."""
-    return code if code in codes() and code != default_language() else settings.LANGUAGE_CODE
+    settled = _settle()
+    if code in settled["codes"] and code != settled["default"]:
+        return code
+    return settings.LANGUAGE_CODE
 
 
 def prefixed_language(path: str) -> str | None:

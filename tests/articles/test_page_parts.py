@@ -98,6 +98,20 @@ def test_a_write_that_does_not_render_the_parts_again_is_shown(live_article, cli
     call_command("verify_signoff", stdout=io.StringIO())
 
 
+def test_content_changed_in_the_database_keeps_the_approved_parts(live_article, client):
+    """The parts stand for the content by its sign-off digest: references rewritten in the
+    database (no longer the approved content) leave the stored, approved parts on the page,
+    and verify_signoff reports the snapshot."""
+    snapshot = _snapshot(live_article)
+    forged = [{**snapshot.references[0], "title": "A forged reference"}]
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(references=forged)
+    assert page_parts.is_current(_snapshot(live_article))
+    page = client.get(snapshot.get_absolute_url()).text
+    assert snapshot.page_parts["references"] in page
+    assert "A forged reference" not in page
+    assert any("not the content published" in problem for problem in _verify_problems())
+
+
 def test_parts_rendered_in_another_time_zone_are_not_shown(live_article, settings):
     """Parts depend on the settings they were rendered with (dates in the site's time zone):
     under another time zone they are rendered at read time."""
