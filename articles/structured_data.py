@@ -133,8 +133,8 @@ def _web_page(snapshot: PublishedArticle, url: str, date_published, image: objec
 # (``articles.page_parts``) with two slots, filled when the page is rendered: its address is on
 # the requested host, and its images are those not withdrawn since. A slot is a string no
 # writer can enter (forms and the API refuse NUL characters), written as its JSON.
-_URL_SLOT = script_json("\x00url\x00")
-_IMAGE_SLOT = script_json("\x00image\x00")
+_URL_MARKER, _IMAGE_MARKER = "\x00url\x00", "\x00image\x00"
+_URL_SLOT, _IMAGE_SLOT = script_json(_URL_MARKER), script_json(_IMAGE_MARKER)
 # The image slot with its key: removed when every image has been withdrawn.
 _IMAGE_ENTRY = f', "image": {_IMAGE_SLOT}'
 
@@ -146,9 +146,9 @@ def stored_web_page(snapshot: PublishedArticle) -> str:
     has_images = bool(snapshot.images or snapshot.lead_image)
     data = _web_page(
         snapshot,
-        "\x00url\x00",
+        _URL_MARKER,
         snapshot.first_published_at,
-        "\x00image\x00" if has_images else None,
+        _IMAGE_MARKER if has_images else None,
     )
     text = script_json(data)
     if text.count(_URL_SLOT) != 1 or text.count(_IMAGE_SLOT) != int(has_images):

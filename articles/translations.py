@@ -140,13 +140,6 @@ def translation_statuses(snapshots: Iterable[PublishedArticle]) -> dict[int, Tra
     return {s.pk: _status(s, sources.get(s.translation_of_id)) for s in snapshots}
 
 
-def translated_sources(request: HttpRequest | None = None) -> frozenset[int]:
-    """The articles that have a live translation, worked out once per generation of public
-    content (a publication, an unpublication, a scheduled go-live or go-dark, or midnight's
-    overdue cutoff starts a new one: ``articles.caching``)."""
-    return frozenset(language_families(request))
-
-
 # What a page shows of its other language versions (its switcher, its alternates, the notice
 # of a translation whose source changed) and how they are ordered: by language, then as
 # addresses are (``BY_ADDRESS``), the first of a language winning.
@@ -157,9 +150,11 @@ VERSION_ORDER = ("language", *BY_ADDRESS)
 def language_families(request: HttpRequest | None = None) -> dict[int, list[PublishedArticle]]:
     """Every live snapshot that is a translation or has one, by the article it is (or is
     translated from), in ``VERSION_ORDER``: worked out once per generation of public content
-    like ``translated_sources`` (one query, of the few translated articles and their
-    sources), so that a page asks no query for its language versions. Shared by the requests
-    of the generation: callers must not change what it returns."""
+    (a publication, an unpublication, a scheduled go-live or go-dark, or midnight's overdue
+    cutoff starts a new one: ``articles.caching``), one query of the few translated articles
+    and their sources, so that a page asks no query for its language versions. Its keys are
+    the articles that have a live translation. Shared by the requests of the generation:
+    callers must not change what it returns."""
     return caching.generation_value(request, "language_families", _language_families)
 
 
@@ -177,19 +172,14 @@ def _language_families() -> dict[int, list[PublishedArticle]]:
     families: dict[int, list[PublishedArticle]] = {}
     for row in rows:
         families.setdefault(row.translation_of_id or row.article_id, []).append(row)
-    # A source whose translations are all gone from the list is no family.
-    return {
-        root: members
-        for root, members in families.items()
-        if any(member.translation_of_id for member in members)
-    }
+    return families
 
 
 def may_have_language_versions(snapshot, request: HttpRequest | None = None) -> bool:
     """Whether live ``snapshot`` can have a live version in another language: it is a
     translation (its source may be live), or its article has a live translation. Most pages
     have none, and are spared the query of ``live_language_versions``."""
-    return bool(snapshot.translation_of_id) or snapshot.article_id in translated_sources(request)
+    return bool(snapshot.translation_of_id) or snapshot.article_id in language_families(request)
 
 
 def live_language_versions(
