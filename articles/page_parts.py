@@ -1,7 +1,8 @@
 """The parts of an article's page that only its snapshot decides, rendered at publication.
 
-The trust box (reviewer byline, authors, dates), the table of contents, the references, the
-lead image's figure and the structured data (JSON-LD) of a page depend on nothing but the
+The heading (audience, title, summary), the head's publication and update times, the trust
+box (reviewer byline, authors, dates), the table of contents, the references, the lead
+image's figure and the structured data (JSON-LD) of a page depend on nothing but the
 snapshot's own fields, the page's language and the settings: no other row and not the day
 (whether the lead image may still be shown is decided at read time, and the stored figure is
 shown only then; the JSON-LD keeps slots for the page's address, on the requested host, and
@@ -50,9 +51,10 @@ from .models import PublishedArticle
 # kept (the templates' source, the code that builds the figure and the structured data, the
 # translations, the time zone and the media address are part of ``rendering_format``
 # already). 2: the lead image's figure. 3: the structured data; the inputs kept as values (the
-# content by its sign-off digest).
-PARTS_FORMAT = 3
-TEMPLATE_PARTS = ("trust_box", "toc", "references")
+# content by its sign-off digest). 4: the heading (audience, title, summary) and the head's
+# publication and update times.
+PARTS_FORMAT = 4
+TEMPLATE_PARTS = ("heading", "head_times", "trust_box", "toc", "references")
 # The lead image's figure, escaped and through the figure's allow-list (empty without one):
 # shown while the image is (``public.page_images``: rights ended or gone from the library
 # take it off at read time, whatever is stored).

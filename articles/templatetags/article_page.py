@@ -3,7 +3,8 @@
 
 What an article's page shows around its stored parts (``articles.page_parts``) differs from
 page to page, so it cannot be rendered once like the chrome (``{% constant %}``): the
-breadcrumbs, the header, the related trials, the change log and the head's article tags. The
+breadcrumbs, the link to the other audience's page, the related trials, the change log and
+the head's article tags (around its stored times). The
 template language spends most of a page's rendering resolving the variables, loops and
 translations of those few lines, so each is written here in Python, with the markup and
 whitespace the template had: every value escaped by ``format_html`` as ``{{ }}`` escapes it,
@@ -27,7 +28,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from articles import trials
-from articles.structured_data import iso_datetime
 from articles.templatetags.cards import article_url, topic_url, trial_url
 
 register = template.Library()
@@ -42,24 +42,6 @@ def breadcrumb_trail(topics: list) -> SafeString:
     parent = topic.parent
     above = format_html(' › <a href="{}">{}</a>', topic_url(parent), parent.name) if parent else ""
     return format_html('{} › <a href="{}">{}</a>', above, topic_url(topic), topic.name)
-
-
-@register.simple_tag
-def article_heading(article) -> SafeString:
-    """The badge of the page's audience, its title and its summary."""
-    audience = (
-        gettext("For health professionals")
-        if article.audience == "professional"
-        else gettext("For patients and carers")
-    )
-    return format_html(
-        '<p class="badge audience-{}">{}</p>\n    <h1 id="article-title">{}</h1>\n'
-        '    <p class="lead">{}</p>',
-        article.audience,
-        audience,
-        article.title,
-        article.summary,
-    )
 
 
 @register.simple_tag
@@ -154,9 +136,10 @@ SHARE_TAGS = (
 
 
 @register.simple_tag(takes_context=True)
-def article_head(context, article, json_ld, share_image) -> SafeString:
+def article_head(context, json_ld, times, share_image) -> SafeString:
     """The head's structured data (in the one script the page's CSP nonce allows), the
-    article's publication and update times, and the image that stands for it when shared."""
+    article's publication and update times (``times``, a stored part: ``page_parts``), and
+    the image that stands for it when shared."""
     script = (
         format_html(
             '<script type="application/ld+json" nonce="{}">{}</script>',
@@ -167,11 +150,4 @@ def article_head(context, article, json_ld, share_image) -> SafeString:
         else ""
     )
     share = format_html(SHARE_TAGS, **share_image) if share_image else ""
-    return format_html(
-        '{}\n  <meta property="article:published_time" content="{}">\n'
-        '  <meta property="article:modified_time" content="{}">\n  {}',
-        script,
-        iso_datetime(article.first_published_at),
-        iso_datetime(article.go_live_at),
-        share,
-    )
+    return format_html("{}\n  {}\n  {}", script, times, share)
