@@ -67,6 +67,25 @@ def test_each_language_gets_its_own_chunk():
     assert render_in("en", template) == "Search /trials/"
 
 
+def test_a_chunk_inside_a_language_or_autoescape_tag_follows_it():
+    """The chunks of one template share the language and autoescape mode they are rendered
+    in, except inside the tags that change them part-way through."""
+    template = from_string(
+        "{% load i18n pages %}{% constant %}{% translate 'Search' %}{% endconstant %} "
+        "{% language other %}{% constant %}{% translate 'Search' %}{% endconstant %}"
+        "{% endlanguage %} {% constant %}{% translate 'Search' %}{% endconstant %} "
+        "{% autoescape off %}{% constant %}{% translate 'Search' %}{% endconstant %}"
+        "{% endautoescape %}"
+    )
+    assert render_in("en", template, other="es") == "Search Buscar Search Search"
+    assert render_in("en", template, other="en") == "Search Search Search Search"
+    assert render_in("es", template, other="en") == "Buscar Search Buscar Buscar"
+    nodes = template.template.nodelist.get_nodes_by_type(ConstantNode)
+    assert [node.shares_key for node in nodes] == [True, False, True, False]
+    # The chunk inside {% autoescape off %} is stored apart from escaped ones.
+    assert {key[2] for key in nodes[3].rendered} == {False}
+
+
 def test_a_chunk_is_rendered_once_and_reused():
     """The second page of a language takes the stored string: the nodes are not rendered."""
     template = from_string(STATIC_CHUNK)
