@@ -7,7 +7,7 @@ breadcrumbs, the link to the other audience's page, the related trials, the chan
 the head's article tags (around its stored times). The
 template language spends most of a page's rendering resolving the variables, loops and
 translations of those few lines, so each is written here in Python, with the markup and
-whitespace the template had: every value escaped by ``format_html`` as ``{{ }}`` escapes it,
+whitespace the template had: every value escaped as ``{{ }}`` escapes it (``pages.format_markup``),
 every sentence translated as ``{% translate %}`` translates it, dates in the site's time zone
 as the ``date`` filter shows them. The rare notices (an outdated translation, an overdue
 review) stay in the template.
@@ -23,12 +23,12 @@ from html import escape as escape_text
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from articles import trials
 from articles.templatetags.cards import article_url, topic_url, trial_url
+from articles.templatetags.pages import format_markup
 
 register = template.Library()
 
@@ -40,8 +40,9 @@ def breadcrumb_trail(topics: list) -> SafeString:
         return mark_safe("")
     topic = topics[0]
     parent = topic.parent
-    above = format_html(' › <a href="{}">{}</a>', topic_url(parent), parent.name) if parent else ""
-    return format_html('{} › <a href="{}">{}</a>', above, topic_url(topic), topic.name)
+    trail = '{} › <a href="{}">{}</a>'
+    above = format_markup(trail, "", topic_url(parent), parent.name) if parent else ""
+    return format_markup(trail, above, topic_url(topic), topic.name)
 
 
 @register.simple_tag
@@ -54,12 +55,15 @@ def counterpart_link(counterpart) -> SafeString:
         if counterpart.audience == "professional"
         else gettext("Read the version for patients and carers")
     )
-    return format_html(
+    return format_markup(
         '<p class="counterpart"><a href="{}" lang="{}">{}</a></p>',
         article_url(counterpart),
         counterpart.language,
         text,
     )
+
+
+TRIAL = '<li><a href="{}" lang="en">{}</a> <span class="muted">{} · {}</span></li>'
 
 
 @register.simple_tag
@@ -68,15 +72,21 @@ def related_trials(related: Iterable) -> SafeString:
     related = list(related)
     if not related:
         return mark_safe("")
-    items = format_html_join(
-        "",
-        '<li><a href="{}" lang="en">{}</a> <span class="muted">{} · {}</span></li>',
-        (
-            (trial_url(t), t.brief_title, t.nct_id, trials.status_label(t.overall_status))
-            for t in related
-        ),
+    items = mark_safe(
+        "".join(
+            [
+                format_markup(
+                    TRIAL,
+                    trial_url(t),
+                    t.brief_title,
+                    t.nct_id,
+                    trials.status_label(t.overall_status),
+                )
+                for t in related
+            ]
+        )
     )
-    return format_html(
+    return format_markup(
         '\n  <section aria-labelledby="trials-heading" class="related-trials">\n'
         '    <h2 id="trials-heading">{}</h2>\n'
         '    <ul class="plain-list">{}</ul>\n'
@@ -141,7 +151,7 @@ def article_head(context, json_ld, times, share_image) -> SafeString:
     article's publication and update times (``times``, a stored part: ``page_parts``), and
     the image that stands for it when shared."""
     script = (
-        format_html(
+        format_markup(
             '<script type="application/ld+json" nonce="{}">{}</script>',
             context.get("csp_nonce", ""),
             json_ld,
@@ -149,5 +159,5 @@ def article_head(context, json_ld, times, share_image) -> SafeString:
         if json_ld
         else ""
     )
-    share = format_html(SHARE_TAGS, **share_image) if share_image else ""
-    return format_html("{}\n  {}\n  {}", script, times, share)
+    share = format_markup(SHARE_TAGS, **share_image) if share_image else ""
+    return format_markup("{}\n  {}\n  {}", script, times, share)
