@@ -295,9 +295,9 @@ def _problems(
         )
     if stored_parts_differ(snapshot):
         yield (
-            "the page's stored trust box, table of contents or references, its lead image's "
-            "figure or its structured data (JSON-LD), are not what its content renders to: "
-            "they were changed after publication"
+            "the page's stored heading, head times, trust box, table of contents or "
+            "references, its lead image's figure or its structured data (JSON-LD), are not "
+            "what its content renders to: they were changed after publication"
         )
     key = (snapshot.article_id, snapshot.version)
     approval = ledger.approvals.get(key)

@@ -67,7 +67,24 @@ def test_verify_signoff_catches_tampered_parts(live_article):
     problems = _verify_problems()
     assert len(problems) == 1
     assert problems[0].startswith(f"article {live_article.pk} (")
-    assert "stored trust box, table of contents or references" in problems[0]
+    assert "stored heading, head times, trust box, table of contents or references" in problems[0]
+
+
+@pytest.mark.parametrize("part", ["heading", "head_times"])
+def test_verify_signoff_catches_a_tampered_heading_or_head(live_article, client, part):
+    """The stored heading (audience, title, summary) and the head's times are what the
+    page shows, and are checked like the other parts."""
+    snapshot = _snapshot(live_article)
+    stored = snapshot.page_parts[part]
+    assert stored in client.get(snapshot.get_absolute_url()).text
+    changed = {"heading": snapshot.title, "head_times": str(snapshot.go_live_at.year)}[part]
+    assert changed in stored
+    tampered = {**snapshot.page_parts, part: stored.replace(changed, "Altered")}
+    PublishedArticle.objects.filter(pk=snapshot.pk).update(page_parts=tampered)
+    problems = _verify_problems()
+    assert len(problems) == 1
+    assert problems[0].startswith(f"article {live_article.pk} (")
+    assert "stored heading, head times" in problems[0]
 
 
 def test_parts_of_another_format_are_rendered_at_read_time(live_article, client):
