@@ -183,3 +183,25 @@ def test_edge_purge_urls_are_checked_at_startup():
         assert repr(wrong) in bad.stderr
     unset = run_python(code, DJANGO_DEBUG="1")
     assert unset.stdout.split() == ["[]", "600"], unset.stderr
+
+
+def test_the_web_server_entry_point_freezes_the_imported_code():
+    """``mbc_cms.wsgi`` imports the URLconf (every view) and leaves what it imported out of
+    the garbage collector's full passes."""
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}
+    probe = (
+        "import gc, sys; import mbc_cms.wsgi; "
+        "print(gc.get_freeze_count(), 'articles.views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, views_imported = result.stdout.split()
+    assert int(frozen) > 10_000
+    assert views_imported == "True"
