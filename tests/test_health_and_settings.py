@@ -88,27 +88,20 @@ def test_production_refuses_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def _python(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """This interpreter run in the project's directory with ``env`` and ``args``."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def test_manage_py_without_configuration_runs_the_development_settings():
     """With neither DJANGO_DEBUG nor DJANGO_SECRET_KEY set, manage.py is a developer's tool:
     it runs (debug on); the web server entry point still refuses to start."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    check = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    check = _python(env, "manage.py", "check")
     assert check.returncode == 0, check.stderr
-    server = subprocess.run(
-        [sys.executable, "-c", "import mbc_cms.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    server = _python(env, "-c", "import mbc_cms.wsgi")
     assert server.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in server.stderr
 
@@ -193,14 +186,7 @@ def test_the_web_server_entry_point_freezes_the_imported_code():
         "import gc, sys; import mbc_cms.wsgi; "
         "print(gc.get_freeze_count(), 'articles.views' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _python(env, "-c", probe)
     assert result.returncode == 0, result.stderr
     frozen, views_imported = result.stdout.split()
     assert int(frozen) > 10_000
