@@ -97,11 +97,9 @@ def inline_inheritance(template: Template, parent: Template) -> NodeList | None:
     None when Django's render-time inheritance must stay (see the module's docstring)."""
     if _BLOCK_VARIABLE.search(template.source) or _BLOCK_VARIABLE.search(parent.source):
         return None
-    if any(isinstance(node, ExtendsNode) for node in parent.nodelist):
+    if _extends(parent) is not None:
         return None  # a parent not inlined itself (a cycle, which Django reports)
-    position, extends = next(
-        (i, node) for i, node in enumerate(template.nodelist) if isinstance(node, ExtendsNode)
-    )
+    position, extends = _extends(template)
     try:
         inlined = _inline(parent.nodelist, extends.blocks)
     except _NotInlinable:
@@ -112,12 +110,21 @@ def inline_inheritance(template: Template, parent: Template) -> NodeList | None:
     return result
 
 
+def _extends(template: Template) -> tuple[int, ExtendsNode] | None:
+    """Where ``template``'s ``{% extends %}`` is among its top nodes, and the node (None when
+    it extends nothing, or no longer: inlined)."""
+    return next(
+        ((i, node) for i, node in enumerate(template.nodelist) if isinstance(node, ExtendsNode)),
+        None,
+    )
+
+
 def _literal_parent(template: Template) -> str | None:
     """The parent's name when ``template`` extends one named by a literal string."""
-    extends = next((n for n in template.nodelist if isinstance(n, ExtendsNode)), None)
-    if extends is None:
+    found = _extends(template)
+    if found is None:
         return None
-    expression = extends.parent_name
+    expression = found[1].parent_name
     if expression.filters or isinstance(expression.var, Variable):
         return None
     name = expression.var
